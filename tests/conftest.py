@@ -1,0 +1,128 @@
+"""Standard people and places for tests, made through the services.
+
+Like Healthchecks' alice/bob/charlie: a 南星街道 officer, a 九堡街道 officer, district command, oversight, an outsider.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from zhifa.accounts.choices import Role
+from zhifa.accounts.services import user_create
+from zhifa.org.choices import RegionLevel, UnitKind
+from zhifa.org.services import domain_create, officer_create, region_create, unit_create
+
+PASSWORD = "Zhifa-test-2026"
+
+
+@pytest.fixture
+def world(db):
+    """A small district: two subdistricts with a grid each, two domains, teams, and one user per role."""
+    w = type("World", (), {})()
+    w.district = region_create(code="330102", name="上城区", level=RegionLevel.DISTRICT)
+    w.nanxing = region_create(
+        code="330102008", name="南星街道", level=RegionLevel.SUBDISTRICT, parent=w.district
+    )
+    w.jiubao = region_create(
+        code="330102018", name="九堡街道", level=RegionLevel.SUBDISTRICT, parent=w.district
+    )
+    w.nanxing_grid = region_create(
+        code="33010200800101", name="南星第1社区第1网格", level=RegionLevel.GRID, parent=w.nanxing
+    )
+    w.jiubao_grid = region_create(
+        code="33010201800101", name="九堡第1社区第1网格", level=RegionLevel.GRID, parent=w.jiubao
+    )
+    w.comprehensive = domain_create(code="comprehensive", name="综合执法", is_core=True, sort=1)
+    w.market = domain_create(code="market", name="市场监管", is_core=True, sort=2)
+    w.command = unit_create(
+        code="DC", name="区协调指挥中心", kind=UnitKind.DISTRICT_COMMAND, region=w.district
+    )
+    w.oversight_office = unit_create(
+        code="OV", name="区司法局执法监督科", kind=UnitKind.OVERSIGHT_OFFICE, region=w.district
+    )
+    w.bureau = unit_create(
+        code="DEP-ZH",
+        name="区综合行政执法局",
+        kind=UnitKind.DEPARTMENT,
+        region=w.district,
+        domain=w.comprehensive,
+    )
+    w.district_team = unit_create(
+        code="DT-ZH",
+        name="区综合行政执法大队",
+        kind=UnitKind.DISTRICT_TEAM,
+        region=w.district,
+        domain=w.comprehensive,
+        parent=w.bureau,
+    )
+    w.nanxing_team = unit_create(
+        code="ST-330102008", name="南星街道综合行政执法队", kind=UnitKind.SUBDISTRICT_TEAM, region=w.nanxing
+    )
+    w.jiubao_team = unit_create(
+        code="ST-330102018", name="九堡街道综合行政执法队", kind=UnitKind.SUBDISTRICT_TEAM, region=w.jiubao
+    )
+    w.nanxing_officer_record = officer_create(
+        name="测试队员甲",
+        birth_date=date(1990, 5, 1),
+        certificate_no="ZJ-TEST-0001",
+        home_department=w.bureau,
+        team=w.nanxing_team,
+        seconded=True,
+        domains=[w.comprehensive],
+    )
+    w.jiubao_officer_record = officer_create(
+        name="测试队员乙",
+        birth_date=date(1975, 3, 1),
+        certificate_no="ZJ-TEST-0002",
+        home_department=w.bureau,
+        team=w.jiubao_team,
+        seconded=True,
+        domains=[w.comprehensive, w.market],
+    )
+    w.alice = user_create(
+        username="alice",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        unit=w.nanxing_team,
+        full_name="南星队员",
+        officer=w.nanxing_officer_record,
+    )
+    w.bob = user_create(
+        username="bob",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        unit=w.jiubao_team,
+        full_name="九堡队员",
+        officer=w.jiubao_officer_record,
+    )
+    w.carol = user_create(
+        username="carol", password=PASSWORD, role=Role.DISTRICT_COMMAND, unit=w.command, full_name="指挥中心"
+    )
+    w.olga = user_create(
+        username="olga", password=PASSWORD, role=Role.OVERSIGHT, unit=w.oversight_office, full_name="执法监督"
+    )
+    w.otto = user_create(username="otto", password=PASSWORD, role=Role.OFFICER, unit=None, full_name="无单位")
+    w.root = user_create(
+        username="root",
+        password=PASSWORD,
+        role=Role.ADMIN,
+        unit=w.command,
+        full_name="管理员",
+        is_staff=True,
+        is_superuser=True,
+    )
+    return w
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clients(world):
+    return {
+        name: client_for(getattr(world, name)) for name in ("alice", "bob", "carol", "olga", "otto", "root")
+    }

@@ -1,0 +1,1 @@
+"""zhifa: unified administrative enforcement platform (大综合一体化行政执法)."""

@@ -1,0 +1,73 @@
+"""The JSON API under /api/v1/: authentication, error bodies, and the routers of each app."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from zhifa.accounts.services import api_token_authenticate
+from zhifa.core.errors import ServiceError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="zhifa API",
+    version="1",
+    description="大综合一体化行政执法平台接口。认证：会话 Cookie（含 CSRF）或 `Authorization: Bearer <令牌>`。",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, message: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"message": message, "errors": errors or []}, status=status)
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request, exc: NinjaValidationError):
+    errors = [{"field": _field_of(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, "请求参数有误", errors)
+
+
+@api.exception_handler(ServiceError)
+def _service(request, exc: ServiceError):
+    return _error(request, exc.status, exc.message, exc.errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "记录不存在或不在您的辖区内")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "未登录或令牌无效")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+def _register_routers() -> None:
+    from zhifa.catalog.api import router as catalog_router
+    from zhifa.org.api import router as org_router
+
+    api.add_router("/org", org_router)
+    api.add_router("/catalog", catalog_router)
+
+
+_register_routers()

@@ -1,0 +1,1 @@
+"""Shared plumbing: jurisdiction scope, pagination, htmx helper, error types."""

@@ -1,0 +1,26 @@
+"""Navigation for the page shell: which sections the user's role may open, and the scope label."""
+
+from django.urls import reverse
+
+from zhifa.core.scope import scope_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        ("dashboard", "驾驶舱", reverse("dashboard:home")),
+        ("catalog", "执法事项", reverse("catalog:item_list")),
+        ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
+        ("regions", "区域网格", reverse("org:region_list")),
+        ("teams", "执法队伍", reverse("org:team_list")),
+        ("officers", "执法队员", reverse("org:officer_list")),
+        ("buildings", "楼宇", reverse("org:building_list")),
+    ]
+    if user.is_staff or user.role == "admin":
+        items.append(("releases", "清单版本", reverse("catalog:release_list")))
+    scope = scope_for(user)
+    unit = user.unit
+    scope_label = "全区" if scope.district_wide else (unit.region.name if unit else "无辖区")
+    return {"nav_items": items, "scope_label": scope_label, "user_scope": scope}

@@ -1,0 +1,1 @@
+"""Pure computation for zhifa: no Django imports."""

@@ -1,0 +1,18 @@
+"""URL map: pages per app, the JSON API, and the Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhifa.api import api
+
+admin.site.site_header = "zhifa 大综合一体化行政执法平台"
+admin.site.site_title = "zhifa 管理"
+
+urlpatterns = [
+    path("", include("zhifa.dashboard.urls")),
+    path("accounts/", include("zhifa.accounts.urls")),
+    path("org/", include("zhifa.org.urls")),
+    path("catalog/", include("zhifa.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

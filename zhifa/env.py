@@ -50,7 +50,9 @@ def envtimezone(name: str, default: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(f"{name}={value!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a known time zone (e.g. Asia/Shanghai)"
+        ) from None
     return value
 
 

@@ -14,7 +14,12 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "org.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     officer = models.OneToOneField(
         "org.Officer", verbose_name="执法队员档案", null=True, blank=True, on_delete=models.SET_NULL

@@ -15,7 +15,9 @@ from zhifa.core.errors import ServiceError
 TOKEN_PREFIX = "zf_"
 
 
-def user_create(*, username: str, password: str, role: str, unit=None, full_name: str = "", by=None, **extra) -> User:
+def user_create(
+    *, username: str, password: str, role: str, unit=None, full_name: str = "", by=None, **extra
+) -> User:
     if User.objects.filter(username=username).exists():
         raise ServiceError("用户名已存在", [{"field": "username", "message": f"用户名 {username} 已存在"}])
     with transaction.atomic():
@@ -61,8 +63,12 @@ def api_token_create(*, user: User, name: str, by=None) -> tuple[ApiToken, str]:
         raise ServiceError("请填写令牌用途", [{"field": "name", "message": "用途不能为空"}])
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name.strip()[:100], prefix=raw[:10], digest=token_digest(raw))
-        audit_record(actor=by or user, action="accounts.api_token_create", obj=token, after={"name": token.name})
+        token = ApiToken.objects.create(
+            user=user, name=name.strip()[:100], prefix=raw[:10], digest=token_digest(raw)
+        )
+        audit_record(
+            actor=by or user, action="accounts.api_token_create", obj=token, after={"name": token.name}
+        )
     return token, raw
 
 

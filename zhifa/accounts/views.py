@@ -45,7 +45,9 @@ def tokens_view(request):
     new_token = None
     if request.method == "POST":
         try:
-            _, new_token = api_token_create(user=request.user, name=request.POST.get("name", ""), by=request.user)
+            _, new_token = api_token_create(
+                user=request.user, name=request.POST.get("name", ""), by=request.user
+            )
         except ServiceError as exc:
             messages.error(request, exc.message)
     tokens = ApiToken.objects.filter(user=request.user)

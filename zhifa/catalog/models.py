@@ -12,7 +12,9 @@ class CatalogRelease(models.Model):
     version = models.CharField("版本号", max_length=40, unique=True)
     title = models.CharField("说明", max_length=200, blank=True)
     source_name = models.CharField("来源文件", max_length=200, blank=True)
-    status = models.CharField("状态", max_length=20, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
+    status = models.CharField(
+        "状态", max_length=20, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT
+    )
     # The parsed rows of the imported file, kept until the release is applied or discarded.
     payload = models.JSONField("导入内容", default=dict)
     summary = models.JSONField("变更统计", default=dict)
@@ -21,7 +23,12 @@ class CatalogRelease(models.Model):
     )
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
     applied_by = models.ForeignKey(
-        "accounts.User", verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     applied_at = models.DateTimeField("发布时间", null=True, blank=True)
 
@@ -38,7 +45,9 @@ class EnforcementItem(models.Model):
 
     code = models.CharField("事项编码", max_length=40, unique=True)
     name = models.CharField("事项名称", max_length=300)
-    domain = models.ForeignKey("org.Domain", verbose_name="领域", on_delete=models.PROTECT, related_name="items")
+    domain = models.ForeignKey(
+        "org.Domain", verbose_name="领域", on_delete=models.PROTECT, related_name="items"
+    )
     kind = models.CharField("事项类型", max_length=20, choices=ItemKind.choices, default=ItemKind.PENALTY)
     legal_basis = models.TextField("违则")
     penalty_basis = models.TextField("罚则", blank=True)
@@ -51,7 +60,12 @@ class EnforcementItem(models.Model):
     dormant = models.BooleanField("沉睡事项", default=False)
     status = models.CharField("状态", max_length=20, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     release = models.ForeignKey(
-        CatalogRelease, verbose_name="最近变更版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CatalogRelease,
+        verbose_name="最近变更版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Lower-cased concatenation of the searchable fields, maintained on save, so search is one LIKE per term.
     search_text = models.TextField(editable=False, default="")
@@ -83,7 +97,9 @@ def build_search_text(name: str, keywords: list[str], legal_basis: str, penalty_
 class DiscretionBand(models.Model):
     """裁量基准 — a band of the discretion standard: its condition and the fine range."""
 
-    item = models.ForeignKey(EnforcementItem, verbose_name="事项", on_delete=models.CASCADE, related_name="bands")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="事项", on_delete=models.CASCADE, related_name="bands"
+    )
     level = models.CharField("情节", max_length=10, choices=BandLevel.choices)
     condition = models.CharField("适用情形", max_length=300)
     min_fine = models.DecimalField("最低罚款（元）", max_digits=12, decimal_places=2, default=0)
@@ -140,7 +156,9 @@ class FunctionalAreaLayer(models.Model):
         "org.Region", verbose_name="功能区", on_delete=models.PROTECT, related_name="layers"
     )
     name = models.CharField("圈层名称", max_length=100)
-    unit = models.ForeignKey("org.Unit", verbose_name="负责单位", on_delete=models.PROTECT, related_name="layers")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="负责单位", on_delete=models.PROTECT, related_name="layers"
+    )
     scenes = models.JSONField("出行场景", default=list, blank=True)
     items = models.ManyToManyField(EnforcementItem, verbose_name="事项", related_name="layers")
     priority = models.PositiveSmallIntegerField("优先级", default=100)

@@ -31,5 +31,8 @@ def verify_chain(rows: Iterable[tuple[int, str, str, Mapping]], expected_last: t
             return ChainBreak(seq, "内容与哈希不符（记录被篡改）")
         prev_hash, prev_seq = stored_hash, seq
     if expected_last is not None and expected_last != (prev_seq, prev_hash):
-        return ChainBreak(prev_seq + 1, f"链头记录到第 {expected_last[0]} 条，但表中只有到第 {prev_seq} 条（末尾记录被删除）")
+        return ChainBreak(
+            prev_seq + 1,
+            f"链头记录到第 {expected_last[0]} 条，但表中只有到第 {prev_seq} 条（末尾记录被删除）",
+        )
     return None

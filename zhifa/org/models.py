@@ -14,7 +14,12 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=20, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区域", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes ("/330102/330102008/…/") so a subtree is one indexed prefix query.
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
@@ -28,7 +33,8 @@ class Region(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level="district") | Q(parent__isnull=False), name="region_parent_required_below_district"
+                condition=Q(level="district") | Q(parent__isnull=False),
+                name="region_parent_required_below_district",
             ),
         ]
 
@@ -71,7 +77,12 @@ class Unit(models.Model):
         Domain, verbose_name="领域", null=True, blank=True, on_delete=models.PROTECT, related_name="units"
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     phone = models.CharField("值班电话", max_length=30, blank=True)
     active = models.BooleanField("在用", default=True)
@@ -140,7 +151,9 @@ class GridWorker(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("角色", max_length=20, choices=WorkerRole.choices, default=WorkerRole.GRID_WORKER)
-    region = models.ForeignKey(Region, verbose_name="所在网格", on_delete=models.PROTECT, related_name="workers")
+    region = models.ForeignKey(
+        Region, verbose_name="所在网格", on_delete=models.PROTECT, related_name="workers"
+    )
     phone = models.CharField("手机", max_length=20, blank=True)
     active = models.BooleanField("在岗", default=True)
 
@@ -157,7 +170,9 @@ class Building(models.Model):
 
     code = models.CharField("编号", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
-    region = models.ForeignKey(Region, verbose_name="所在网格", on_delete=models.PROTECT, related_name="buildings")
+    region = models.ForeignKey(
+        Region, verbose_name="所在网格", on_delete=models.PROTECT, related_name="buildings"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     lng = models.FloatField("经度")
     lat = models.FloatField("纬度")

@@ -133,4 +133,4 @@ LOGGING = {
 }
 
 # Static files are served from the finders (no collectstatic needed for `make run`); the empty STATIC_ROOT is fine.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")

@@ -126,3 +126,10 @@ def clients(world):
     return {
         name: client_for(getattr(world, name)) for name in ("alice", "bob", "carol", "olga", "otto", "root")
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    """Argon2 costs ~0.1 s per user; tests that are not about hashing use a fast hasher."""
+    if "argon2" not in request.node.name:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -50,7 +50,7 @@ def test_bad_setting_stops_startup():
     assert "DEBUG='maybe' is not a boolean" in proc.stderr
 
 
-def test_defaults():
+def test_defaults_timezone_language_argon2():
     from django.conf import settings
 
     assert settings.TIME_ZONE == "Asia/Shanghai"

@@ -21,6 +21,12 @@ def navigation(request):
     if user.is_staff or user.role == "admin":
         items.append(("releases", "清单版本", reverse("catalog:release_list")))
     scope = scope_for(user)
-    unit = user.unit
-    scope_label = "全区" if scope.district_wide else (unit.region.name if unit else "无辖区")
+    if scope.district_wide:
+        scope_label = "全区"
+    elif user.unit_id is None:
+        scope_label = "无辖区"
+    else:
+        from zhifa.org.models import Region
+
+        scope_label = Region.objects.filter(units__pk=user.unit_id).values_list("name", flat=True).first()
     return {"nav_items": items, "scope_label": scope_label, "user_scope": scope}

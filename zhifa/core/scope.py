@@ -50,14 +50,19 @@ def scope_for(user) -> Scope:
     can_write = role not in READ_ONLY_ROLES
     if user.is_superuser or role in DISTRICT_WIDE_ROLES:
         return Scope(user.pk, role, user.unit_id, None, can_write)
-    unit = user.unit
-    if unit is None:
+    if user.unit_id is None:
         return Scope(user.pk, role, None, "/nowhere/", False)
-    path = unit.region.path
+    cached = getattr(user, "_zhifa_scope", None)
+    if cached is not None and (cached.unit_id, cached.role) == (user.unit_id, role):
+        return cached
+    # Only the path is needed: loading the unit's region would drag its polygon into every request.
+    from zhifa.org.models import Region
+
+    path, parent_id = Region.objects.filter(units__pk=user.unit_id).values_list("path", "parent_id").get()
     # A unit whose region is the district itself (a district team) sees the district.
-    if unit.region.parent_id is None:
-        path = None
-    return Scope(user.pk, role, unit.pk, path, can_write)
+    scope = Scope(user.pk, role, user.unit_id, path if parent_id is not None else None, can_write)
+    user._zhifa_scope = scope
+    return scope
 
 
 def get_in_scope_or_404(qs: QuerySet, scope: Scope, path_field: str, **lookup):

@@ -1,6 +1,8 @@
+"""Dashboard pages."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from zhifa.dashboard import views
 
 app_name = "dashboard"
-urlpatterns = []
-urlpatterns += [path("", TemplateView.as_view(template_name="base.html"), name="home")]
+urlpatterns = [path("", views.home, name="home")]

@@ -1,14 +1,16 @@
-"""Refuse UPDATE and DELETE on audit records in the database itself, on SQLite and PostgreSQL."""
+"""Refuse changes to audit records in the database itself.
+
+PostgreSQL refuses row UPDATE and DELETE (TRUNCATE, a deliberate whole-table act, stays possible); SQLite refuses
+UPDATE only, because Django's flush empties tables there with DELETE. audit_verify catches any deletion.
+"""
 
 from django.db import migrations
 
 SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_record_no_update BEFORE UPDATE ON audit_auditrecord
        BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_record_no_delete BEFORE DELETE ON audit_auditrecord
-       BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_record_no_update", "DROP TRIGGER IF EXISTS audit_record_no_delete"]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_record_no_update"]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql""",

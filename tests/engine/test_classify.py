@@ -1,0 +1,90 @@
+"""Classification engine: catalog-only ranking with explanations, history learning, the generic text model."""
+
+import pytest
+
+from zhifa.engine.classify import CatalogEntry, ItemClassifier, TextModel
+
+ENTRIES = [
+    CatalogEntry(
+        "ZH0001",
+        "对餐饮服务业经营者超标排放油烟的行政处罚",
+        "comprehensive",
+        ("油烟", "油烟扰民", "排烟"),
+        "《中华人民共和国大气污染防治法》",
+    ),
+    CatalogEntry(
+        "ZH0002",
+        "对擅自占用城市道路从事经营活动的行政处罚",
+        "comprehensive",
+        ("占道经营", "摆摊", "流动摊贩"),
+        "《城市道路管理条例》",
+    ),
+    CatalogEntry(
+        "SJ0001",
+        "对未取得食品经营许可从事食品经营活动的行政处罚",
+        "market",
+        ("无证经营", "没有营业执照", "无证小吃"),
+        "《中华人民共和国食品安全法》",
+    ),
+    CatalogEntry(
+        "XF0001",
+        "对占用、堵塞、封闭消防通道的行政处罚",
+        "fire",
+        ("消防通道", "堵塞通道", "楼道堆物"),
+        "《中华人民共和国消防法》",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def clf():
+    return ItemClassifier(ENTRIES)
+
+
+def test_catalog_only_ranking_with_matched_words(clf):
+    top = clf.classify("楼下饭店油烟扰民，每天晚上排烟熏到我家")
+    assert top[0].code == "ZH0001"
+    assert top[0].domain == "comprehensive"
+    assert "油烟扰民" in top[0].matched
+    assert all(m.score < top[0].score for m in top[1:])
+
+
+def test_each_item_is_found_by_its_own_words(clf):
+    assert clf.classify("小区门口有人摆摊占道经营")[0].code == "ZH0002"
+    assert clf.classify("这家小吃店没有营业执照，无证经营")[0].code == "SJ0001"
+    assert clf.classify("楼道堆物把消防通道堵住了")[0].code == "XF0001"
+
+
+def test_unrelated_text_scores_low_and_empty_text_is_safe(clf):
+    assert clf.classify("") == []
+    res = clf.classify("今天天气很好")
+    assert all(m.score < 0.2 for m in res)
+
+
+def test_batch_equals_single(clf):
+    texts = ["油烟扰民", "占道经营", "消防通道被堵"]
+    assert clf.classify_many(texts) == [clf.classify(t) for t in texts]
+
+
+def test_history_teaches_words_the_catalog_lacks():
+    history = ["烧烤摊烟雾大熏人", "烧烤烟雾熏得睡不着", "夜宵烧烤冒烟", "路边卖菜占道", "早餐车占用人行道"]
+    codes = ["ZH0001", "ZH0001", "ZH0001", "ZH0002", "ZH0002"]
+    after = ItemClassifier(ENTRIES, history_texts=history, history_codes=codes)
+    assert after.classify("晚上烧烤烟雾很大")[0].code == "ZH0001"
+    assert after.classify("早上有早餐车占用人行道")[0].code == "ZH0002"
+
+
+def test_text_model_round_trip(tmp_path):
+    texts = ["油烟扰民", "饭店排烟", "占道摆摊", "流动摊贩占道", "无证经营小吃", "没有营业执照"] * 3
+    labels = ["综合执法", "综合执法", "综合执法", "综合执法", "市场监管", "市场监管"] * 3
+    model = TextModel().fit(texts, labels)
+    path = tmp_path / "m.pkl"
+    model.save(path)
+    loaded = TextModel.load(path)
+    assert loaded.predict(["无证经营的小吃摊"])[0][0] == "市场监管"
+    with pytest.raises(ValueError, match="at least two distinct labels"):
+        TextModel().fit(["a", "b"], ["x", "x"])
+    bad = tmp_path / "bad.pkl"
+    bad.write_bytes(__import__("pickle").dumps({"format": "other"}))
+    with pytest.raises(ValueError, match="not a zhifa text model"):
+        TextModel.load(bad)

@@ -1,0 +1,59 @@
+"""Chinese text features shared by the classifiers: jieba words plus character bigrams and trigrams."""
+
+import logging
+import re
+import threading
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_user_words: set[str] = set()
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    "的 了 是 在 我 我们 你 他 她 它 有 和 与 及 或 就 都 也 很 还 又 被 把 给 让 对 从 向 到 这 那 这个 那个 一个 "
+    "请 希望 能 能够 可以 要求 反映 投诉 举报 问题 情况 处理 一下 现在 已经 经常 每天 一直 没有 不 没 吗 呢 啊 吧 "
+    "什么 怎么 为什么 由于 因为 所以 但是 而且 并且 以及 其 之 等 相关 部门 管理 有关 依法".split()
+)
+
+
+def tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                _tokenizer = tok
+    return _tokenizer
+
+
+def add_words(words) -> None:
+    """Teach the tokenizer catalog keywords so that 油烟扰民 stays one word."""
+    tok = tokenizer()
+    with _lock:
+        for word in words:
+            word = word.strip()
+            if len(word) >= 2 and word not in _user_words:
+                tok.add_word(word, freq=2000)
+                _user_words.add(word)
+
+
+def normalise(text: str) -> str:
+    return _PUNCT.sub(" ", text or "").strip().lower()
+
+
+def words(text: str) -> list[str]:
+    return [w for w in tokenizer().lcut(normalise(text)) if w.strip() and w not in STOPWORDS]
+
+
+def analyze(text: str) -> list[str]:
+    """Features of a text: its words (w:) and the character 2- and 3-grams of each chunk (c:)."""
+    norm = normalise(text)
+    feats = [f"w:{w}" for w in tokenizer().lcut(norm) if w.strip() and w not in STOPWORDS]
+    for chunk in norm.split():
+        for n in (2, 3):
+            feats.extend(f"c:{chunk[i : i + n]}" for i in range(len(chunk) - n + 1))
+    return feats

@@ -132,4 +132,7 @@ def clients(world):
 def _fast_password_hashing(settings, request):
     """Argon2 costs ~0.1 s per user; tests that are not about hashing use a fast hasher."""
     if "argon2" not in request.node.name:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]

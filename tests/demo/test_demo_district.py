@@ -1,0 +1,158 @@
+"""The demo district: shaped like 上城区, built the same from the same seed, and usable at once."""
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from shapely.geometry import shape
+
+from zhifa.accounts.models import User
+from zhifa.catalog.models import EnforcementItem, FunctionalAreaLayer, Scenario
+from zhifa.demo.builder import demo_district_build
+from zhifa.demo.fingerprint import demo_fingerprint
+from zhifa.demo.spec import DEMO_PASSWORD
+from zhifa.org.models import Building, Domain, Officer, Region, Unit
+
+# Marked so that pytest-django sets up the test database even when only this module runs; each test's own
+# changes are rolled back, the module's district stays.
+pytestmark = pytest.mark.django_db
+
+SHARED = Path(__file__).resolve().parents[2] / "zhifa" / "demo" / "data" / "seed_points.csv"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Build once for the module (it takes seconds), remove it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput")
+        summary = demo_district_build(seed=42)
+        yield summary
+        call_command("flush", "--noinput")
+
+
+@pytest.fixture
+def demo_db(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield demo
+
+
+def test_real_subdistricts_and_hub(demo_db):
+    with open(SHARED, encoding="utf-8") as fh:
+        expected = {r["code"]: r["name"] for r in csv.DictReader(fh) if r["code"].isdigit()}
+    got = dict(Region.objects.filter(level="subdistrict").values_list("code", "name"))
+    assert got == expected
+    assert len(got) == 14
+    hub = Region.objects.get(level="functional_area")
+    assert hub.name == "杭州东站枢纽"
+    assert hub.parent.code == "330102"
+
+
+def test_grids_inside_their_subdistrict_without_overlap(demo_db):
+    subdistricts = {r.code: shape(r.geometry) for r in Region.objects.filter(level="subdistrict")}
+    grids = list(Region.objects.filter(level="grid"))
+    assert len(grids) > 300
+    shapes = []
+    for g in grids:
+        sd_code = g.path.strip("/").split("/")[1]
+        geom = shape(g.geometry)
+        # Stored coordinates are rounded to 6 decimals (~0.1 m): allow slivers of that order, not more.
+        assert geom.difference(subdistricts[sd_code]).area < 0.005 * geom.area, g.code
+        shapes.append(geom)
+    total = sum(s.area for s in shapes)
+    from shapely import union_all
+
+    assert abs(union_all(shapes).area - total) < 1e-4 * total
+    assert Region.objects.filter(level="micro_grid", path__startswith="/330102/330102014/").count() == 102
+
+
+def test_organisation_shape(demo_db):
+    officers = Officer.objects.filter(active=True)
+    total = officers.count()
+    seconded = officers.filter(seconded=True).count()
+    assert 700 <= total <= 770
+    assert 0.69 <= seconded / total <= 0.73
+    today = date(2026, 6, 30)
+    young = sum(1 for o in officers.only("birth_date") if (today - o.birth_date).days / 365.25 < 46)
+    assert 0.55 <= young / total <= 0.65
+    core = set(Domain.objects.filter(is_core=True).values_list("name", flat=True))
+    assert core == {"综合执法", "市场监管", "文化市场", "应急管理", "自然资源", "卫生健康"}
+    assert Unit.objects.filter(kind="district_team", domain__is_core=True).count() == 6
+    assert Unit.objects.filter(kind="subdistrict_team").count() == 14
+    assert Unit.objects.filter(kind="stationed_team", region__code="330102HUB").count() >= 1
+    for team in Unit.objects.filter(kind="subdistrict_team"):
+        assert team.officers.filter(seconded=True).count() >= 20, team.name
+    assert not Officer.objects.filter(seconded=True, team__kind="district_team").exists()
+
+
+def test_buildings_in_sijiqing_with_managers(demo_db):
+    buildings = Building.objects.select_related("manager", "region")
+    assert buildings.count() == 92
+    assert all(b.region.path.startswith("/330102/330102014/") for b in buildings)
+    assert all(b.manager and b.manager.role == "building_manager" for b in buildings)
+
+
+def test_catalog_content(demo_db):
+    items = EnforcementItem.objects.filter(status="active")
+    assert items.count() >= 300
+    assert items.filter(delegated=True).count() >= 80
+    assert not items.filter(delegated=True, delegated_from__isnull=True).exists()
+    hf = items.filter(high_frequency=True)
+    assert hf.count() == 40
+    assert all(len(i.required_evidence) >= 3 for i in hf)
+    domains = set(items.values_list("domain__name", flat=True))
+    assert {
+        "综合执法",
+        "市场监管",
+        "文化市场",
+        "应急管理",
+        "自然资源",
+        "卫生健康",
+        "消防",
+        "交通运输",
+    } <= domains
+    assert all("《" in i.legal_basis for i in items)
+    assert Scenario.objects.count() >= 12
+    names = set(Scenario.objects.values_list("name", flat=True))
+    for needle in ("电商直播", "出租房屋", "小餐饮", "食杂店", "网吧"):
+        assert any(needle in n for n in names), needle
+    multi = [
+        s
+        for s in Scenario.objects.prefetch_related("items__domain")
+        if len({i.domain_id for i in s.items.all()}) > 1
+    ]
+    assert len(multi) >= 10
+    scenes = {sc for i in items.exclude(scenes=[]) for sc in i.scenes}
+    assert scenes == set("吃住行游购娱")
+    assert FunctionalAreaLayer.objects.filter(region__code="330102HUB").count() == 3
+    assert all(layer.items.exists() for layer in FunctionalAreaLayer.objects.all())
+
+
+def test_demo_logins_work(demo_db):
+    assert User.objects.count() == 9
+    client = Client()
+    res = client.post("/accounts/login/", {"username": "nanxing_officer", "password": DEMO_PASSWORD})
+    assert res.status_code == 302
+    user = User.objects.get(username="nanxing_officer")
+    assert user.officer.team.code == "ST-330102008"
+    assert client.get("/").status_code == 200
+
+
+def test_same_seed_same_district_other_seed_differs(demo_db):
+    first = demo_fingerprint()
+    call_command("flush", "--noinput")
+    demo_district_build(seed=42)
+    assert demo_fingerprint() == first
+    call_command("flush", "--noinput")
+    demo_district_build(seed=7)
+    assert demo_fingerprint() != first
+
+
+def test_refuses_non_empty_database(demo_db):
+    with pytest.raises(RuntimeError, match="只能在空库中生成"):
+        demo_district_build(seed=42)
+    out = __import__("io").StringIO()
+    call_command("demo_district", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()

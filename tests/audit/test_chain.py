@@ -16,6 +16,8 @@ def _disable_append_only_guard():
         if connection.vendor == "sqlite":
             cur.execute("DROP TRIGGER IF EXISTS audit_record_no_update")
         else:
+            # Deferred foreign-key checks of this transaction must run before the table can be altered.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER audit_record_append_only")
 
 

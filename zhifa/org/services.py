@@ -5,10 +5,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import ServiceError
+from zhifa.core.errors import PermissionError_, ServiceError
+from zhifa.core.scope import scope_for
 from zhifa.core.snapshot import snapshot
 from zhifa.org.models import Building, Domain, GridWorker, Officer, Region, Unit
+
+ORG_MANAGER_ROLES = {Role.ADMIN, Role.DISTRICT_COMMAND}
+
+
+def _require_org_manager(by) -> None:
+    """People who change the organisation: admins and the district command centre; a string actor is the system."""
+    if by is None or isinstance(by, str):
+        return
+    if not (by.is_superuser or by.role in ORG_MANAGER_ROLES) or not scope_for(by).can_write:
+        raise PermissionError_("只有系统管理员或区协调指挥中心可以调整组织机构")
 
 
 def _full_clean(obj) -> None:
@@ -20,6 +32,7 @@ def _full_clean(obj) -> None:
 
 
 def _create(obj, *, by, action: str):
+    _require_org_manager(by)
     _full_clean(obj)
     with transaction.atomic():
         obj.save()
@@ -78,6 +91,7 @@ def officer_create(
     gender: str = "",
     by=None,
 ) -> Officer:
+    _require_org_manager(by)
     officer = Officer(
         name=name,
         birth_date=birth_date,
@@ -97,6 +111,7 @@ def officer_create(
 
 def officer_transfer(*, officer: Officer, team: Unit, seconded: bool, by) -> Officer:
     """Move an officer to another team (下沉 to a subdistrict, or back to the district team)."""
+    _require_org_manager(by)
     with transaction.atomic():
         officer = Officer.objects.select_for_update().get(pk=officer.pk)
         before = snapshot(officer, fields=["team", "seconded"])

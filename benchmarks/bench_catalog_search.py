@@ -5,16 +5,11 @@ Runs on a temporary SQLite file by default, or on DATABASE_URL (a PostgreSQL dat
 
 import csv
 import io
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _benchdb import setup_bench_database
 
 ITEMS = 2000
 QUERIES = 300
@@ -222,22 +217,7 @@ def queries(rng: random.Random) -> list[dict]:
 
 
 def main() -> None:
-    tmp = tempfile.mkdtemp(prefix="zhifa-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/catalog.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # The benchmark empties its database: only ever one made for it.
-        if "bench" not in connection.settings_dict["NAME"]:
-            sys.exit("use a PostgreSQL database whose name contains 'bench', e.g. zhifa_bench")
-        call_command("migrate", verbosity=0)
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
+    vendor = setup_bench_database("catalog")
 
     from zhifa.accounts.services import user_create
     from zhifa.catalog.selectors import item_search
@@ -256,7 +236,7 @@ def main() -> None:
     release_apply(release=release, by="bench")
     applied = time.perf_counter()
     print(
-        f"catalog import ({connection.vendor}): {(imported - started) * 1000:.0f} ms parse+diff, "
+        f"catalog import ({vendor}): {(imported - started) * 1000:.0f} ms parse+diff, "
         f"{(applied - imported) * 1000:.0f} ms apply ({release.summary['added']} items, {len(content) // 1024} KB csv)"
     )
 

@@ -15,6 +15,7 @@ from zhifa.catalog.schemas import (
     ScenarioOut,
 )
 from zhifa.catalog.services import release_apply, release_discard, release_import
+from zhifa.core.pagination import api_page
 
 router = Router(tags=["catalog"])
 
@@ -31,13 +32,7 @@ def items(request, params: Query[ItemQuery]):
         high_frequency=params.high_frequency,
         scene=params.scene,
     )
-    start = (params.page - 1) * params.page_size
-    return {
-        "count": qs.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": list(qs[start : start + params.page_size]),
-    }
+    return api_page(qs, page=params.page, page_size=params.page_size)
 
 
 @router.get("/items/{code}", response=ItemDetailOut, summary="执法事项详情（含裁量基准、所属场景）")

@@ -13,3 +13,15 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def api_page(qs, *, page: int, page_size: int, convert=None) -> dict:
+    """One page of an API list: {count, page, page_size, results}; a page past the end is empty."""
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size])
+    return {
+        "count": qs.count(),
+        "page": page,
+        "page_size": page_size,
+        "results": [convert(r) for r in rows] if convert else rows,
+    }

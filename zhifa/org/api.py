@@ -3,10 +3,10 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from zhifa.core.pagination import api_page
 from zhifa.org import geo, selectors
 
 router = Router(tags=["组织机构"])
@@ -176,15 +176,7 @@ def _ref(obj) -> dict | None:
 
 
 def _page(qs, params: PageIn, convert) -> dict:
-    paginator = Paginator(qs, params.page_size)
-    # A page past the end is empty rather than the last page: clients iterate until results run out.
-    rows = paginator.page(params.page).object_list if params.page <= paginator.num_pages else []
-    return {
-        "count": paginator.count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": [convert(r) for r in rows],
-    }
+    return api_page(qs, page=params.page, page_size=params.page_size, convert=convert)
 
 
 def _region(r) -> dict:

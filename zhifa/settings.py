@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "zhifa.org",
     "zhifa.accounts",
     "zhifa.catalog",
+    "zhifa.dispatch",
     "zhifa.dashboard",
     "zhifa.demo",
 ]

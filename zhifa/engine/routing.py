@@ -133,8 +133,11 @@ class Router:
                     return ItemRoute(item.code, unit, rule.name)
         return ItemRoute(item.code, self.district_command, "无匹配规则，由区指挥中心人工派发")
 
-    def route(self, items: Sequence[ItemRef], place: Place) -> RouteDecision:
+    def route(
+        self, items: Sequence[ItemRef], place: Place, assist_ratio: float | None = None
+    ) -> RouteDecision:
         """Lead = the unit of the best item; assisting = other units of items scoring ≥ assist_ratio × best."""
+        ratio = self.assist_ratio if assist_ratio is None else assist_ratio
         if not items:
             return RouteDecision(
                 self.district_command, (), (ItemRoute("", self.district_command, "未识别事项，人工分类"),)
@@ -143,7 +146,7 @@ class Router:
         best = ranked[0].score
         routes = [self.route_item(ranked[0], place)]
         for item in ranked[1:]:
-            if item.score >= best * self.assist_ratio:
+            if item.score >= best * ratio:
                 routes.append(self.route_item(item, place))
         lead = routes[0].unit
         assisting = tuple(dict.fromkeys(r.unit for r in routes[1:] if r.unit != lead))

@@ -1,0 +1,51 @@
+"""SLA clocks with frozen time and the escalation scan."""
+
+from datetime import timedelta
+
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from zhifa.dispatch.models import Escalation
+from zhifa.dispatch.services import event_accept, event_intake
+from zhifa.dispatch.sla import event_clocks, sla_scan
+from zhifa.org.choices import UnitKind
+from zhifa.org.services import unit_create
+
+T0 = timezone.datetime(2026, 7, 1, 9, 0, tzinfo=timezone.get_current_timezone())
+
+
+def test_1315_clocks_and_escalation_once(district):
+    command_room = unit_create(
+        code="SC-330102018",
+        name="九堡街道综合信息指挥室",
+        kind=UnitKind.SUBDISTRICT_COMMAND,
+        region=district.jiubao,
+    )
+    with time_machine.travel(T0, tick=False):
+        event = event_intake(
+            channel="staff", description="九堡街道饭店油烟着火", priority="urgent", by=district.carol
+        )
+    clocks = {c.clock: c for c in event_clocks(event, T0 + timedelta(seconds=30))}
+    assert clocks["respond"].state == "met"  # dispatched automatically at intake
+    assert clocks["link"].due == T0 + timedelta(minutes=3)
+    assert clocks["on_site"].due == T0 + timedelta(minutes=15)
+    assert clocks["link"].state == "running"
+
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        event_accept(event=event, by=district.bob)
+        assert sla_scan() == 0
+    with time_machine.travel(T0 + timedelta(minutes=16), tick=False):
+        assert sla_scan() == 1
+        assert sla_scan() == 0  # safe to run every minute
+        esc = Escalation.objects.get(event=event)
+        assert (esc.clock, esc.to_unit, esc.due_at) == ("on_site", command_room, T0 + timedelta(minutes=15))
+
+
+def test_unplaced_event_escalates_to_district_command(district):
+    with time_machine.travel(T0, tick=False):
+        event = event_intake(channel="12345", description="有家饭店油烟很大")
+    with time_machine.travel(T0 + timedelta(minutes=31), tick=False):
+        call_command("sla_scan")
+    esc = Escalation.objects.get(event=event, clock="respond")
+    assert esc.to_unit == district.command

@@ -1,0 +1,51 @@
+"""Choice values of the command centre."""
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "群众网上诉求"
+    STAFF = "staff", "指挥中心录入"
+    GRID = "grid", "网格吹哨"
+    PATROL = "patrol", "巡查发现"
+    DEPARTMENT = "department", "部门移交"
+    API = "api", "接口接入"
+    HOTLINE = "12345", "12345 热线"
+    OPEN311 = "open311", "Open311"
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "紧急"
+    NORMAL = "normal", "一般"
+
+
+class EventStatus(models.TextChoices):
+    RECEIVED = "received", "待派发"
+    DISPATCHED = "dispatched", "已派发"
+    ACCEPTED = "accepted", "已受理"
+    ON_SITE = "on_site", "已到场"
+    RESOLVED = "resolved", "已处置"
+    ANSWERED = "answered", "已答复"
+    CLOSED = "closed", "已办结"
+    RETURNED = "returned", "已退单"
+    MERGED = "merged", "已合并"
+
+
+OPEN_STATUSES = (
+    EventStatus.RECEIVED,
+    EventStatus.DISPATCHED,
+    EventStatus.ACCEPTED,
+    EventStatus.ON_SITE,
+    EventStatus.RETURNED,
+)
+
+
+class ResolutionMode(models.TextChoices):
+    SERVICE = "service", "服务"
+    MANAGEMENT = "management", "管理"
+    ENFORCEMENT = "enforcement", "执法"
+
+
+class UnitRole(models.TextChoices):
+    LEAD = "lead", "牵头"
+    ASSIST = "assist", "协办"

@@ -1,0 +1,31 @@
+"""Predict labels for a CSV with a model from router_train: writes row,label,score."""
+
+import csv as csvmod
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhifa.dispatch.management.commands.router_train import read_columns
+from zhifa.engine.classify import TextModel
+
+
+class Command(BaseCommand):
+    help = "用训练好的模型对 CSV 文本逐行预测，输出 row,label,score"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--model", required=True)
+        parser.add_argument("--csv", required=True)
+        parser.add_argument("--text-col", required=True)
+        parser.add_argument("--output", required=True)
+
+    def handle(self, *args, model: str, csv: str, text_col: str, output: str, **options):
+        try:
+            loaded = TextModel.load(model)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"无法读取模型：{exc}") from None
+        texts = [r[0] for r in read_columns(csv, text_col)]
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            writer = csvmod.writer(fh)
+            writer.writerow(["row", "label", "score"])
+            for i, (label, score) in enumerate(loaded.predict(texts) if texts else [], start=1):
+                writer.writerow([i, label, f"{score:.4f}"])
+        self.stdout.write(f"已预测 {len(texts)} 行，结果写入 {output}")

@@ -1,0 +1,206 @@
+"""Events of the command centre with their items, units, append-only status history and SLA escalations."""
+
+from django.db import models
+from django.db.models import Q
+
+from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
+
+
+class SlaPolicy(models.Model):
+    """时限标准 — minutes from receipt for each clock; "1315" for urgent events."""
+
+    code = models.CharField("编码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=60)
+    priority = models.CharField("适用优先级", max_length=10, choices=Priority.choices, unique=True)
+    respond_minutes = models.PositiveIntegerField("响应（分钟）")
+    link_minutes = models.PositiveIntegerField("联动（分钟）")
+    on_site_minutes = models.PositiveIntegerField("到场（分钟）", null=True, blank=True)
+    resolve_minutes = models.PositiveIntegerField("办结（分钟）")
+    answer_minutes = models.PositiveIntegerField("答复（分钟）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时限标准"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """派单规则 — one row of the ordered rule table; empty conditions match anything."""
+
+    order = models.PositiveIntegerField("顺序")
+    name = models.CharField("名称", max_length=100)
+    active = models.BooleanField("启用", default=True)
+    target = models.CharField(
+        "派往",
+        max_length=30,
+        choices=[
+            ("layer_unit", "功能区圈层驻点单位"),
+            ("subdistrict_team", "属地街道综合行政执法队"),
+            ("domain_team", "区级领域执法队"),
+            ("district_command", "区协调指挥中心"),
+            ("unit", "指定单位"),
+        ],
+    )
+    target_unit = models.ForeignKey(
+        "org.Unit", verbose_name="指定单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    domain_codes = models.JSONField("领域", default=list, blank=True)
+    item_codes = models.JSONField("事项", default=list, blank=True)
+    subdistrict_codes = models.JSONField("街道", default=list, blank=True)
+    delegated = models.BooleanField("赋权事项", null=True, blank=True)
+    needs_place = models.BooleanField("已定位", null=True, blank=True)
+    in_layer = models.BooleanField("在功能区圈层内", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单规则"
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(target="unit") | Q(target_unit__isnull=False), name="rule_unit_target_needs_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class Event(models.Model):
+    """事件（工单） — one problem reported through any channel, until the reporter has an answer."""
+
+    receipt_no = models.CharField("受理编号", max_length=24, unique=True)
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    title = models.CharField("标题", max_length=120)
+    description = models.TextField("诉求内容")
+    reporter_name = models.CharField("反映人", max_length=50, blank=True)
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    reporter = models.ForeignKey(
+        "accounts.User",
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lng = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "org.Region", verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subdistrict = models.ForeignKey(
+        "org.Region", verbose_name="街道", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where the event belongs for jurisdiction: the subdistrict's path, or "" while unplaced (district only).
+    region_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    functional_area_codes = models.JSONField("功能区", default=list, blank=True)
+    priority = models.CharField("优先级", max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    sla = models.ForeignKey(SlaPolicy, verbose_name="时限标准", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "状态", max_length=20, choices=EventStatus.choices, default=EventStatus.RECEIVED
+    )
+    lead_unit = models.ForeignKey(
+        "org.Unit", verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    route_explanation = models.TextField("派单依据", blank=True)
+    classification = models.JSONField("智能分类", default=list, blank=True)
+    received_at = models.DateTimeField("受理时间", db_index=True)
+    dispatched_at = models.DateTimeField("派发时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
+    on_site_at = models.DateTimeField("到场时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("处置时间", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    resolution_mode = models.CharField("处置方式", max_length=20, choices=ResolutionMode.choices, blank=True)
+    result = models.TextField("处置结果", blank=True)
+    answer = models.TextField("答复内容", blank=True)
+    rating = models.PositiveSmallIntegerField("评价", null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["lead_unit", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="event_rating_1_5"
+            ),
+            models.CheckConstraint(
+                condition=(Q(lng__isnull=True) & Q(lat__isnull=True))
+                | (Q(lng__isnull=False) & Q(lat__isnull=False)),
+                name="event_lng_lat_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no} {self.title}"
+
+
+class EventItem(models.Model):
+    """事件的执法事项 — suggested by classification, confirmed by a person."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_items")
+    item = models.ForeignKey("catalog.EnforcementItem", on_delete=models.PROTECT, related_name="event_items")
+    score = models.FloatField("匹配度", default=0)
+    confirmed = models.BooleanField("人工确认", default=False)
+
+    class Meta:
+        ordering = ["-confirmed", "-score"]
+        constraints = [models.UniqueConstraint(fields=["event", "item"], name="event_item_unique")]
+
+
+class EventUnit(models.Model):
+    """事件的承办单位 — the lead unit and assisting units (联动)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_units")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="event_units")
+    role = models.CharField("角色", max_length=10, choices=UnitRole.choices)
+    linked_at = models.DateTimeField("联动时间", null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "unit"], name="event_unit_unique")]
+
+
+class EventStatusChange(models.Model):
+    """状态记录 — append-only history of an event's status."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("status history is append-only")
+        super().save(*args, **kwargs)
+
+
+class Escalation(models.Model):
+    """超时督办 — one overdue clock of an event raised to the level above, once."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="escalations")
+    clock = models.CharField(max_length=20)
+    to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "clock"], name="escalation_once_per_clock")]

@@ -1,0 +1,336 @@
+"""Command-centre actions: intake, routing, the event workflow and SLA escalation. One function per action."""
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhifa.accounts.choices import Role
+from zhifa.audit.services import audit_record
+from zhifa.catalog.models import EnforcementItem
+from zhifa.core.errors import Conflict, PermissionError_, ServiceError
+from zhifa.core.scope import scope_for
+from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
+from zhifa.dispatch.directory import build_router, classifier
+from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, SlaPolicy
+from zhifa.dispatch.places import place_resolve
+from zhifa.engine.routing import ItemRef, Place
+from zhifa.org.models import Unit
+
+MAX_TEXT = 2000
+CLASSIFY_TOP = 5
+# Below this score a text is not routed by its items: a person classifies it.
+ROUTE_MIN_SCORE = 0.05
+ASSIST_RATIO = 0.35
+
+DEFAULT_SLA = {
+    Priority.URGENT: dict(
+        code="1315",
+        name="1315（1 分钟响应、3 分钟联动、15 分钟到场）",
+        respond_minutes=1,
+        link_minutes=3,
+        on_site_minutes=15,
+        resolve_minutes=24 * 60,
+        answer_minutes=48 * 60,
+    ),
+    Priority.NORMAL: dict(
+        code="ordinary",
+        name="一般事件",
+        respond_minutes=30,
+        link_minutes=120,
+        on_site_minutes=24 * 60,
+        resolve_minutes=5 * 24 * 60,
+        answer_minutes=7 * 24 * 60,
+    ),
+}
+
+
+def _sla_for(priority: str) -> SlaPolicy:
+    policy = SlaPolicy.objects.filter(priority=priority).first()
+    if policy is None:
+        policy, _ = SlaPolicy.objects.get_or_create(priority=priority, defaults=DEFAULT_SLA[priority])
+    return policy
+
+
+def _receipt_no(now: datetime) -> str:
+    # Random, not sequential: the receipt number is what lets a member of the public read the event.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return f"{timezone.localtime(now):%Y%m%d}" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _validate_intake(description: str, lng, lat, channel: str, priority: str) -> list[dict]:
+    errors = []
+    if not description or not description.strip():
+        errors.append({"field": "description", "message": "请填写诉求内容"})
+    elif len(description) > MAX_TEXT:
+        errors.append({"field": "description", "message": f"诉求内容不能超过 {MAX_TEXT} 字"})
+    if (lng is None) != (lat is None):
+        errors.append({"field": "lng", "message": "经度和纬度须同时填写"})
+    elif lng is not None and not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        errors.append({"field": "lng", "message": "坐标超出范围"})
+    if channel not in Channel.values:
+        errors.append({"field": "channel", "message": f"未知的来源渠道：{channel}"})
+    if priority not in Priority.values:
+        errors.append({"field": "priority", "message": f"未知的优先级：{priority}"})
+    return errors
+
+
+def _history(event: Event, frm: str, to: str, *, by=None, unit=None, note: str = "", at=None) -> None:
+    EventStatusChange.objects.create(
+        event=event,
+        from_status=frm,
+        to_status=to,
+        at=at or timezone.now(),
+        by=_user(by),
+        unit=unit,
+        note=note,
+    )
+
+
+def _user(by):
+    return by if getattr(by, "pk", None) else None
+
+
+def _apply_route(event: Event, items: list[tuple[EnforcementItem, float]]) -> None:
+    """(Re)compute lead and assisting units from the event's items and place, and store them."""
+    router = build_router()
+    place = Place(
+        event.subdistrict.code if event.subdistrict_id else None, tuple(event.functional_area_codes)
+    )
+    refs = [ItemRef(i.code, i.domain.code, i.delegated, score) for i, score in items]
+    decision = router.route(refs, place, assist_ratio=0.0)
+    units = {u.code: u for u in Unit.objects.filter(code__in=[decision.lead, *decision.assisting])}
+    event.lead_unit = units.get(decision.lead)
+    event.route_explanation = decision.explanation
+    EventUnit.objects.filter(event=event).update(active=False)
+    for code, role in [(decision.lead, UnitRole.LEAD)] + [(c, UnitRole.ASSIST) for c in decision.assisting]:
+        if code in units:
+            EventUnit.objects.update_or_create(
+                event=event, unit=units[code], defaults={"role": role, "active": True}
+            )
+
+
+def event_intake(
+    *,
+    channel: str,
+    description: str,
+    title: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    subdistrict: str = "",
+    priority: str = Priority.NORMAL,
+    by=None,
+    now: datetime | None = None,
+) -> Event:
+    """Take one event from any channel: classify, place, route and dispatch it when the owner is clear."""
+    errors = _validate_intake(description, lng, lat, channel, priority)
+    if errors:
+        raise ServiceError("；".join(e["message"] for e in errors), errors)
+    now = now or timezone.now()
+    description = description.strip()
+    matches = classifier().classify(description, k=CLASSIFY_TOP)
+    place = place_resolve(lng=lng, lat=lat, address=address, subdistrict=subdistrict)
+    if place.subdistrict is None and not place.functional_area_codes:
+        # Reporters often name the place only in the text ("九堡街道某某路…").
+        place = place_resolve(address=description, subdistrict=subdistrict)
+    best = matches[0].score if matches else 0
+    # The best item is routed; another joins (联动) only when its own words were found and it scores close enough.
+    routed = matches[:1] if best >= ROUTE_MIN_SCORE else []
+    routed += [m for m in matches[1:] if routed and m.matched and m.score >= best * ASSIST_RATIO]
+    items = {
+        i.code: i
+        for i in EnforcementItem.objects.select_related("domain").filter(code__in=[m.code for m in matches])
+    }
+    with transaction.atomic():
+        event = Event.objects.create(
+            receipt_no=_receipt_no(now),
+            channel=channel,
+            title=(title or description)[:120],
+            description=description,
+            reporter_name=reporter_name[:50],
+            reporter_phone=reporter_phone[:20],
+            reporter=_user(by),
+            lng=lng,
+            lat=lat,
+            address=address[:200],
+            region=place.grid,
+            subdistrict=place.subdistrict,
+            region_path=place.subdistrict.path if place.subdistrict else "",
+            functional_area_codes=place.functional_area_codes,
+            priority=priority,
+            sla=_sla_for(priority),
+            received_at=now,
+            classification=[
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "domain": m.domain,
+                    "score": m.score,
+                    "matched": list(m.matched),
+                }
+                for m in matches
+            ],
+        )
+        EventItem.objects.bulk_create(
+            [EventItem(event=event, item=items[m.code], score=m.score) for m in matches if m.code in items]
+        )
+        _history(
+            event, "", EventStatus.RECEIVED, by=by, note=f"{Channel(channel).label}；{place.how}", at=now
+        )
+        _apply_route(event, [(items[m.code], m.score) for m in routed if m.code in items])
+        if event.lead_unit and event.lead_unit.kind != "district_command":
+            event.status, event.dispatched_at = EventStatus.DISPATCHED, now
+            _history(
+                event,
+                EventStatus.RECEIVED,
+                EventStatus.DISPATCHED,
+                unit=event.lead_unit,
+                note="自动派发",
+                at=now,
+            )
+        event.save()
+        audit_record(
+            actor=by or f"intake:{channel}",
+            action="dispatch.event_intake",
+            obj=event,
+            after={
+                "receipt_no": event.receipt_no,
+                "lead_unit": event.lead_unit.code if event.lead_unit else None,
+                "items": [m.code for m in routed],
+            },
+        )
+    return event
+
+
+# --- workflow ------------------------------------------------------------------------------------------
+
+
+def _acting_unit(event: Event, by) -> Unit | None:
+    """The unit `by` acts for on this event, or PermissionError_ when `by` may not act on it."""
+    scope = scope_for(by)
+    if not scope.can_write:
+        raise PermissionError_("您的角色为只读，不能处理事件")
+    if by.is_superuser or by.role in (Role.ADMIN, Role.DISTRICT_COMMAND):
+        return by.unit
+    unit_ids = set(EventUnit.objects.filter(event=event, active=True).values_list("unit_id", flat=True))
+    if by.unit_id in unit_ids:
+        return by.unit
+    if by.role == Role.SUBDISTRICT_COMMAND and scope.covers_path(event.region_path) and event.region_path:
+        return by.unit
+    raise PermissionError_("该事件不由您所在单位承办")
+
+
+def _transition(event: Event, *, frm: tuple[str, ...], to: str, by, note: str = "", **fields) -> Event:
+    """Move the event from one of `frm` to `to` with a conditional update: of two concurrent actions one wins."""
+    unit = _acting_unit(event, by)
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Event.objects.filter(pk=event.pk, status__in=frm, version=event.version).update(
+            status=to, version=F("version") + 1, **{k: (now if v is _NOW else v) for k, v in fields.items()}
+        )
+        if not changed:
+            current = Event.objects.filter(pk=event.pk).values_list("status", flat=True).first()
+            label = EventStatus(current).label if current else "不存在"
+            raise Conflict(f"事件状态已变化（当前为“{label}”），请刷新后重试")
+        _history(event, event.status, to, by=by, unit=unit, note=note, at=now)
+        audit_record(
+            actor=by,
+            action=f"dispatch.event_{to}",
+            obj=event,
+            before={"status": event.status},
+            after={"status": to, "note": note},
+        )
+    event.refresh_from_db()
+    return event
+
+
+_NOW = object()
+
+
+def event_accept(*, event: Event, by) -> Event:
+    """签收 — the lead unit takes the event; partners are linked at the same time."""
+    event = _transition(
+        event, frm=(EventStatus.DISPATCHED,), to=EventStatus.ACCEPTED, by=by, accepted_at=_NOW
+    )
+    EventUnit.objects.filter(event=event, active=True, linked_at__isnull=True).update(
+        linked_at=event.accepted_at
+    )
+    return event
+
+
+def event_arrive(*, event: Event, by) -> Event:
+    return _transition(event, frm=(EventStatus.ACCEPTED,), to=EventStatus.ON_SITE, by=by, on_site_at=_NOW)
+
+
+def event_resolve(*, event: Event, mode: str, result: str, by) -> Event:
+    if mode not in ResolutionMode.values:
+        raise ServiceError(
+            "请选择处置方式（服务、管理或执法）", [{"field": "mode", "message": "处置方式无效"}]
+        )
+    if not result or not result.strip():
+        raise ServiceError("请填写处置结果", [{"field": "result", "message": "处置结果不能为空"}])
+    return _transition(
+        event,
+        frm=(EventStatus.ACCEPTED, EventStatus.ON_SITE),
+        to=EventStatus.RESOLVED,
+        by=by,
+        resolved_at=_NOW,
+        resolution_mode=mode,
+        result=result.strip(),
+    )
+
+
+def event_answer(*, event: Event, answer: str, by) -> Event:
+    if not answer or not answer.strip():
+        raise ServiceError("请填写答复内容", [{"field": "answer", "message": "答复内容不能为空"}])
+    return _transition(
+        event,
+        frm=(EventStatus.RESOLVED,),
+        to=EventStatus.ANSWERED,
+        by=by,
+        answered_at=_NOW,
+        answer=answer.strip(),
+    )
+
+
+def event_close(*, event: Event, by) -> Event:
+    return _transition(event, frm=(EventStatus.ANSWERED,), to=EventStatus.CLOSED, by=by, closed_at=_NOW)
+
+
+def event_return(*, event: Event, reason: str, by) -> Event:
+    """退单 — the unit hands the event back to the command centre with a reason, for re-dispatch."""
+    if not reason or not reason.strip():
+        raise ServiceError("退单须说明理由", [{"field": "reason", "message": "请填写退单理由"}])
+    return _transition(
+        event,
+        frm=(EventStatus.DISPATCHED, EventStatus.ACCEPTED),
+        to=EventStatus.RETURNED,
+        by=by,
+        note=reason.strip(),
+    )
+
+
+def event_dispatch(*, event: Event, unit: Unit, by) -> Event:
+    """派发 / 改派 — the command centre sends a received or returned event to a unit."""
+    if not (by.is_superuser or by.role in (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND)):
+        raise PermissionError_("只有指挥中心可以派发事件")
+    with transaction.atomic():
+        event = _transition(
+            event,
+            frm=(EventStatus.RECEIVED, EventStatus.RETURNED),
+            to=EventStatus.DISPATCHED,
+            by=by,
+            note=f"派往{unit.name}",
+            dispatched_at=_NOW,
+            lead_unit=unit,
+        )
+        EventUnit.objects.filter(event=event, role=UnitRole.LEAD).update(active=False)
+        EventUnit.objects.update_or_create(
+            event=event, unit=unit, defaults={"role": UnitRole.LEAD, "active": True}
+        )
+    return event

@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("zhifa.accounts.urls")),
     path("org/", include("zhifa.org.urls")),
     path("catalog/", include("zhifa.catalog.urls")),
+    path("dispatch/", include("zhifa.dispatch.urls")),
+    path("open311/v2/", include("zhifa.dispatch.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

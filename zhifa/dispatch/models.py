@@ -204,3 +204,18 @@ class Escalation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "clock"], name="escalation_once_per_clock")]
+
+
+class Open311ApiKey(models.Model):
+    """Open311 接入密钥 — lets an Open311 client post requests; only the digest is stored."""
+
+    name = models.CharField("接入方", max_length=100)
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Open311 接入密钥"
+
+    def __str__(self) -> str:
+        return self.name

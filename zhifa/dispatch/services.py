@@ -8,13 +8,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhifa.accounts.choices import Role
+from zhifa.accounts.models import token_digest
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.scope import scope_for
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
 from zhifa.dispatch.directory import build_router, classifier
-from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, SlaPolicy
+from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, Open311ApiKey, SlaPolicy
 from zhifa.dispatch.places import place_resolve
 from zhifa.engine.routing import ItemRef, Place
 from zhifa.org.models import Unit
@@ -334,3 +335,35 @@ def event_dispatch(*, event: Event, unit: Unit, by) -> Event:
             event=event, unit=unit, defaults={"role": UnitRole.LEAD, "active": True}
         )
     return event
+
+
+def event_rate(*, event: Event, rating: int, by=None) -> Event:
+    """评价 — the reporter rates the answer (1–5) once it has been answered."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ServiceError("评价须为 1 到 5 星", [{"field": "rating", "message": "评价须为 1 到 5 星"}])
+    with transaction.atomic():
+        changed = Event.objects.filter(
+            pk=event.pk, status__in=(EventStatus.ANSWERED, EventStatus.CLOSED), rating__isnull=True
+        ).update(rating=rating, version=F("version") + 1)
+        if not changed:
+            raise Conflict("该事件尚未答复或已评价")
+        audit_record(
+            actor=by or f"public:{event.receipt_no}",
+            action="dispatch.event_rate",
+            obj=event,
+            after={"rating": rating},
+        )
+    event.refresh_from_db()
+    return event
+
+
+def open311_key_create(*, name: str, raw_key: str, by) -> Open311ApiKey:
+    """Register an Open311 client's API key (stored as a SHA-256 digest)."""
+    if not name.strip() or len(raw_key) < 8:
+        raise ServiceError("请填写接入方名称，密钥至少 8 个字符")
+    with transaction.atomic():
+        key, _ = Open311ApiKey.objects.update_or_create(
+            digest=token_digest(raw_key), defaults={"name": name.strip(), "active": True}
+        )
+        audit_record(actor=by, action="dispatch.open311_key_create", obj=key, after={"name": key.name})
+    return key

@@ -85,3 +85,14 @@ def test_receipt_numbers_are_unique_and_not_sequential(district):
     b = event_intake(channel="web", description="油烟扰民", subdistrict="九堡街道")
     assert a.receipt_no != b.receipt_no
     assert len(a.receipt_no) == 16
+
+
+def test_given_items_are_routed_as_confirmed(district):
+    event = event_intake(
+        channel="open311", description="这里有问题", subdistrict="九堡街道", item_codes=["SJ0005"]
+    )
+    assert event.lead_unit == district.market_team
+    confirmed = list(event.event_items.filter(confirmed=True).values_list("item__code", flat=True))
+    assert confirmed == ["SJ0005"]
+    with pytest.raises(ServiceError, match="未知的执法事项：XX9999"):
+        event_intake(channel="open311", description="x", item_codes=["XX9999"])

@@ -17,6 +17,7 @@ from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMod
 from zhifa.dispatch.directory import build_router, classifier
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, Open311ApiKey, SlaPolicy
 from zhifa.dispatch.places import place_resolve
+from zhifa.engine.classify import Match
 from zhifa.engine.routing import ItemRef, Place
 from zhifa.org.models import Unit
 
@@ -125,6 +126,7 @@ def event_intake(
     address: str = "",
     subdistrict: str = "",
     priority: str = Priority.NORMAL,
+    item_codes: list[str] | None = None,
     by=None,
     now: datetime | None = None,
 ) -> Event:
@@ -143,9 +145,23 @@ def event_intake(
     # The best item is routed; another joins (联动) only when its own words were found and it scores close enough.
     routed = matches[:1] if best >= ROUTE_MIN_SCORE else []
     routed += [m for m in matches[1:] if routed and m.matched and m.score >= best * ASSIST_RATIO]
+    given = list(dict.fromkeys(item_codes or []))
+    if given:
+        # The reporter chose the items (e.g. an Open311 service code): they are routed as confirmed.
+        known = set(
+            EnforcementItem.objects.filter(code__in=given, status="active").values_list("code", flat=True)
+        )
+        unknown = [c for c in given if c not in known]
+        if unknown:
+            raise ServiceError(
+                f"未知的执法事项：{'、'.join(unknown)}", [{"field": "item_codes", "message": "事项不存在"}]
+            )
+        routed = [Match(c, "", "", 1.0) for c in given]
     items = {
         i.code: i
-        for i in EnforcementItem.objects.select_related("domain").filter(code__in=[m.code for m in matches])
+        for i in EnforcementItem.objects.select_related("domain").filter(
+            code__in=[m.code for m in matches + routed]
+        )
     }
     with transaction.atomic():
         event = Event.objects.create(
@@ -177,8 +193,16 @@ def event_intake(
                 for m in matches
             ],
         )
+        confirmed = {m.code for m in routed} if given else set()
+        suggested = {m.code: m.score for m in matches}
         EventItem.objects.bulk_create(
-            [EventItem(event=event, item=items[m.code], score=m.score) for m in matches if m.code in items]
+            [
+                EventItem(
+                    event=event, item=items[code], score=suggested.get(code, 1.0), confirmed=code in confirmed
+                )
+                for code in dict.fromkeys([*confirmed, *suggested])
+                if code in items
+            ]
         )
         _history(
             event, "", EventStatus.RECEIVED, by=by, note=f"{Channel(channel).label}；{place.how}", at=now

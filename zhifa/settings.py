@@ -125,6 +125,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ZHIFA_MAX_IMPORT_BYTES
 # Province-required minimum share of officers seconded to subdistricts (下沉比例).
 ZHIFA_SECONDED_TARGET = envint("ZHIFA_SECONDED_TARGET_PERCENT", 65, minimum=0) / 100
 ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
+# The Open311 API key the demo district registers, so a client can post to the demo at once.
+OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,16 @@ from zhifa.dispatch.models import Escalation, Event, EventStatusChange, Open311A
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ("order", "name", "target", "target_unit", "delegated", "needs_place", "in_layer", "active")
+    list_display = (
+        "order",
+        "name",
+        "target",
+        "target_unit",
+        "delegated",
+        "needs_place",
+        "in_layer",
+        "active",
+    )
     list_editable = ("order", "active")
     list_display_links = ("name",)
     raw_id_fields = ("target_unit",)

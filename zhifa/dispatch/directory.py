@@ -31,7 +31,32 @@ def _rule(row: RoutingRule) -> Rule:
     )
 
 
+_router: tuple[tuple, Router] | None = None
+
+
 def build_router() -> Router:
+    """The routing table and unit directory, kept per process and rebuilt when any of their rows changes."""
+    global _router
+    # A few hundred small rows: far cheaper to compare than to rebuild the router with its layers.
+    signature = (
+        tuple(
+            Unit.objects.order_by("id").values_list("id", "code", "kind", "active", "region_id", "domain_id")
+        ),
+        tuple(RoutingRule.objects.order_by("id").values_list()),
+        tuple(FunctionalAreaLayer.items.through.objects.order_by("id").values_list()),
+        tuple(
+            FunctionalAreaLayer.objects.order_by("id").values_list("id", "region_id", "unit_id", "priority")
+        ),
+    )
+    current = _router
+    if current is not None and current[0] == signature:
+        return current[1]
+    router = _load_router()
+    _router = (signature, router)
+    return router
+
+
+def _load_router() -> Router:
     """The rule table (admin-editable; the defaults when it is empty) with the unit directory."""
     rows = list(RoutingRule.objects.filter(active=True).select_related("target_unit"))
     rules = [_rule(r) for r in rows] if rows else list(DEFAULT_RULES)

@@ -73,6 +73,8 @@ class ItemClassifier:
         self.vectorizer = TfidfVectorizer(analyzer=textfeatures.analyze, sublinear_tf=True, min_df=1)
         self.vectorizer.fit(docs + list(history_texts))
         self.item_matrix = normalize(self.vectorizer.transform(docs))
+        # Kept transposed in row order: multiplying by a transposed view would convert it on every call.
+        self._item_matrix_t = self.item_matrix.T.tocsr()
         self._keywords = [
             tuple(sorted({k.lower() for k in e.keywords if len(k) >= 2}, key=len, reverse=True))
             for e in self.entries
@@ -92,6 +94,8 @@ class ItemClassifier:
             # Logistic loss by stochastic gradient: as accurate here as a full solver, a second instead of a minute.
             self.model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, tol=1e-3, random_state=0)
             self.model.fit(normalize(self.vectorizer.transform(texts)), codes)
+            # C-ordered copy of the weights: scipy would copy the transposed view on every prediction.
+            self._coef_t = np.ascontiguousarray(self.model.coef_.T)
             self._model_columns = np.array([self._index[c] for c in self.model.classes_])
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -100,7 +104,7 @@ class ItemClassifier:
 
     def _scores(self, texts: Sequence[str], keyword_hits: list[dict[int, set[str]]]) -> np.ndarray:
         x = normalize(self.vectorizer.transform(texts))
-        sim = (x @ self.item_matrix.T).toarray()
+        sim = (x @ self._item_matrix_t).toarray()
         bonus = np.zeros_like(sim)
         for row, found in enumerate(keyword_hits):
             for col, hits in found.items():
@@ -109,11 +113,21 @@ class ItemClassifier:
         if self.model is None:
             return catalog
         proba = np.zeros_like(sim)
-        proba[:, self._model_columns] = self.model.predict_proba(x)
+        proba[:, self._model_columns] = self._predict_proba(x)
         # Both parts scaled to their row maximum, so neither dominates by its units.
         return CATALOG_WEIGHT_WITH_HISTORY * _row_scaled(catalog) + (
             1 - CATALOG_WEIGHT_WITH_HISTORY
         ) * _row_scaled(proba)
+
+    def _predict_proba(self, x) -> np.ndarray:
+        """What SGDClassifier.predict_proba gives for log loss (one-vs-rest, normalised), on kept weights."""
+        decision = np.asarray(x @ self._coef_t) + self.model.intercept_
+        if decision.shape[1] == 1:  # two classes: one column of decisions
+            p = 1.0 / (1.0 + np.exp(-decision))
+            return np.hstack([1 - p, p])
+        p = 1.0 / (1.0 + np.exp(-decision))
+        total = p.sum(axis=1, keepdims=True)
+        return np.divide(p, total, out=np.full_like(p, 1.0 / p.shape[1]), where=total > 0)
 
     def _keyword_hits(self, text: str) -> dict[int, set[str]]:
         """Item column → the item's keywords that occur in the text."""

@@ -159,6 +159,26 @@ def test_same_seed_same_district_other_seed_differs(demo_db):
     assert demo_fingerprint() != first
 
 
+def test_open311_demo_key_is_registered(demo_db, settings):
+    from zhifa.accounts.models import token_digest
+    from zhifa.dispatch.models import Open311ApiKey
+
+    assert Open311ApiKey.objects.filter(
+        digest=token_digest(settings.OPEN311_DEMO_API_KEY), active=True
+    ).exists()
+    res = Client().post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": "demo-open311-key",
+            "service_code": "ZH0101",
+            "address_string": "九堡街道某路",
+            "description": "油烟",
+        },
+    )
+    assert res.status_code == 200, res.content
+    assert res.json()[0]["service_request_id"]
+
+
 def test_refuses_non_empty_database(demo_db):
     with pytest.raises(RuntimeError, match="只能在空库中生成"):
         demo_district_build(seed=42)

@@ -1,9 +1,12 @@
 """Demo logins: one user per role, bound to real units of the demo district."""
 
+from django.conf import settings
+
 from zhifa.accounts.choices import Role
 from zhifa.accounts.models import User
 from zhifa.accounts.services import user_create
 from zhifa.demo.spec import DEMO_PASSWORD
+from zhifa.dispatch.services import open311_key_create
 from zhifa.org.models import GridWorker, Officer, Unit
 
 # (username, full name, role, unit code, what they can try)
@@ -18,6 +21,11 @@ DEMO_USERS = (
     ("grid_sjq", None, Role.GRID_WORKER, "SC-330102014", "四季青街道网格员（网格吹哨）"),
     ("oversight", "执法监督员（演示）", Role.OVERSIGHT, "OV", "只读全区、执法监督"),
 )
+
+
+def create_demo_open311_key(*, by) -> None:
+    """The key an Open311 client uses to post to the demo at once (setting OPEN311_DEMO_API_KEY)."""
+    open311_key_create(name="演示 Open311 客户端", raw_key=settings.OPEN311_DEMO_API_KEY, by=by)
 
 
 def create_demo_users(*, by) -> list[User]:
@@ -48,4 +56,5 @@ def create_demo_users(*, by) -> list[User]:
                 **extra,
             )
         )
+    create_demo_open311_key(by=by)
     return users

@@ -2,11 +2,9 @@
 
 from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.directory import build_router, classifier
-from zhifa.dispatch.places import place_resolve
-from zhifa.engine.routing import ItemRef, Place
+from zhifa.dispatch.places import place_of_report
+from zhifa.engine.routing import ItemRef, Place, items_to_route
 from zhifa.org.models import Unit
-
-ASSIST_RATIO = 0.35
 
 
 def route_rows(rows: list[dict]) -> list[dict]:
@@ -18,16 +16,14 @@ def route_rows(rows: list[dict]) -> list[dict]:
     out = []
     for row, matches in zip(rows, results, strict=True):
         lng, lat = row.get("lng"), row.get("lat")
-        place = place_resolve(
+        place = place_of_report(
+            text=str(row.get("text") or ""),
             lng=float(lng) if lng is not None else None,
             lat=float(lat) if lat is not None else None,
             address=str(row.get("address") or ""),
             subdistrict=str(row.get("subdistrict") or ""),
         )
-        if place.subdistrict is None and not place.functional_area_codes:
-            place = place_resolve(address=str(row.get("text") or ""))
-        best = matches[0].score if matches else 0
-        routed = matches[:1] + [m for m in matches[1:] if m.matched and m.score >= best * ASSIST_RATIO]
+        routed = items_to_route(matches)
         decision = router.route(
             [ItemRef(m.code, m.domain, m.code in delegated, m.score) for m in routed],
             Place(place.subdistrict.code if place.subdistrict else None, tuple(place.functional_area_codes)),

@@ -64,3 +64,13 @@ def place_resolve(*, lng=None, lat=None, address: str = "", subdistrict: str = "
         if sd is not None:
             return ResolvedPlace(None, sd, [], "按指定街道定位")
     return ResolvedPlace()
+
+
+def place_of_report(
+    *, text: str, lng=None, lat=None, address: str = "", subdistrict: str = ""
+) -> ResolvedPlace:
+    """Place a report; reporters often name the place only in the text ("九堡街道某某路…")."""
+    place = place_resolve(lng=lng, lat=lat, address=address, subdistrict=subdistrict)
+    if place.subdistrict is None and not place.functional_area_codes:
+        place = place_resolve(address=text, subdistrict=subdistrict)
+    return place

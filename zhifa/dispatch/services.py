@@ -16,16 +16,13 @@ from zhifa.core.scope import scope_for
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
 from zhifa.dispatch.directory import build_router, classifier
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, Open311ApiKey, SlaPolicy
-from zhifa.dispatch.places import place_resolve
+from zhifa.dispatch.places import place_of_report
 from zhifa.engine.classify import Match
-from zhifa.engine.routing import ItemRef, Place
+from zhifa.engine.routing import ItemRef, Place, items_to_route
 from zhifa.org.models import Unit
 
 MAX_TEXT = 2000
 CLASSIFY_TOP = 5
-# Below this score a text is not routed by its items: a person classifies it.
-ROUTE_MIN_SCORE = 0.05
-ASSIST_RATIO = 0.35
 
 DEFAULT_SLA = {
     Priority.URGENT: dict(
@@ -137,14 +134,8 @@ def event_intake(
     now = now or timezone.now()
     description = description.strip()
     matches = classifier().classify(description, k=CLASSIFY_TOP)
-    place = place_resolve(lng=lng, lat=lat, address=address, subdistrict=subdistrict)
-    if place.subdistrict is None and not place.functional_area_codes:
-        # Reporters often name the place only in the text ("九堡街道某某路…").
-        place = place_resolve(address=description, subdistrict=subdistrict)
-    best = matches[0].score if matches else 0
-    # The best item is routed; another joins (联动) only when its own words were found and it scores close enough.
-    routed = matches[:1] if best >= ROUTE_MIN_SCORE else []
-    routed += [m for m in matches[1:] if routed and m.matched and m.score >= best * ASSIST_RATIO]
+    place = place_of_report(text=description, lng=lng, lat=lat, address=address, subdistrict=subdistrict)
+    routed = items_to_route(matches)
     given = list(dict.fromkeys(item_codes or []))
     if given:
         # The reporter chose the items (e.g. an Open311 service code): they are routed as confirmed.

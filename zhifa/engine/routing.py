@@ -151,3 +151,12 @@ class Router:
         lead = routes[0].unit
         assisting = tuple(dict.fromkeys(r.unit for r in routes[1:] if r.unit != lead))
         return RouteDecision(lead, assisting, tuple(routes))
+
+
+def items_to_route(matches: Sequence, *, min_score: float = 0.05, assist_ratio: float = 0.35) -> list:
+    """Of ranked classifier matches, those to route: the best one, plus others (联动) whose own keywords were
+    found and that score at least assist_ratio × the best; none when even the best is below min_score."""
+    if not matches or matches[0].score < min_score:
+        return []
+    best = matches[0].score
+    return [matches[0]] + [m for m in matches[1:] if m.matched and m.score >= best * assist_ratio]

@@ -131,7 +131,9 @@ def test_no_shapes_at_all_is_none(world):
     assert geo.locate_point(120.02, 30.05) is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_index_is_cached_and_rebuilt_when_regions_change(squares):
+    # Committed rows (not a test transaction): only then does the process keep the index it built.
     first = geo.region_index()
     assert geo.region_index() is first
     assert geo.locate_point(120.25, 30.05) is None

@@ -6,6 +6,7 @@ from django.db.models import Count, Max
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem, FunctionalAreaLayer
+from zhifa.core.memo import ProcessMemo
 from zhifa.dispatch.models import EventItem, RoutingRule
 from zhifa.engine.classify import CatalogEntry, ItemClassifier
 from zhifa.engine.routing import DEFAULT_RULES, Router, Rule
@@ -31,14 +32,9 @@ def _rule(row: RoutingRule) -> Rule:
     )
 
 
-_router: tuple[tuple, Router] | None = None
-
-
-def build_router() -> Router:
-    """The routing table and unit directory, kept per process and rebuilt when any of their rows changes."""
-    global _router
+def _router_signature() -> tuple:
     # A few hundred small rows: far cheaper to compare than to rebuild the router with its layers.
-    signature = (
+    return (
         tuple(
             Unit.objects.order_by("id").values_list("id", "code", "kind", "active", "region_id", "domain_id")
         ),
@@ -48,12 +44,11 @@ def build_router() -> Router:
             FunctionalAreaLayer.objects.order_by("id").values_list("id", "region_id", "unit_id", "priority")
         ),
     )
-    current = _router
-    if current is not None and current[0] == signature:
-        return current[1]
-    router = _load_router()
-    _router = (signature, router)
-    return router
+
+
+def build_router() -> Router:
+    """The routing table and unit directory, kept per process and rebuilt when any of their rows changes."""
+    return _router_memo.get()
 
 
 def _load_router() -> Router:
@@ -84,6 +79,47 @@ def _load_router() -> Router:
         layers=layers,
         district_command=command or "",
     )
+
+
+_router_memo = ProcessMemo(
+    "router",
+    build=_load_router,
+    signature=_router_signature,
+    watch=["org.Unit", "dispatch.RoutingRule", "catalog.FunctionalAreaLayer", "org.Region", "org.Domain"],
+)
+
+
+_units_memo = ProcessMemo(
+    "units_by_code",
+    build=lambda: {u.code: u for u in Unit.objects.filter(active=True)},
+    signature=_router_signature,
+    watch=["org.Unit"],
+)
+
+
+def units_by_code() -> dict[str, Unit]:
+    """Active units by code, kept per process like the router."""
+    return _units_memo.get()
+
+
+def _items_signature() -> tuple:
+    agg = EnforcementItem.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return (agg["n"], agg["changed"])
+
+
+_items_memo = ProcessMemo(
+    "items_by_code",
+    build=lambda: {
+        i.code: i for i in EnforcementItem.objects.filter(status=ItemStatus.ACTIVE).select_related("domain")
+    },
+    signature=_items_signature,
+    watch=["catalog.EnforcementItem", "catalog.Domain", "org.Domain"],
+)
+
+
+def items_by_code() -> dict[str, EnforcementItem]:
+    """Active catalog items (with their domain) by code, kept per process."""
+    return _items_memo.get()
 
 
 def catalog_entries() -> list[CatalogEntry]:

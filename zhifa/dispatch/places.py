@@ -1,7 +1,11 @@
 """Where an event happened: coordinates, a building / community / subdistrict name in the address, or nothing."""
 
+import re
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max
+
+from zhifa.core.memo import ProcessMemo
 from zhifa.org.choices import RegionLevel
 from zhifa.org.geo import region_index
 from zhifa.org.models import Building, Region
@@ -15,53 +19,90 @@ class ResolvedPlace:
     how: str = "未定位"
 
 
-def _subdistrict_of(region: Region) -> Region | None:
-    codes = region.ancestor_codes()
-    return Region.objects.filter(code__in=codes, level=RegionLevel.SUBDISTRICT).first()
+@dataclass
+class _Names:
+    """Every region by code, and the building and region names a reporter may write, as one pattern each."""
+
+    regions: dict[str, Region]
+    subdistricts_by_name: dict[str, Region]
+    building_region: dict[str, str]  # building name → code of the region it stands in
+    buildings: re.Pattern | None
+    named_regions: dict[str, Region]  # community, subdistrict and functional-area names
+    named: re.Pattern | None
+
+    def subdistrict_of(self, region: Region) -> Region | None:
+        for code in reversed([c for c in region.path.split("/") if c]):
+            found = self.regions.get(code)
+            if found is not None and found.level == RegionLevel.SUBDISTRICT:
+                return found
+        return None
+
+
+def _pattern(names) -> re.Pattern | None:
+    # Longest first: "四季青街道" must win over a shorter name it contains.
+    names = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def _load_names() -> _Names:
+    regions = {r.code: r for r in Region.objects.only("code", "name", "level", "path", "parent_id")}
+    building_region = dict(Building.objects.values_list("name", "region__code"))
+    named_levels = (RegionLevel.COMMUNITY, RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA)
+    named_regions: dict[str, Region] = {}
+    for region in regions.values():  # in path order: of two regions with one name, the first counts
+        if region.level in named_levels and region.name:
+            named_regions.setdefault(region.name, region)
+    return _Names(
+        regions=regions,
+        subdistricts_by_name={r.name: r for r in regions.values() if r.level == RegionLevel.SUBDISTRICT},
+        building_region=building_region,
+        buildings=_pattern(building_region),
+        named_regions=named_regions,
+        named=_pattern(named_regions),
+    )
+
+
+def _names_signature() -> tuple:
+    regions = Region.objects.aggregate(n=Count("id"), last=Max("id"))
+    buildings = Building.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (regions["n"], regions["last"], buildings["n"], buildings["last"])
+
+
+_names = ProcessMemo(
+    "place_names", build=_load_names, signature=_names_signature, watch=["org.Region", "org.Building"]
+)
 
 
 def place_resolve(*, lng=None, lat=None, address: str = "", subdistrict: str = "") -> ResolvedPlace:
     """Coordinates first, then a known name inside the address, then an explicit subdistrict (name or code)."""
+    names = _names.get()
     if lng is not None and lat is not None:
         index = region_index()
         loc = index.locate(lng, lat) if index is not None else None
         if loc is not None:
-            regions = {
-                r.code: r
-                for r in Region.objects.filter(
-                    code__in=[loc.micro_grid_code or loc.grid_code, loc.subdistrict_code]
-                )
-            }
             return ResolvedPlace(
-                grid=regions.get(loc.micro_grid_code or loc.grid_code),
-                subdistrict=regions.get(loc.subdistrict_code),
+                grid=names.regions.get(loc.micro_grid_code or loc.grid_code),
+                subdistrict=names.regions.get(loc.subdistrict_code),
                 functional_area_codes=list(loc.functional_area_codes),
                 how="按坐标定位",
             )
     text = (address or "").strip()
     if text:
-        for building in Building.objects.select_related("region").only(
-            "name", "region__path", "region__code"
-        ):
-            if building.name in text:
-                return ResolvedPlace(
-                    building.region, _subdistrict_of(building.region), [], f"按楼宇“{building.name}”定位"
-                )
-        named = Region.objects.filter(
-            level__in=[RegionLevel.COMMUNITY, RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA]
-        ).only("code", "name", "level", "path")
-        # Longer names first, so that "四季青街道" wins over a shorter name it contains.
-        for region in sorted(named, key=lambda r: -len(r.name)):
-            if region.name and region.name in text:
-                if region.level == RegionLevel.FUNCTIONAL_AREA:
-                    return ResolvedPlace(None, None, [region.code], f"按地址“{region.name}”定位")
-                sd = region if region.level == RegionLevel.SUBDISTRICT else _subdistrict_of(region)
-                return ResolvedPlace(None, sd, [], f"按地址“{region.name}”定位")
+        found = names.buildings.search(text) if names.buildings else None
+        if found is not None:
+            region = names.regions.get(names.building_region[found.group()])
+            if region is not None:
+                return ResolvedPlace(region, names.subdistrict_of(region), [], f"按楼宇“{found.group()}”定位")
+        found = names.named.search(text) if names.named else None
+        if found is not None:
+            region = names.named_regions[found.group()]
+            if region.level == RegionLevel.FUNCTIONAL_AREA:
+                return ResolvedPlace(None, None, [region.code], f"按地址“{region.name}”定位")
+            sd = region if region.level == RegionLevel.SUBDISTRICT else names.subdistrict_of(region)
+            return ResolvedPlace(None, sd, [], f"按地址“{region.name}”定位")
     if subdistrict:
-        sd = Region.objects.filter(level=RegionLevel.SUBDISTRICT).filter(code=subdistrict).first() or (
-            Region.objects.filter(level=RegionLevel.SUBDISTRICT, name=subdistrict).first()
-        )
-        if sd is not None:
+        sd = names.regions.get(subdistrict) or names.subdistricts_by_name.get(subdistrict)
+        if sd is not None and sd.level == RegionLevel.SUBDISTRICT:
             return ResolvedPlace(None, sd, [], "按指定街道定位")
     return ResolvedPlace()
 

@@ -12,13 +12,15 @@ from zhifa.accounts.models import token_digest
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
+from zhifa.core.memo import ProcessMemo
 from zhifa.core.scope import scope_for
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
-from zhifa.dispatch.directory import build_router, classifier
+from zhifa.dispatch.directory import build_router, classifier, items_by_code, units_by_code
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, Open311ApiKey, SlaPolicy
 from zhifa.dispatch.places import place_of_report
 from zhifa.engine.classify import Match
 from zhifa.engine.routing import ItemRef, Place, items_to_route
+from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 
 MAX_TEXT = 2000
@@ -47,10 +49,18 @@ DEFAULT_SLA = {
 
 
 def _sla_for(priority: str) -> SlaPolicy:
-    policy = SlaPolicy.objects.filter(priority=priority).first()
+    policy = _sla_memo.get().get(priority)
     if policy is None:
         policy, _ = SlaPolicy.objects.get_or_create(priority=priority, defaults=DEFAULT_SLA[priority])
     return policy
+
+
+_sla_memo = ProcessMemo(
+    "sla_policies",
+    build=lambda: {p.priority: p for p in SlaPolicy.objects.all()},
+    signature=lambda: tuple(SlaPolicy.objects.order_by("id").values_list()),
+    watch=["dispatch.SlaPolicy"],
+)
 
 
 def _receipt_no(now: datetime) -> str:
@@ -92,23 +102,26 @@ def _user(by):
     return by if getattr(by, "pk", None) else None
 
 
-def _apply_route(event: Event, items: list[tuple[EnforcementItem, float]]) -> None:
-    """(Re)compute lead and assisting units from the event's items and place, and store them."""
-    router = build_router()
+def _route(event: Event, items: list[tuple[EnforcementItem, float]]) -> list[tuple[Unit, str]]:
+    """Lead and assisting units for the event's items and place; sets lead_unit and the explanation."""
     place = Place(
         event.subdistrict.code if event.subdistrict_id else None, tuple(event.functional_area_codes)
     )
     refs = [ItemRef(i.code, i.domain.code, i.delegated, score) for i, score in items]
-    decision = router.route(refs, place, assist_ratio=0.0)
-    units = {u.code: u for u in Unit.objects.filter(code__in=[decision.lead, *decision.assisting])}
+    decision = build_router().route(refs, place, assist_ratio=0.0)
+    units = units_by_code()
     event.lead_unit = units.get(decision.lead)
     event.route_explanation = decision.explanation
+    roles = [(decision.lead, UnitRole.LEAD)] + [(c, UnitRole.ASSIST) for c in decision.assisting]
+    return [(units[code], role) for code, role in roles if code in units]
+
+
+def _apply_route(event: Event, items: list[tuple[EnforcementItem, float]]) -> None:
+    """Re-route a stored event: the new lead and assisting units become active, the others inactive."""
+    routed = _route(event, items)
     EventUnit.objects.filter(event=event).update(active=False)
-    for code, role in [(decision.lead, UnitRole.LEAD)] + [(c, UnitRole.ASSIST) for c in decision.assisting]:
-        if code in units:
-            EventUnit.objects.update_or_create(
-                event=event, unit=units[code], defaults={"role": role, "active": True}
-            )
+    for unit, role in routed:
+        EventUnit.objects.update_or_create(event=event, unit=unit, defaults={"role": role, "active": True})
 
 
 def event_intake(
@@ -137,55 +150,48 @@ def event_intake(
     place = place_of_report(text=description, lng=lng, lat=lat, address=address, subdistrict=subdistrict)
     routed = items_to_route(matches)
     given = list(dict.fromkeys(item_codes or []))
+    catalog = items_by_code()
     if given:
         # The reporter chose the items (e.g. an Open311 service code): they are routed as confirmed.
-        known = set(
-            EnforcementItem.objects.filter(code__in=given, status="active").values_list("code", flat=True)
-        )
-        unknown = [c for c in given if c not in known]
+        unknown = [c for c in given if c not in catalog]
         if unknown:
             raise ServiceError(
                 f"未知的执法事项：{'、'.join(unknown)}", [{"field": "item_codes", "message": "事项不存在"}]
             )
         routed = [Match(c, "", "", 1.0) for c in given]
-    items = {
-        i.code: i
-        for i in EnforcementItem.objects.select_related("domain").filter(
-            code__in=[m.code for m in matches + routed]
-        )
-    }
+    items = {m.code: catalog[m.code] for m in matches + routed if m.code in catalog}
+    event = Event(
+        receipt_no=_receipt_no(now),
+        channel=channel,
+        title=(title or description)[:120],
+        description=description,
+        reporter_name=reporter_name[:50],
+        reporter_phone=reporter_phone[:20],
+        reporter=_user(by),
+        lng=lng,
+        lat=lat,
+        address=address[:200],
+        region=place.grid,
+        subdistrict=place.subdistrict,
+        region_path=place.subdistrict.path if place.subdistrict else "",
+        functional_area_codes=place.functional_area_codes,
+        priority=priority,
+        sla=_sla_for(priority),
+        received_at=now,
+        classification=[
+            {"code": m.code, "name": m.name, "domain": m.domain, "score": m.score, "matched": list(m.matched)}
+            for m in matches
+        ],
+    )
+    units = _route(event, [(items[m.code], m.score) for m in routed if m.code in items])
+    # Routed to a unit that works events: dispatched at once; to the command centre: a person dispatches it.
+    auto = event.lead_unit is not None and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
+    if auto:
+        event.status, event.dispatched_at = EventStatus.DISPATCHED, now
+    confirmed = {m.code for m in routed} if given else set()
+    suggested = {m.code: m.score for m in matches}
     with transaction.atomic():
-        event = Event.objects.create(
-            receipt_no=_receipt_no(now),
-            channel=channel,
-            title=(title or description)[:120],
-            description=description,
-            reporter_name=reporter_name[:50],
-            reporter_phone=reporter_phone[:20],
-            reporter=_user(by),
-            lng=lng,
-            lat=lat,
-            address=address[:200],
-            region=place.grid,
-            subdistrict=place.subdistrict,
-            region_path=place.subdistrict.path if place.subdistrict else "",
-            functional_area_codes=place.functional_area_codes,
-            priority=priority,
-            sla=_sla_for(priority),
-            received_at=now,
-            classification=[
-                {
-                    "code": m.code,
-                    "name": m.name,
-                    "domain": m.domain,
-                    "score": m.score,
-                    "matched": list(m.matched),
-                }
-                for m in matches
-            ],
-        )
-        confirmed = {m.code for m in routed} if given else set()
-        suggested = {m.code: m.score for m in matches}
+        event.save(force_insert=True)
         EventItem.objects.bulk_create(
             [
                 EventItem(
@@ -195,21 +201,29 @@ def event_intake(
                 if code in items
             ]
         )
-        _history(
-            event, "", EventStatus.RECEIVED, by=by, note=f"{Channel(channel).label}；{place.how}", at=now
-        )
-        _apply_route(event, [(items[m.code], m.score) for m in routed if m.code in items])
-        if event.lead_unit and event.lead_unit.kind != "district_command":
-            event.status, event.dispatched_at = EventStatus.DISPATCHED, now
-            _history(
-                event,
-                EventStatus.RECEIVED,
-                EventStatus.DISPATCHED,
-                unit=event.lead_unit,
-                note="自动派发",
+        EventUnit.objects.bulk_create([EventUnit(event=event, unit=u, role=r) for u, r in units])
+        steps = [
+            EventStatusChange(
+                event=event,
+                from_status="",
+                to_status=EventStatus.RECEIVED,
                 at=now,
+                by=_user(by),
+                note=f"{Channel(channel).label}；{place.how}",
             )
-        event.save()
+        ]
+        if auto:
+            steps.append(
+                EventStatusChange(
+                    event=event,
+                    from_status=EventStatus.RECEIVED,
+                    to_status=EventStatus.DISPATCHED,
+                    at=now,
+                    unit=event.lead_unit,
+                    note="自动派发",
+                )
+            )
+        EventStatusChange.objects.bulk_create(steps)
         audit_record(
             actor=by or f"intake:{channel}",
             action="dispatch.event_intake",

@@ -1,13 +1,13 @@
 """Which grid, community and subdistrict a point lies in: the engine's RegionIndex over the stored Region shapes."""
 
 import logging
-import threading
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from zhifa.core.memo import ProcessMemo
 from zhifa.engine.geo import Location, RegionIndex
 from zhifa.org.choices import RegionLevel
 from zhifa.org.models import Region
@@ -25,17 +25,12 @@ class _Shape:
 
 @dataclass
 class _Cached:
-    signature: tuple
     index: RegionIndex | None
     names: dict[str, str] = field(default_factory=dict)
 
 
-_lock = threading.Lock()
-_cached: _Cached | None = None
-
-
 def _signature() -> tuple:
-    # Cheap to ask on every lookup; a changed count or a new row means the tree changed under us.
+    # A changed count or a new row means the tree changed under us (edits in place arrive by signals).
     agg = Region.objects.aggregate(n=Count("id"), last=Max("id"))
     return (agg["n"], agg["last"])
 
@@ -65,7 +60,7 @@ def _complete(shapes: list[_Shape]) -> list[_Shape]:
     return kept
 
 
-def _build(signature: tuple) -> _Cached:
+def _build() -> _Cached:
     rows = Region.objects.order_by("path").values_list("code", "name", "level", "parent__code", "geometry")
     names: dict[str, str] = {}
     shapes: list[_Shape] = []
@@ -86,31 +81,24 @@ def _build(signature: tuple) -> _Cached:
     except ValueError:
         # No grid has a shape yet (a fresh install before boundaries are loaded): nothing can be located.
         index = None
-    return _Cached(signature=signature, index=index, names=names)
+    return _Cached(index=index, names=names)
+
+
+_memo = ProcessMemo("region_index", build=_build, signature=_signature, watch=["org.Region"])
 
 
 def _current() -> _Cached:
-    global _cached
-    signature = _signature()
-    cached = _cached
-    if cached is not None and cached.signature == signature:
-        return cached
-    with _lock:
-        if _cached is None or _cached.signature != signature:
-            _cached = _build(signature)
-        return _cached
+    return _memo.get()
 
 
 def region_index() -> RegionIndex | None:
-    """The process-wide index, rebuilt when regions were added or removed; None when no grid has a shape."""
+    """The process-wide index, rebuilt when regions change; None when no grid has a shape."""
     return _current().index
 
 
 def region_index_reset() -> None:
-    """Forget the cached index, e.g. after boundaries were edited in place."""
-    global _cached
-    with _lock:
-        _cached = None
+    """Forget the cached index, e.g. after boundaries were edited by a bulk update."""
+    _memo.clear()
 
 
 def _ref(code: str | None, names: dict[str, str]) -> dict | None:

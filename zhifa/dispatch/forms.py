@@ -175,6 +175,34 @@ class DispatchForm(_ActionForm):
         self.fields["unit"].choices = [("", "请选择执法队伍"), *units]
 
 
+class CorrectForm(_ActionForm):
+    item_codes = forms.CharField(
+        label="执法事项编码（多个用逗号分隔）",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "如 ZH0001, SC0002"}),
+    )
+    subdistrict = forms.ChoiceField(label="街道（改地点时选）", required=False)
+    address = forms.CharField(label="地址", required=False, max_length=200)
+
+    def __init__(self, *args, subdistricts: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subdistrict"].choices = [("", "不改地点"), *subdistricts]
+
+    def codes(self) -> list[str]:
+        raw = (getattr(self, "cleaned_data", {}) or {}).get("item_codes") or ""
+        return [c.strip().upper() for c in re.split(r"[,，、\s]+", raw) if c.strip()]
+
+
+class MergeForm(_ActionForm):
+    into = forms.CharField(
+        label="并入事件的受理编号",
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"placeholder": "同一地点、同一问题的在办事件"}),
+    )
+
+
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="评价",

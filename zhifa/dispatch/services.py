@@ -1,10 +1,11 @@
 """Command-centre actions: intake, routing, the event workflow and SLA escalation. One function per action."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from zhifa.accounts.choices import Role
@@ -14,10 +15,10 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.memo import ProcessMemo
 from zhifa.core.scope import scope_for
-from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
+from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, ResolutionMode, UnitRole
 from zhifa.dispatch.directory import build_router, classifier, items_by_code, units_by_code
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, Open311ApiKey, SlaPolicy
-from zhifa.dispatch.places import place_of_report
+from zhifa.dispatch.places import place_of_report, place_resolve
 from zhifa.engine.classify import Match
 from zhifa.engine.routing import ItemRef, Place, items_to_route
 from zhifa.org.choices import UnitKind
@@ -137,6 +138,7 @@ def event_intake(
     subdistrict: str = "",
     priority: str = Priority.NORMAL,
     item_codes: list[str] | None = None,
+    merge_duplicates: bool = True,
     by=None,
     now: datetime | None = None,
 ) -> Event:
@@ -184,8 +186,19 @@ def event_intake(
         ],
     )
     units = _route(event, [(items[m.code], m.score) for m in routed if m.code in items])
+    master = _duplicate_of(event, [m.code for m in routed], now) if merge_duplicates else None
+    if master is not None:
+        # The same problem at the same place is already being worked: one event, both reporters kept.
+        event.status, event.duplicate_of, event.lead_unit, units = (
+            EventStatus.MERGED,
+            master,
+            master.lead_unit,
+            [],
+        )
     # Routed to a unit that works events: dispatched at once; to the command centre: a person dispatches it.
-    auto = event.lead_unit is not None and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
+    auto = (
+        master is None and event.lead_unit is not None and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
+    )
     if auto:
         event.status, event.dispatched_at = EventStatus.DISPATCHED, now
     confirmed = {m.code for m in routed} if given else set()
@@ -212,15 +225,15 @@ def event_intake(
                 note=f"{Channel(channel).label}；{place.how}",
             )
         ]
-        if auto:
+        if auto or master is not None:
             steps.append(
                 EventStatusChange(
                     event=event,
                     from_status=EventStatus.RECEIVED,
-                    to_status=EventStatus.DISPATCHED,
+                    to_status=event.status,
                     at=now,
                     unit=event.lead_unit,
-                    note="自动派发",
+                    note=f"与 {master.receipt_no} 同地同事项，合并办理" if master else "自动派发",
                 )
             )
         EventStatusChange.objects.bulk_create(steps)
@@ -232,9 +245,38 @@ def event_intake(
                 "receipt_no": event.receipt_no,
                 "lead_unit": event.lead_unit.code if event.lead_unit else None,
                 "items": [m.code for m in routed],
+                "duplicate_of": master.receipt_no if master else None,
             },
         )
     return event
+
+
+def _primary_items(event: Event) -> set[str]:
+    """What an event is about: its confirmed items, else its best-scored suggestion."""
+    rows = sorted(event.event_items.all(), key=lambda ei: (not ei.confirmed, -ei.score))
+    confirmed = {ei.item.code for ei in rows if ei.confirmed}
+    return confirmed or ({rows[0].item.code} if rows else set())
+
+
+def _duplicate_of(event: Event, codes: list[str], now: datetime) -> Event | None:
+    """An open event about the same item at the same place (grid, else subdistrict and address) recently."""
+    if not codes:
+        return None
+    if event.region_id:
+        place = Q(region_id=event.region_id)
+    elif event.subdistrict_id and event.address.strip():
+        place = Q(subdistrict_id=event.subdistrict_id, address=event.address.strip())
+    else:
+        return None
+    window = timedelta(hours=getattr(settings, "ZHIFA_DUPLICATE_WINDOW_HOURS", 24))
+    candidates = (
+        Event.objects.filter(place, status__in=OPEN_STATUSES, received_at__gte=now - window)
+        .select_related("lead_unit")
+        .prefetch_related("event_items__item")
+        .order_by("received_at", "id")
+    )
+    primary = codes[0]
+    return next((c for c in candidates if primary in _primary_items(c)), None)
 
 
 # --- workflow ------------------------------------------------------------------------------------------
@@ -366,14 +408,158 @@ def event_dispatch(*, event: Event, unit: Unit, by) -> Event:
     return event
 
 
+def _require_command(by, event: Event) -> None:
+    scope = scope_for(by)
+    if not scope.can_write:
+        raise PermissionError_("您的角色为只读，不能处理事件")
+    if by.is_superuser or by.role in (Role.ADMIN, Role.DISTRICT_COMMAND):
+        return
+    if by.role == Role.SUBDISTRICT_COMMAND and event.region_path and scope.covers_path(event.region_path):
+        return
+    raise PermissionError_("只有指挥中心可以更正或合并事件")
+
+
+REROUTABLE = (EventStatus.RECEIVED, EventStatus.DISPATCHED, EventStatus.RETURNED)
+CORRECTABLE = (*REROUTABLE, EventStatus.ACCEPTED, EventStatus.ON_SITE, EventStatus.RESOLVED)
+
+
+def event_correct(
+    *,
+    event: Event,
+    by,
+    item_codes: list[str] | None = None,
+    subdistrict: str = "",
+    address: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+) -> Event:
+    """更正 — a person confirms or changes the items and/or the place; an event not yet taken is re-routed.
+
+    The confirmed items are what the classifier learns from. Before the lead unit has accepted the event it is
+    routed anew, and sent to the new lead unit when that changed; afterwards only the record is corrected.
+    """
+    _require_command(by, event)
+    if event.status not in CORRECTABLE:
+        raise Conflict(f"事件当前为“{EventStatus(event.status).label}”，不能更正")
+    codes = list(dict.fromkeys(c.strip() for c in (item_codes or []) if c and c.strip()))
+    new_place = any(v not in (None, "") for v in (subdistrict, address, lng, lat))
+    if not codes and not new_place:
+        raise ServiceError("请至少更正事项或地点之一", [{"field": "item_codes", "message": "请选择执法事项"}])
+    catalog = items_by_code()
+    unknown = [c for c in codes if c not in catalog]
+    if unknown:
+        raise ServiceError(
+            f"未知的执法事项：{'、'.join(unknown)}", [{"field": "item_codes", "message": "事项不存在"}]
+        )
+    if (lng is None) != (lat is None):
+        raise ServiceError("经度和纬度须同时填写", [{"field": "lng", "message": "经度和纬度须同时填写"}])
+    before = {
+        "items": sorted(_primary_items(event)),
+        "subdistrict": event.subdistrict.code if event.subdistrict_id else None,
+        "lead_unit": event.lead_unit.code if event.lead_unit_id else None,
+    }
+    place = place_resolve(lng=lng, lat=lat, address=address, subdistrict=subdistrict) if new_place else None
+    if place is not None and place.subdistrict is None and not place.functional_area_codes:
+        raise ServiceError("无法确定该地点所在街道", [{"field": "subdistrict", "message": "请选择街道"}])
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Event.objects.filter(pk=event.pk, version=event.version, status=event.status).update(
+            version=F("version") + 1
+        )
+        if not changed:
+            raise Conflict("事件已被他人更新，请刷新后重试")
+        event.refresh_from_db()
+        if place is not None:
+            event.lng, event.lat = lng, lat
+            event.address = (address or event.address)[:200]
+            event.region, event.subdistrict = place.grid, place.subdistrict
+            event.region_path = place.subdistrict.path if place.subdistrict else ""
+            event.functional_area_codes = place.functional_area_codes
+        if codes:
+            EventItem.objects.filter(event=event).exclude(item__code__in=codes).update(confirmed=False)
+            for code in codes:
+                EventItem.objects.update_or_create(
+                    event=event, item=catalog[code], defaults={"confirmed": True}
+                )
+        routed = [catalog[c] for c in codes] or [
+            catalog[c] for c in sorted(_primary_items(event)) if c in catalog
+        ]
+        old_lead = event.lead_unit_id
+        if event.status in REROUTABLE:
+            _apply_route(event, [(item, 1.0) for item in routed])
+            if event.lead_unit_id != old_lead or event.status != EventStatus.DISPATCHED:
+                frm = event.status
+                working = event.lead_unit is not None and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
+                event.status = EventStatus.DISPATCHED if working else EventStatus.RECEIVED
+                event.dispatched_at = now if working else None
+                if frm != event.status or event.lead_unit_id != old_lead:
+                    _history(
+                        event,
+                        frm,
+                        event.status,
+                        by=by,
+                        unit=event.lead_unit,
+                        note=f"更正后派往{event.lead_unit.name}" if working else "更正后待人工派发",
+                        at=now,
+                    )
+        event.save()
+        audit_record(
+            actor=by,
+            action="dispatch.event_correct",
+            obj=event,
+            before=before,
+            after={
+                "items": codes or before["items"],
+                "subdistrict": event.subdistrict.code if event.subdistrict_id else None,
+                "lead_unit": event.lead_unit.code if event.lead_unit_id else None,
+            },
+        )
+    event.refresh_from_db()
+    return event
+
+
+def event_merge(*, event: Event, into: Event, by) -> Event:
+    """合并 — a person merges a duplicate into the event that carries the work; both reporters are kept."""
+    _require_command(by, event)
+    _require_command(by, into)
+    if event.pk == into.pk:
+        raise ServiceError("不能与自身合并", [{"field": "into", "message": "请选择另一事件"}])
+    if into.status == EventStatus.MERGED or into.duplicate_of_id:
+        raise ServiceError(
+            f"{into.receipt_no} 本身已合并，请合并至 {into.duplicate_of.receipt_no}",
+            [{"field": "into", "message": "目标事件已合并"}],
+        )
+    if into.status == EventStatus.CLOSED:
+        raise ServiceError(
+            f"{into.receipt_no} 已办结，不能再合并", [{"field": "into", "message": "目标事件已办结"}]
+        )
+    if event.duplicates.exists():
+        raise ServiceError(
+            "该事件已有合并进来的诉求，请反向合并", [{"field": "into", "message": "请反向合并"}]
+        )
+    event = _transition(
+        event,
+        frm=(*REROUTABLE, EventStatus.ACCEPTED, EventStatus.ON_SITE),
+        to=EventStatus.MERGED,
+        by=by,
+        note=f"合并至 {into.receipt_no}",
+        duplicate_of=into,
+    )
+    EventUnit.objects.filter(event=event).update(active=False)
+    return event
+
+
 def event_rate(*, event: Event, rating: int, by=None) -> Event:
     """评价 — the reporter rates the answer (1–5) once it has been answered."""
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ServiceError("评价须为 1 到 5 星", [{"field": "rating", "message": "评价须为 1 到 5 星"}])
+    answered = (EventStatus.ANSWERED, EventStatus.CLOSED)
     with transaction.atomic():
-        changed = Event.objects.filter(
-            pk=event.pk, status__in=(EventStatus.ANSWERED, EventStatus.CLOSED), rating__isnull=True
-        ).update(rating=rating, version=F("version") + 1)
+        # A merged report is rated once the event that carried its work has been answered.
+        ready = Q(status__in=answered) | Q(status=EventStatus.MERGED, duplicate_of__status__in=answered)
+        changed = Event.objects.filter(ready, pk=event.pk, rating__isnull=True).update(
+            rating=rating, version=F("version") + 1
+        )
         if not changed:
             raise Conflict("该事件尚未答复或已评价")
         audit_record(

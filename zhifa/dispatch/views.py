@@ -28,12 +28,16 @@ from zhifa.dispatch.ledger import event_ledger_xlsx
 from zhifa.dispatch.models import Event, SlaPolicy
 from zhifa.dispatch.selectors import event_get_by_receipt, event_get_for_user, event_list_for_user
 from zhifa.dispatch.services import (
+    CORRECTABLE,
+    REROUTABLE,
     event_accept,
     event_answer,
     event_arrive,
     event_close,
+    event_correct,
     event_dispatch,
     event_intake,
+    event_merge,
     event_rate,
     event_resolve,
     event_return,
@@ -273,6 +277,13 @@ ACTIONS = {
     "close": Action("办结", (EventStatus.ANSWERED,), f.PlainActionForm),
     "return": Action("退单", (EventStatus.DISPATCHED, EventStatus.ACCEPTED), f.ReturnForm),
     "dispatch": Action("派发", (EventStatus.RECEIVED, EventStatus.RETURNED), f.DispatchForm, True),
+    "correct": Action("更正事项或地点", CORRECTABLE, f.CorrectForm, True),
+    "merge": Action(
+        "合并重复诉求",
+        (*REROUTABLE, EventStatus.ACCEPTED, EventStatus.ON_SITE),
+        f.MergeForm,
+        True,
+    ),
 }
 
 
@@ -283,6 +294,8 @@ def _dispatch_units(user) -> list[tuple[str, str]]:
 def _make_form(name: str, user, data=None, event=None):
     spec = ACTIONS[name]
     kwargs = {"units": _dispatch_units(user)} if name == "dispatch" else {}
+    if name == "correct":
+        kwargs = {"subdistricts": f.public_subdistricts()}
     initial = {"version": event.version} if event is not None else None
     return spec.form(data, initial=initial, **kwargs)
 
@@ -329,6 +342,10 @@ def _detail_context(request, event, bound=None) -> dict:
         "clocks": _clock_rows(event, now),
         "history": history,
         "escalations": escalations,
+        "merged_reports": [
+            dict(receipt_no=d.receipt_no, reporter=d.reporter_name, received_at=d.received_at, pk=d.pk)
+            for d in event.duplicates.order_by("received_at")
+        ],
         "actions": _available_actions(user, event, units, bound),
         "read_only": not scope_for(user).can_write,
         "return_note": next((h.note for h in reversed(history) if h.to_status == EventStatus.RETURNED), "")
@@ -343,7 +360,8 @@ def event_detail(request, pk: int):
     return render(request, "dispatch/event_detail.html", _detail_context(request, event))
 
 
-def _run(name: str, event, data: dict, user):
+def _run(name: str, event, form, user):
+    data = getattr(form, "cleaned_data", {})
     if name == "accept":
         return event_accept(event=event, by=user)
     if name == "arrive":
@@ -358,6 +376,22 @@ def _run(name: str, event, data: dict, user):
         return event_close(event=event, by=user)
     if name == "return":
         return event_return(event=event, reason=data.get("reason") or "", by=user)
+    if name == "correct":
+        return event_correct(
+            event=event,
+            by=user,
+            item_codes=form.codes(),
+            subdistrict=data.get("subdistrict") or "",
+            address=data.get("address") or "",
+        )
+    if name == "merge":
+        receipt = (data.get("into") or "").strip().upper()
+        into = event_list_for_user(user=user).filter(receipt_no=receipt).first() if receipt else None
+        if into is None:
+            raise ServiceError(
+                "未找到该受理编号的事件", [{"field": "into", "message": "请填写在办事件的受理编号"}]
+            )
+        return event_merge(event=event, into=into, by=user)
     if not _is_command(user):
         return event_dispatch(event=event, unit=None, by=user)  # the service refuses with its own message
     code = data.get("unit") or ""
@@ -384,7 +418,7 @@ def event_action(request, pk: int, action: str):
         event.version = data["version"]
     to_tasks = request.POST.get("next") == "tasks"
     try:
-        _run(action, event, data, user)
+        _run(action, event, form, user)
     except ServiceError as err:
         messages.error(request, err.message)
         for e in err.errors:
@@ -550,10 +584,14 @@ def _track_page(request, receipt: str, form=None, status: int = 200):
         event = event_get_by_receipt(receipt_no=receipt)
     except Http404:
         return render(request, "dispatch/track.html", {"missing": receipt[:24]}, status=404)
-    can_rate = event.status in (EventStatus.ANSWERED, EventStatus.CLOSED) and event.rating is None
+    # A merged report follows the event that carries the work; its reporter sees that event's progress
+    # and answer, never its receipt number or its reporter.
+    carrier = event.duplicate_of if event.duplicate_of_id else event
+    can_rate = carrier.status in (EventStatus.ANSWERED, EventStatus.CLOSED) and event.rating is None
     context = {
         "event": event,
-        "timeline": _public_timeline(event),
+        "carrier": carrier,
+        "timeline": _public_timeline(event) + (_public_timeline(carrier)[1:] if carrier != event else []),
         "can_rate": can_rate,
         "form": form or f.RatingForm(),
     }

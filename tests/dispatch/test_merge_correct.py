@@ -173,3 +173,31 @@ def test_correct_and_merge_from_the_detail_page(district, clients):
     # An officer sees neither action.
     page = clients["bob"].get(f"/dispatch/events/{e.pk}/").content.decode()
     assert "更正事项或地点" not in page
+
+
+def test_correct_and_merge_through_the_api(district, clients):
+    e = event_intake(channel="12345", description="九堡街道某饭店油烟扰民", by=district.carol)
+    dup = event_intake(channel="12345", description="九堡街道某饭店又在排油烟", by=district.carol)
+    c = clients["carol"]
+    r = c.post(
+        f"/api/v1/dispatch/events/{e.pk}/correct", {"item_codes": ["SJ0001"]}, content_type="application/json"
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["lead_unit"]["code"] == "DT-market" and body["confirmed_items"] == ["SJ0001"]
+    r = c.post(
+        f"/api/v1/dispatch/events/{e.pk}/correct", {"item_codes": ["NOPE"]}, content_type="application/json"
+    )
+    assert r.status_code == 400 and r.json()["message"] == "未知的执法事项：NOPE"
+    r = clients["bob"].post(
+        f"/api/v1/dispatch/events/{dup.pk}/merge", {"into": e.receipt_no}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    r = c.post(f"/api/v1/dispatch/events/{dup.pk}/merge", {"into": "XXXX"}, content_type="application/json")
+    assert r.status_code == 404
+    r = c.post(
+        f"/api/v1/dispatch/events/{dup.pk}/merge", {"into": e.receipt_no}, content_type="application/json"
+    )
+    assert (
+        r.status_code == 200 and r.json()["duplicate_of"] == e.receipt_no and r.json()["status"] == "merged"
+    )

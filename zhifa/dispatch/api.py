@@ -81,6 +81,8 @@ class EventDetailOut(EventOut):
     resolution_mode: str
     result: str
     answer: str
+    duplicate_of: str | None = None
+    confirmed_items: list[str] = []
 
 
 class ListIn(Schema):
@@ -140,6 +142,8 @@ def _detail(e) -> dict:
         "resolution_mode": e.resolution_mode,
         "result": e.result,
         "answer": e.answer,
+        "duplicate_of": e.duplicate_of.receipt_no if e.duplicate_of_id else None,
+        "confirmed_items": sorted(e.event_items.filter(confirmed=True).values_list("item__code", flat=True)),
     }
 
 
@@ -216,3 +220,28 @@ def dispatch(request, pk: int, payload: DispatchIn):
     if unit is None or not unit.is_team:
         raise HttpError(400, f"未知的执法队伍：{payload.unit}")
     return _act(request, pk, services.event_dispatch, unit=unit)
+
+
+class CorrectIn(Schema):
+    item_codes: list[str] = []
+    subdistrict: str = ""
+    address: str = Field("", max_length=200)
+    lng: float | None = None
+    lat: float | None = None
+
+
+class MergeIn(Schema):
+    into: str = Field(..., max_length=24, description="并入事件的受理编号")
+
+
+@router.post("/events/{int:pk}/correct", response=EventDetailOut)
+def correct(request, pk: int, payload: CorrectIn):
+    return _act(request, pk, services.event_correct, **payload.dict())
+
+
+@router.post("/events/{int:pk}/merge", response=EventDetailOut)
+def merge(request, pk: int, payload: MergeIn):
+    into = event_list_for_user(user=request.user).filter(receipt_no=payload.into.strip().upper()).first()
+    if into is None:
+        raise HttpError(404, "未找到该受理编号的事件")
+    return _act(request, pk, services.event_merge, into=into)

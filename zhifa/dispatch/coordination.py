@@ -251,7 +251,7 @@ def _read_checked(file) -> tuple[str, str, str, int]:
     if total == 0:
         raise ServiceError("文件为空", [{"field": "file", "message": "文件为空"}])
     if kind is None:
-        message = f"文件类型不支持：证据只接受{ACCEPTED_TYPES}文件"
+        message = f"文件类型不支持：证据只接受{ACCEPTED_TYPES} 文件"
         raise ServiceError(message, [{"field": "file", "message": message}])
     return kind[0], kind[1], digest.hexdigest(), total
 

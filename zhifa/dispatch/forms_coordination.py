@@ -4,29 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from zhifa.dispatch.choices import ConsultationKind, ConsultationStatus, EvidenceMethod
-from zhifa.org.choices import UnitKind
-from zhifa.org.models import Unit
+from zhifa.dispatch.selectors_coordination import unit_choices
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def unit_choices() -> list[tuple[str, str]]:
-    """Units that can be invited to a meeting or be shared evidence: every active unit but oversight.
-
-    Unit names are public knowledge; which events a unit works on is not shown here."""
-    return list(
-        Unit.objects.filter(active=True)
-        .exclude(kind=UnitKind.OVERSIGHT_OFFICE)
-        .order_by("kind", "code")
-        .values_list("code", "name")
-    )
-
-
-def units_by_code(codes) -> tuple[list[Unit], list[str]]:
-    """(active units, unknown codes) for the codes a form or the API sent."""
-    codes = [c for c in dict.fromkeys(codes or []) if c]
-    found = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
-    return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
 
 
 def now_local() -> str:

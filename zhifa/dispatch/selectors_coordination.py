@@ -19,6 +19,8 @@ from zhifa.dispatch.models import (
     EvidenceUse,
 )
 from zhifa.dispatch.selectors import event_list_for_user
+from zhifa.org.choices import UnitKind
+from zhifa.org.models import Unit
 
 # Roles that read every consultation and every piece of evidence in the district.
 SEE_ALL_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND, Role.OVERSIGHT)
@@ -95,7 +97,7 @@ def consultation_events_for_user(*, user, consultation: Consultation) -> list[Ev
     return list(
         event_list_for_user(user=user)
         .filter(consultations=consultation)
-        .only("pk", "receipt_no", "title", "status")
+        .defer("subdistrict__geometry", "classification", "route_explanation")
         .order_by("received_at", "id")
     )
 
@@ -148,3 +150,25 @@ def evidence_get_for_user(*, user, pk: int) -> Evidence:
     if evidence is None:
         raise Http404("证据不存在或不在您的辖区内")
     return evidence
+
+
+# --- units to invite or share with -----------------------------------------------------------------------
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Units that can be invited to a meeting or be shared evidence: every active unit but oversight.
+
+    Unit names are public knowledge; which events a unit works on is not shown here."""
+    return list(
+        Unit.objects.filter(active=True)
+        .exclude(kind=UnitKind.OVERSIGHT_OFFICE)
+        .order_by("kind", "code")
+        .values_list("code", "name")
+    )
+
+
+def units_by_code(codes) -> tuple[list[Unit], list[str]]:
+    """(active units, unknown codes) for the codes a form or the API sent."""
+    codes = [c for c in dict.fromkeys(codes or []) if c]
+    found = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
+    return [found[c] for c in codes if c in found], [c for c in codes if c not in found]

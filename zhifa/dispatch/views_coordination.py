@@ -25,6 +25,7 @@ from zhifa.dispatch.selectors_coordination import (
     consultations_for_event,
     evidence_for_event,
     evidence_get_for_user,
+    units_by_code,
 )
 
 COMMAND_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND)
@@ -120,7 +121,7 @@ def consultation_new(request, pk: int):
         err = ServiceError("请检查填写的内容", [])
         return _event_page_with_errors(request, event, err, consultation_form=form)
     data = form.cleaned_data
-    units, unknown = cf.units_by_code(data["participants"])
+    units, unknown = units_by_code(data["participants"])
     try:
         if unknown:
             raise ServiceError("参会单位不存在", [{"field": "participants", "message": "参会单位不存在"}])
@@ -240,7 +241,7 @@ def evidence_attach(request, pk: int):
     if not form.is_valid():
         return _event_page_with_errors(request, event, ServiceError("请检查填写的内容"), evidence_form=form)
     data = form.cleaned_data
-    shared, _ = cf.units_by_code(data["shared_with"])
+    shared, _ = units_by_code(data["shared_with"])
     try:
         evidence = svc.evidence_attach(
             event=event,

@@ -25,6 +25,7 @@ from zhifa.dispatch.selectors_coordination import (
     consultations_for_event,
     evidence_for_event,
     evidence_get_for_user,
+    unit_choices,
     units_by_code,
 )
 
@@ -72,7 +73,11 @@ def coordination_context(request, event, *, consultation_form=None, evidence_for
     can_coordinate = _can_coordinate(user, event, working)
     event_units = _event_unit_choices(event)
     if can_coordinate and consultation_form is None:
-        consultation_form = cf.ConsultationForm(initial={"participants": [c for c, _ in event_units]})
+        # The event's own units first and ticked; then every other unit that can be invited.
+        others = [c for c in unit_choices() if c not in event_units]
+        consultation_form = cf.ConsultationForm(
+            units=event_units + others, initial={"participants": [c for c, _ in event_units]}
+        )
         consultation_form.initial["held_at"] = cf.now_local()
     if can_coordinate and evidence_form is None:
         evidence_form = cf.EvidenceForm(

@@ -529,3 +529,17 @@ def test_meeting_participant_rows_are_unique(coord):
     w = coord
     m = meeting(w, participants=[w.market_team, w.market_team, w.nanxing_team])
     assert ConsultationParticipant.objects.filter(consultation=m).count() == 2
+
+
+def test_admin_shows_evidence_read_only_without_a_file_link(coord):
+    w = coord
+    ev = attach(w)
+    res = w.c["carol"].__class__()
+    res.force_login(w.root)
+    page = res.get(f"/admin/dispatch/evidence/{ev.pk}/change/")
+    body = page.content.decode()
+    assert (
+        page.status_code == 200 and ev.sha256 in body and "/media/" not in body and ev.file.name not in body
+    )
+    assert res.post(f"/admin/dispatch/evidence/{ev.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Evidence.objects.filter(pk=ev.pk).exists()

@@ -117,6 +117,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (evidence) live here; there is deliberately no public MEDIA URL route: evidence files are
+# served only through views that check jurisdiction.
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 
 # Largest catalog / import file accepted, in bytes.
 ZHIFA_MAX_IMPORT_BYTES = envint("ZHIFA_MAX_IMPORT_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -124,6 +128,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ZHIFA_MAX_IMPORT_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = ZHIFA_MAX_IMPORT_BYTES
 # Province-required minimum share of officers seconded to subdistricts (下沉比例).
 ZHIFA_SECONDED_TARGET = envint("ZHIFA_SECONDED_TARGET_PERCENT", 65, minimum=0) / 100
+# Largest evidence file (image or PDF) accepted, in bytes.
+ZHIFA_EVIDENCE_MAX_BYTES = envint("ZHIFA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")

@@ -13,6 +13,7 @@ def navigation(request):
         ("dashboard", "驾驶舱", reverse("dashboard:home")),
         ("board", "指挥调度", reverse("dispatch:board")),
         ("tasks", "我的任务", reverse("dispatch:my_tasks")),
+        ("consultations", "会商联席", reverse("dispatch:consultation_list")),
         ("catalog", "执法事项", reverse("catalog:item_list")),
         ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
         ("regions", "区域网格", reverse("org:region_list")),

@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from zhifa.dispatch.models import Escalation, Event, EventStatusChange, Open311ApiKey, RoutingRule, SlaPolicy
+from zhifa.dispatch.models import (
+    Consultation,
+    Escalation,
+    Event,
+    EventStatusChange,
+    Evidence,
+    Open311ApiKey,
+    RoutingRule,
+    SlaPolicy,
+)
 
 
 @admin.register(RoutingRule)
@@ -67,3 +76,39 @@ class EscalationAdmin(admin.ModelAdmin):
 class Open311ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "created_at")
     readonly_fields = ("digest",)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Coordination records change only through the coordination services (append-only, audited)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(_ReadOnly):
+    list_display = ("topic", "kind", "held_at", "convened_by", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("topic", "place", "decisions")
+    date_hierarchy = "held_at"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(_ReadOnly):
+    # No link to the file: evidence files are served only through the page that checks jurisdiction.
+    list_display = ("original_name", "event", "unit", "collector_name", "method", "collected_at", "sha256")
+    list_filter = ("method",)
+    search_fields = ("sha256", "original_name", "description", "event__receipt_no")
+    exclude = ("file",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in super().get_readonly_fields(request, obj) if f != "file"]

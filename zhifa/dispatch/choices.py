@@ -49,3 +49,22 @@ class ResolutionMode(models.TextChoices):
 class UnitRole(models.TextChoices):
     LEAD = "lead", "牵头"
     ASSIST = "assist", "协办"
+
+
+class ConsultationKind(models.TextChoices):
+    CONSULTATION = "consultation", "会商"
+    JOINT_MEETING = "joint_meeting", "现场联席会"
+
+
+class ConsultationStatus(models.TextChoices):
+    PLANNED = "planned", "待召开"
+    HELD = "held", "已召开"
+
+
+class EvidenceMethod(models.TextChoices):
+    PHOTO = "photo", "现场拍照"
+    VIDEO = "video", "视频"
+    INTERVIEW = "interview", "询问笔录"
+    TEST_REPORT = "test_report", "检测报告"
+    SURVEILLANCE = "surveillance", "监控调取"
+    ELECTRONIC = "electronic", "电子数据"

@@ -2,8 +2,18 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from zhifa.dispatch.choices import Channel, EventStatus, Priority, ResolutionMode, UnitRole
+from zhifa.dispatch.choices import (
+    Channel,
+    ConsultationKind,
+    ConsultationStatus,
+    EventStatus,
+    EvidenceMethod,
+    Priority,
+    ResolutionMode,
+    UnitRole,
+)
 
 
 class SlaPolicy(models.Model):
@@ -219,3 +229,150 @@ class Open311ApiKey(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- coordination: consultations, joint meetings, shared evidence -----------------------------------------
+
+
+class Consultation(models.Model):
+    """会商 / 现场联席会 — units meet about one or more events and record what they decided."""
+
+    kind = models.CharField("类型", max_length=20, choices=ConsultationKind.choices)
+    topic = models.CharField("议题", max_length=200)
+    held_at = models.DateTimeField("召开时间")
+    # For a joint meeting, the site itself.
+    place = models.CharField("地点", max_length=200)
+    convened_by = models.ForeignKey(
+        "org.Unit", verbose_name="召集单位", on_delete=models.PROTECT, related_name="consultations_convened"
+    )
+    events = models.ManyToManyField(Event, verbose_name="关联事件", related_name="consultations", blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.PLANNED
+    )
+    decisions = models.TextField("会议决定", blank=True)
+    follow_up_deadline = models.DateField("落实期限", null=True, blank=True)
+    recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会商联席"
+        ordering = ["-held_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=ConsultationStatus.PLANNED) | ~Q(decisions=""),
+                name="consultation_held_has_decisions",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.topic}"
+
+
+class ConsultationParticipant(models.Model):
+    """参会单位 — a unit invited to a consultation; attendance and who came are recorded afterwards."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="participants")
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    attended = models.BooleanField("到会", null=True, blank=True)
+    person_name = models.CharField("参会人员", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "unit"], name="consultation_participant_unique")
+        ]
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # The stored name is chosen by the service (random, no user input); this only keeps Django's contract.
+    return filename
+
+
+class Evidence(models.Model):
+    """证据 — collected by one unit for an event, kept with its provenance; append-only (withdrawn, not deleted)."""
+
+    event = models.ForeignKey(Event, verbose_name="事件", on_delete=models.PROTECT, related_name="evidence")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="收集单位", on_delete=models.PROTECT, related_name="evidence_collected"
+    )
+    collector_name = models.CharField("收集人", max_length=50)
+    collected_at = models.DateTimeField("收集时间")
+    method = models.CharField("收集方式", max_length=20, choices=EvidenceMethod.choices)
+    description = models.TextField("证据说明")
+    file = models.FileField("文件", upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=60)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    # Empty: every unit working the event sees it (lead and assisting, now and later); otherwise only these.
+    shared_with = models.ManyToManyField(
+        "org.Unit", verbose_name="共享单位", blank=True, related_name="evidence_shared"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="撤回人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdraw_reason = models.TextField("撤回理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证据"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdraw_reason=""),
+                name="evidence_withdrawal_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_method_display()} {self.original_name}"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def provenance(self) -> str:
+        """The line shown wherever the evidence is shown: which unit, who, when, how, and the file's digest."""
+        when = timezone.localtime(self.collected_at).strftime("%Y-%m-%d %H:%M")
+        return f"来源：{self.unit.name} {self.collector_name} {when} {self.get_method_display()} sha256 {self.sha256}"
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("evidence is append-only: withdraw it with a reason instead")
+
+
+class EvidenceUse(models.Model):
+    """证据互通互认 — another unit adopts the evidence for its own handling; the provenance chain stays visible."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="uses")
+    unit = models.ForeignKey("org.Unit", verbose_name="采纳单位", on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey("accounts.User", verbose_name="采纳人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("采纳时间")
+    purpose = models.CharField("用途", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证据采纳"
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "unit"], name="evidence_use_once_per_unit")
+        ]

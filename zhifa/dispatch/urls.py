@@ -3,6 +3,7 @@
 from django.urls import path
 
 from zhifa.dispatch import views
+from zhifa.dispatch import views_coordination as coordination
 
 app_name = "dispatch"
 urlpatterns = [
@@ -12,6 +13,15 @@ urlpatterns = [
     path("events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("ledger.xlsx", views.ledger, name="ledger"),
+    # Coordination: meetings (会商联席) and evidence shared between units.
+    path("consultations/", coordination.consultation_list, name="consultation_list"),
+    path("consultations/<int:pk>/", coordination.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/record/", coordination.consultation_record, name="consultation_record"),
+    path("events/<int:pk>/consultations/new/", coordination.consultation_new, name="consultation_new"),
+    path("events/<int:pk>/evidence/new/", coordination.evidence_attach, name="evidence_attach"),
+    path("evidence/<int:pk>/file/", coordination.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/withdraw/", coordination.evidence_withdraw, name="evidence_withdraw"),
+    path("evidence/<int:pk>/adopt/", coordination.evidence_adopt, name="evidence_adopt"),
     # Public, no login: the receipt number is the reporter's key to the event.
     path("report/", views.report, name="report"),
     path("track/", views.track, name="track"),

@@ -43,6 +43,7 @@ from zhifa.dispatch.services import (
     event_return,
 )
 from zhifa.dispatch.sla import FINISHED, STOPPED_BY, event_clocks
+from zhifa.dispatch.views_coordination import coordination_context
 from zhifa.engine.sla import CLOCK_LABELS
 from zhifa.org import selectors as org_selectors
 from zhifa.org.models import Region
@@ -351,6 +352,7 @@ def _detail_context(request, event, bound=None) -> dict:
         "return_note": next((h.note for h in reversed(history) if h.to_status == EventStatus.RETURNED), "")
         if event.status == EventStatus.RETURNED
         else "",
+        **coordination_context(request, event),
     }
 
 

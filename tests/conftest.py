@@ -16,6 +16,17 @@ from zhifa.org.services import domain_create, officer_create, region_create, uni
 PASSWORD = "Zhifa-test-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_memos():
+    # Tests empty or roll back the database under the process (no model signal tells the memos), and a
+    # transactional test leaves memos built on rows that the next test no longer has.
+    from zhifa.core.memo import memo_clear_all
+
+    memo_clear_all()
+    yield
+    memo_clear_all()
+
+
 @pytest.fixture
 def world(db):
     """A small district: two subdistricts with a grid each, two domains, teams, and one user per role."""

@@ -21,6 +21,8 @@ def navigation(request):
         ("officers", "执法队员", reverse("org:officer_list")),
         ("buildings", "楼宇", reverse("org:building_list")),
     ]
+    if user.role in ("grid_worker", "officer", "department"):
+        items.insert(2, ("report_in", "现场上报", reverse("dispatch:report_in")))
     if user.is_staff or user.role == "admin":
         items.append(("releases", "清单版本", reverse("catalog:release_list")))
     scope = scope_for(user)

@@ -228,7 +228,7 @@ def consultation_record(
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-def _read_checked(file) -> tuple[str, str, str, int]:
+def evidence_file_check(file) -> tuple[str, str, str, int]:
     """(content type, extension, sha256, size) of an upload, or ServiceError naming what is wrong with it."""
     if file is None:
         raise ServiceError("请选择证据文件", [{"field": "file", "message": "请选择证据文件"}])
@@ -291,7 +291,37 @@ def evidence_attach(
     _fail(errors)
     if event.status in CLOSED_EVENT:
         raise ServiceError(f"事件{event.get_status_display()}，不能再提交证据")
-    content_type, ext, sha256, size = _read_checked(file)
+    return evidence_store(
+        event=event,
+        unit=unit,
+        file=file,
+        checked=evidence_file_check(file),
+        method=method,
+        description=description,
+        collector_name=collector_name,
+        collected_at=collected_at,
+        shared_with=shared_with,
+        by=by,
+        now=now,
+    )
+
+
+def evidence_store(
+    *,
+    event: Event,
+    unit: Unit,
+    file,
+    checked: tuple[str, str, str, int],
+    method: str,
+    description: str,
+    collector_name: str,
+    collected_at: datetime,
+    shared_with: Sequence[Unit] = (),
+    by,
+    now: datetime,
+) -> Evidence:
+    """Write one checked file (`evidence_file_check`) and its row; the file is removed again on any error."""
+    content_type, ext, sha256, size = checked
     original = (getattr(file, "name", "") or f"evidence{ext}").replace("\\", "/").rsplit("/", 1)[-1][:200]
     storage = Evidence._meta.get_field("file").storage
     # A random name under evidence/YYYY/MM: nothing of the user's file name reaches the file system.

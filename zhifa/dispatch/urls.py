@@ -4,6 +4,7 @@ from django.urls import path
 
 from zhifa.dispatch import views
 from zhifa.dispatch import views_coordination as coordination
+from zhifa.dispatch import views_fieldreport as fieldreport
 
 app_name = "dispatch"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("report-in/", fieldreport.report_in, name="report_in"),
     path("ledger.xlsx", views.ledger, name="ledger"),
     # Coordination: meetings (会商联席) and evidence shared between units.
     path("consultations/", coordination.consultation_list, name="consultation_list"),

@@ -32,6 +32,11 @@ DOMAIN_EXPONENT = 0.5
 # A small bonus per catalog keyword found verbatim: it orders near-ties, the n-grams carry the rest.
 KEYWORD_BONUS = 0.02
 MAX_KEYWORD_BONUS = 0.06
+# Words of the legal wording that many items share: no explanation of why a text fits one item.
+GENERIC_WORDS = frozenset(
+    "未经 批准 审批 手续 办理 超过 规定 进入 查处 个人 单位 行为 标准 使用 设置 活动 擅自 违反 相关 要求 处理 "
+    "情况 造成 进行 按照 其他 有关 或者 以及 责令 改正 罚款 以上 以下 不得 应当 未按 依法 国家 人员".split()
+)
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,7 @@ class ItemClassifier:
                 textfeatures.add_words(k for e in self.entries for k in e.keywords)
             by_first: dict[str, list[str]] = {}
             for w in set(textfeatures.words(self._docs[col])):
-                if len(w) >= 2 and not w.isdigit():
+                if len(w) >= 2 and not w.isdigit() and w not in GENERIC_WORDS:
                     by_first.setdefault(w[0], []).append(w)
             words = self._item_words[col] = {ch: tuple(ws) for ch, ws in by_first.items()}
         return words

@@ -1,8 +1,11 @@
 """Classification engine: catalog-only ranking with explanations, history learning, the generic text model."""
 
+import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from zhifa.engine.classify import CatalogEntry, ItemClassifier, TextModel
+from zhifa.engine import textfeatures
+from zhifa.engine.classify import CatalogEntry, ItemClassifier, TextModel, _Tfidf
 
 ENTRIES = [
     CatalogEntry(
@@ -88,3 +91,41 @@ def test_text_model_round_trip(tmp_path):
     bad.write_bytes(__import__("pickle").dumps({"format": "other"}))
     with pytest.raises(ValueError, match="not a zhifa text model"):
         TextModel.load(bad)
+
+
+def test_history_must_pair_texts_with_codes():
+    with pytest.raises(ValueError, match="differ in length"):
+        ItemClassifier(ENTRIES, history_texts=["油烟扰民"], history_codes=[])
+
+
+def test_history_of_unknown_items_is_ignored():
+    clf = ItemClassifier(ENTRIES, history_texts=["油烟扰民", "某事"], history_codes=["ZH0001", "XX9999"])
+    assert clf.history_size == 1
+    assert clf.classify("饭店油烟扰民")[0].code == "ZH0001"
+
+
+def test_channel_phrases_are_not_features():
+    feats = textfeatures.item_features("市民来电反映：某小区门口油烟扰民，要求查处。")
+    assert "油烟" in feats and "烟" in feats
+    assert not {"来电", "反映", "查处", "某"} & set(feats)
+
+
+def test_tfidf_is_sklearns_sublinear_l2_tfidf():
+    analysed = [
+        textfeatures.item_features(t) for t in ["油烟扰民油烟", "占道经营摆摊", "消防通道被堵", "油烟"]
+    ]
+    ours = _Tfidf(analysed)
+    ref = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)
+    expected = ref.fit_transform(analysed)
+    order = [ours.vocabulary[f] for f in ref.get_feature_names_out()]
+    assert np.allclose(ours.fitted.toarray()[:, order], expected.toarray())
+    query = [textfeatures.item_features("楼下油烟很大，还有人摆摊")]
+    assert np.allclose(ours.transform(query).toarray()[:, order], ref.transform(query).toarray())
+
+
+def test_explanations_leave_out_generic_legal_words():
+    # No keyword occurs, so the explanation is the item's own words found in the text.
+    top = ItemClassifier(ENTRIES).classify("有人未经批准擅自占用城市道路卖水果")
+    assert top[0].code == "ZH0002"
+    assert "城市道路" in top[0].matched or "道路" in top[0].matched
+    assert not set(top[0].matched) & {"未经", "批准", "擅自"}

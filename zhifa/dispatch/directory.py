@@ -1,6 +1,8 @@
 """Load what routing and classification need from the database into the engine's plain structures."""
 
 import threading
+import time
+from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
@@ -14,7 +16,6 @@ from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 
 _lock = threading.Lock()
-_classifier: tuple[tuple, ItemClassifier] | None = None
 
 
 def _rule(row: RoutingRule) -> Rule:
@@ -141,17 +142,54 @@ def confirmed_history() -> tuple[list[str], list[str]]:
     return texts, codes
 
 
-def classifier() -> ItemClassifier:
-    """One classifier per process, rebuilt when the catalog or the confirmed history changes."""
-    global _classifier
+# Rebuild policy of the classifier. A catalog change rebuilds it at once. When only the confirmed history grows,
+# the current model keeps serving (a rebuild reads and trains on every confirmed row) until the history has grown
+# by HISTORY_GROWTH of the rows it was trained on, at least HISTORY_MIN_ROWS, or the model is MAX_AGE_SECONDS old.
+HISTORY_GROWTH = 0.05
+HISTORY_MIN_ROWS = 20
+MAX_AGE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class _Built:
+    catalog: tuple
+    history: tuple
+    rows: int
+    at: float
+    classifier: ItemClassifier
+
+
+_classifier: _Built | None = None
+
+
+def _signatures() -> tuple[tuple, tuple]:
     items = EnforcementItem.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     confirmed = EventItem.objects.filter(confirmed=True).aggregate(n=Count("id"), last=Max("id"))
-    signature = (items["n"], items["changed"], confirmed["n"], confirmed["last"])
+    return (items["n"], items["changed"]), (confirmed["n"], confirmed["last"])
+
+
+def _needs_build(built: _Built | None, catalog: tuple, history: tuple, now: float) -> bool:
+    if built is None or built.catalog != catalog:
+        return True
+    if built.history == history:
+        return False
+    grown = abs(history[0] - built.rows)
+    return grown >= max(HISTORY_MIN_ROWS, HISTORY_GROWTH * built.rows) or now - built.at >= MAX_AGE_SECONDS
+
+
+def classifier() -> ItemClassifier:
+    """One classifier per process: rebuilt at once when the catalog changes, and when the confirmed history has
+    grown by 5% (at least 20 rows) or the model is ten minutes old; until then the current one serves."""
+    global _classifier
+    catalog, history = _signatures()
     current = _classifier
-    if current is not None and current[0] == signature:
-        return current[1]
+    if not _needs_build(current, catalog, history, time.time()):
+        return current.classifier
     with _lock:
+        current = _classifier
+        if not _needs_build(current, catalog, history, time.time()):
+            return current.classifier
         texts, codes = confirmed_history()
         built = ItemClassifier(catalog_entries(), history_texts=texts, history_codes=codes)
-        _classifier = (signature, built)
+        _classifier = _Built(catalog, history, len(texts), time.time(), built)
     return built

@@ -1,4 +1,9 @@
-"""Chinese text features shared by the classifiers: jieba words plus character bigrams and trigrams."""
+"""Chinese text features for the classifiers: jieba words plus character n-grams.
+
+The generic text model (router_train) uses words with character 2- and 3-grams (`analyze`); the item classifier
+uses single characters and bigrams after dropping the fixed phrases of the intake channels (`item_features`),
+which 5-fold cross-validation inside the labelled train texts preferred by a wide margin.
+"""
 
 import functools
 import logging
@@ -64,4 +69,25 @@ def analyze(text: str) -> list[str]:
     for chunk in norm.split():
         for n in (2, 3):
             feats.extend(f"c:{chunk[i : i + n]}" for i in range(len(chunk) - n + 1))
+    return feats
+
+
+# The set phrases with which hotline, grid and patrol reports open and close: they say how a report came in, not
+# what it is about, and would make texts of one channel look alike.
+_BOILERPLATE = re.compile(
+    r"市民来电反映|来电反映|网格员?巡查中?发现|巡查中?发现|检查中?发现|执法检查|"
+    r"要求(?:相关部门)?(?:查处|处理|检查|检测|整改)|某"
+)
+
+
+def item_features(text: str) -> list[str]:
+    """Features for the item classifier: character 1- and 2-grams, channel phrases dropped.
+
+    No word segmentation: cross-validation found jieba words added nothing to the n-grams here, and cutting
+    was most of the cost of classifying a text."""
+    norm = normalise(_BOILERPLATE.sub(" ", text or ""))
+    feats: list[str] = []
+    for chunk in norm.split():
+        feats.extend(chunk)
+        feats.extend(map(str.__add__, chunk, chunk[1:]))
     return feats

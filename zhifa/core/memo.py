@@ -64,10 +64,33 @@ class ProcessMemo(Generic[T]):
             self._checked_at = 0.0
 
 
+_clear_hooks: list[tuple[Callable[[], None], tuple[str, ...]]] = []
+
+
+def on_memo_clear(*watch: str) -> Callable:
+    """Register a cache of another shape (e.g. the classifier) to be forgotten with the memos, and when a
+    model of `watch` is saved or deleted in this process."""
+
+    def register(hook: Callable[[], None]) -> Callable[[], None]:
+        _clear_hooks.append((hook, watch))
+        return hook
+
+    return register
+
+
 def memo_clear_all() -> None:
     """Forget every memo of this process (after an edit that bypassed model signals, and between tests)."""
     for memo in _registry:
         memo.clear()
+    for hook, _ in _clear_hooks:
+        hook()
+
+
+def recheck_due(checked_at: float) -> bool:
+    """Whether a cache checked at `checked_at` (time.monotonic) must ask the database again."""
+    if connection.in_atomic_block:
+        return True
+    return time.monotonic() - checked_at >= getattr(settings, "ZHIFA_MEMO_RECHECK_SECONDS", 2.0)
 
 
 def _forget(sender, **kwargs) -> None:
@@ -75,6 +98,9 @@ def _forget(sender, **kwargs) -> None:
     for memo in _registry:
         if label in memo.watch:
             memo.clear()
+    for hook, watch in _clear_hooks:
+        if label in watch:
+            hook()
 
 
 def _forget_m2m(sender, instance, **kwargs) -> None:

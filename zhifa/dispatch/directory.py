@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem, FunctionalAreaLayer
-from zhifa.core.memo import ProcessMemo
+from zhifa.core.memo import ProcessMemo, on_memo_clear, recheck_due
 from zhifa.dispatch.models import EventItem, RoutingRule
 from zhifa.engine.classify import CatalogEntry, ItemClassifier
 from zhifa.engine.routing import DEFAULT_RULES, Router, Rule
@@ -160,6 +160,13 @@ class _Built:
 
 
 _classifier: _Built | None = None
+_checked_at = 0.0  # time.monotonic() of the last signature check
+
+
+@on_memo_clear("catalog.EnforcementItem")
+def classifier_forget() -> None:
+    global _classifier, _checked_at
+    _classifier, _checked_at = None, 0.0
 
 
 def _signatures() -> tuple[tuple, tuple]:
@@ -180,10 +187,14 @@ def _needs_build(built: _Built | None, catalog: tuple, history: tuple, now: floa
 def classifier() -> ItemClassifier:
     """One classifier per process: rebuilt at once when the catalog changes, and when the confirmed history has
     grown by 5% (at least 20 rows) or the model is ten minutes old; until then the current one serves."""
-    global _classifier
-    catalog, history = _signatures()
+    global _classifier, _checked_at
     current = _classifier
+    # The two signature queries are asked at most every few seconds, like the other memos.
+    if current is not None and not recheck_due(_checked_at):
+        return current.classifier
+    catalog, history = _signatures()
     if not _needs_build(current, catalog, history, time.time()):
+        _checked_at = time.monotonic()
         return current.classifier
     with _lock:
         current = _classifier
@@ -192,4 +203,5 @@ def classifier() -> ItemClassifier:
         texts, codes = confirmed_history()
         built = ItemClassifier(catalog_entries(), history_texts=texts, history_codes=codes)
         _classifier = _Built(catalog, history, len(texts), time.time(), built)
+        _checked_at = time.monotonic()
     return built

@@ -344,3 +344,130 @@ def test_only_the_district_command_imports(district, who, message):
 def test_admin_may_import(district):
     report = hotline_import(data=csv_bytes([HEADER, JIUBAO_ROW]), filename="a.csv", by=district.root)
     assert report.count == 1
+
+
+# --- the page, the template and the API ----------------------------------------------------------------------
+
+PAGE = "/dispatch/imports/hotline/"
+API = "/api/v1/dispatch/imports/hotline"
+
+
+def _upload(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_page_lists_row_errors_and_imports_nothing(district, clients):
+    rows = [HEADER, JIUBAO_ROW, _row(**{"工单编号": "A-3", "受理时间": "昨天下午"}), NANXING_ROW + ["多余"]]
+    rows[0] = HEADER + ["备注"]
+    res = clients["carol"].post(PAGE, {"file": _upload(xlsx_bytes(rows), "工单.xlsx")})
+    assert res.status_code == 400
+    body = res.content.decode()
+    assert "导入失败：1 行共 1 处错误，未导入任何工单" in body
+    assert "第 3 行" in body and "B3" in body and "受理时间“昨天下午”无法识别" in body
+    assert "未使用的列：备注" in body
+    assert Event.objects.count() == 0
+
+
+def test_page_imports_and_lists_receipts_and_units(district, clients):
+    res = clients["carol"].post(
+        PAGE, {"file": _upload(csv_bytes([HEADER, JIUBAO_ROW, NANXING_ROW], "gb18030"), "a.csv")}
+    )
+    assert res.status_code == 200
+    body = res.content.decode()
+    assert "已导入 2 张 12345 工单：自动派发 2 张" in body
+    event = Event.objects.get(external_no="HZ12345-20250301-0001")
+    assert event.receipt_no in body and "九堡街道综合行政执法队" in body and "区市场监管综合执法大队" in body
+    assert "/dispatch/?channel=12345&amp;status=all" in body
+
+
+def test_page_as_htmx_fragment_and_file_errors(district, clients):
+    res = clients["carol"].post(PAGE, {"file": _upload(b"%PDF-1.4", "scan.pdf")}, HTTP_HX_REQUEST="true")
+    assert res.status_code == 400
+    body = res.content.decode()
+    assert body.lstrip().startswith('<div id="import-panel">')  # the fragment, not the page
+    assert "不支持的文件类型“scan.pdf”" in body
+    res = clients["carol"].post(PAGE, {})
+    assert res.status_code == 400 and "请选择要导入的文件" in res.content.decode()
+
+
+def test_page_refuses_an_oversized_file_before_reading_it(district, clients, monkeypatch):
+    import zhifa.dispatch.importing as importing
+
+    monkeypatch.setattr(importing, "MAX_BYTES", 1024)
+    res = clients["carol"].post(PAGE, {"file": _upload(b"x" * 2048, "big.csv")})
+    assert res.status_code == 400
+    assert "文件过大（2.0 KB），12345 工单导入上限为 1.0 KB" in res.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("alice", 403), ("olga", 403), ("otto", 403), ("carol", 200), ("root", 200)]
+)
+def test_page_and_template_permissions(district, clients, who, status):
+    assert clients[who].get(PAGE).status_code == status
+    assert clients[who].get(PAGE + "template.xlsx").status_code == status
+    nav = clients[who].get("/dispatch/").content.decode()
+    assert ("12345 导入" in nav) is (status == 200)
+
+
+def test_alice_cannot_post_a_file(district, clients):
+    res = clients["alice"].post(PAGE, {"file": _upload(csv_bytes([HEADER, JIUBAO_ROW]), "a.csv")})
+    assert res.status_code == 403 and Event.objects.count() == 0
+
+
+def test_the_template_imports_as_it_is(district, clients):
+    from openpyxl import load_workbook
+
+    res = clients["carol"].get(PAGE + "template.xlsx")
+    assert res["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(res.content))
+    assert wb.sheetnames == ["12345工单", "填写说明"]
+    assert [c.value for c in wb["12345工单"][1]] == HEADER
+    report = hotline_import(data=res.content, filename="12345工单导入模板.xlsx", by=district.carol)
+    assert report.count == 1 and report.events[0].lead_unit == district.jiubao_team
+
+
+def test_api_import(district, clients):
+    data = csv_bytes([HEADER, JIUBAO_ROW, NANXING_ROW], "gb18030")
+    res = clients["carol"].post(API, {"file": _upload(data, "a.csv")})
+    assert res.status_code == 201, res.content
+    body = res.json()
+    assert body["count"] == 2 and body["dispatched"] == 2 and body["awaiting_dispatch"] == 0
+    first = body["events"][0]
+    assert first["external_no"] == "HZ12345-20250301-0001" and first["channel"] == "12345"
+    assert first["lead_unit"] == {"code": "ST-330102018", "name": "九堡街道综合行政执法队"}
+    again = clients["carol"].post(API, {"file": _upload(data, "a.csv")})
+    assert again.status_code == 400
+    errors = again.json()["errors"]
+    assert [(e["row"], e["column"], e["cell"]) for e in errors] == [
+        (2, "工单编号", "A2"),
+        (3, "工单编号", "A3"),
+    ]
+    assert errors[0]["field"] == "第2行·工单编号" and "已导入过" in errors[0]["message"]
+    assert Event.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["alice", "olga"])
+def test_api_import_refused(district, clients, who):
+    res = clients[who].post(API, {"file": _upload(csv_bytes([HEADER, JIUBAO_ROW]), "a.csv")})
+    assert res.status_code == 403
+    assert res.json()["message"] == "只有区协调指挥中心可以导入 12345 工单"
+    assert Event.objects.count() == 0
+
+
+def test_imported_order_number_shows_in_ledger_search_and_detail(district, clients):
+    from openpyxl import load_workbook
+
+    from zhifa.dispatch.ledger import HEADER as LEDGER
+
+    hotline_import(data=csv_bytes([HEADER, JIUBAO_ROW]), filename="a.csv", by=district.carol)
+    event = Event.objects.get()
+    ws = load_workbook(io.BytesIO(clients["carol"].get("/dispatch/ledger.xlsx").content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][LEDGER.index("外部编号")] == "HZ12345-20250301-0001"
+    board = (
+        clients["carol"].get("/dispatch/", {"q": "HZ12345-20250301-0001", "status": "all"}).content.decode()
+    )
+    assert event.receipt_no in board
+    assert "HZ12345-20250301-0001" in clients["carol"].get(f"/dispatch/events/{event.pk}/").content.decode()

@@ -20,6 +20,8 @@ def navigation(request):
         ("officers", "执法队员", reverse("org:officer_list")),
         ("buildings", "楼宇", reverse("org:building_list")),
     ]
+    if user.is_superuser or user.role in ("admin", "district_command"):
+        items.insert(3, ("hotline_import", "12345 导入", reverse("dispatch:hotline_import")))
     if user.is_staff or user.role == "admin":
         items.append(("releases", "清单版本", reverse("catalog:release_list")))
     scope = scope_for(user)

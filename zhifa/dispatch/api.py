@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -11,6 +11,7 @@ from zhifa.accounts.choices import Role
 from zhifa.core.pagination import api_page
 from zhifa.dispatch import services
 from zhifa.dispatch.choices import Channel, Priority
+from zhifa.dispatch.importing import check_upload_size, hotline_import, require_hotline_importer
 from zhifa.dispatch.selectors import event_get_for_user, event_list_for_user
 from zhifa.dispatch.sla import event_clocks
 from zhifa.org.models import Unit
@@ -216,3 +217,39 @@ def dispatch(request, pk: int, payload: DispatchIn):
     if unit is None or not unit.is_team:
         raise HttpError(400, f"未知的执法队伍：{payload.unit}")
     return _act(request, pk, services.event_dispatch, unit=unit)
+
+
+class ImportedEventOut(EventOut):
+    external_no: str
+
+
+class HotlineImportOut(Schema):
+    filename: str
+    count: int
+    dispatched: int
+    awaiting_dispatch: int
+    ignored_columns: list[str]
+    events: list[ImportedEventOut]
+
+
+@router.post(
+    "/imports/hotline",
+    response={201: HotlineImportOut},
+    summary="导入 12345 工单（区协调指挥中心，multipart 上传 .xlsx / .csv；任何一行有错则全部不导入）",
+)
+def import_hotline(request, file: File[UploadedFile]):
+    # Refuse before reading the upload: a file from someone who may not import is never parsed.
+    require_hotline_importer(request.user)
+    check_upload_size(file.size)
+    report = hotline_import(data=file.read(), filename=file.name or "", by=request.user)
+    return Status(
+        201,
+        {
+            "filename": report.filename,
+            "count": report.count,
+            "dispatched": report.dispatched,
+            "awaiting_dispatch": report.awaiting,
+            "ignored_columns": report.ignored_columns,
+            "events": [{**_event(e), "external_no": e.external_no} for e in report.events],
+        },
+    )

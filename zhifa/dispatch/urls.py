@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhifa.dispatch import views
+from zhifa.dispatch import views, views_import
 
 app_name = "dispatch"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("ledger.xlsx", views.ledger, name="ledger"),
+    path("imports/hotline/", views_import.hotline_import_page, name="hotline_import"),
+    path(
+        "imports/hotline/template.xlsx", views_import.hotline_import_template, name="hotline_import_template"
+    ),
     # Public, no login: the receipt number is the reporter's key to the event.
     path("report/", views.report, name="report"),
     path("track/", views.track, name="track"),

@@ -197,7 +197,7 @@ def test_any_bad_row_imports_nothing_and_every_error_is_named(district):
     assert not AuditRecord.objects.filter(action__startswith="dispatch.").exists()
     got = [(e["row"], e["column"], e["message"]) for e in exc.value.errors]
     assert got == [
-        (3, "受理时间", "受理时间“2025-13-01”无法识别，请使用如 2025-03-01 08:30 的日期时间格式"),
+        (3, "受理时间", "受理时间“2025-13-01”不是有效的日期时间（请检查月、日、时、分）"),
         (4, "工单编号", "工单编号不能为空"),
         (4, "诉求内容", "诉求内容不能为空"),
         (5, "受理时间", f"受理时间“{future}”晚于当前时间"),
@@ -386,7 +386,7 @@ def test_page_as_htmx_fragment_and_file_errors(district, clients):
     res = clients["carol"].post(PAGE, {"file": _upload(b"%PDF-1.4", "scan.pdf")}, HTTP_HX_REQUEST="true")
     assert res.status_code == 400
     body = res.content.decode()
-    assert body.lstrip().startswith('<div id="import-panel">')  # the fragment, not the page
+    assert body.lstrip().startswith('<div id="import-panel"')  # the fragment, not the page
     assert "不支持的文件类型“scan.pdf”" in body
     res = clients["carol"].post(PAGE, {})
     assert res.status_code == 400 and "请选择要导入的文件" in res.content.decode()

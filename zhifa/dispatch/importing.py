@@ -375,9 +375,12 @@ def _parse_row(
         received_at = parse_received_at(raw["received_at"])
         shown = text["received_at"]
         if received_at is None:
-            errors.add(
-                number, "received_at", f"受理时间“{shown}”无法识别，请使用如 2025-03-01 08:30 的日期时间格式"
-            )
+            looks_like = DATE_TIME.match(unicodedata.normalize("NFKC", shown)) or COMPACT.match(shown)
+            if looks_like:
+                message = f"受理时间“{shown}”不是有效的日期时间（请检查月、日、时、分）"
+            else:
+                message = f"受理时间“{shown}”无法识别，请使用如 2025-03-01 08:30 的日期时间格式"
+            errors.add(number, "received_at", message)
         elif received_at > now + CLOCK_SKEW:
             errors.add(number, "received_at", f"受理时间“{shown}”晚于当前时间")
         elif received_at < timezone.make_aware(EARLIEST, timezone.get_default_timezone()):

@@ -471,3 +471,37 @@ def test_imported_order_number_shows_in_ledger_search_and_detail(district, clien
     )
     assert event.receipt_no in board
     assert "HZ12345-20250301-0001" in clients["carol"].get(f"/dispatch/events/{event.pk}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_imports_of_one_file_create_each_order_once(district):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent writers need PostgreSQL (SQLite serialises writers)")
+    data = csv_bytes([HEADER, JIUBAO_ROW, NANXING_ROW])
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(hotline_import(data=data, filename="a.csv", by=district.carol).count)
+        except ServiceError as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    assert counts == [2] and len(refused) == 1
+    # Refused either by the database during intake (409) or, if the winner had committed, by the check (400).
+    assert refused[0].status in (400, 409) and "未导入任何工单" in refused[0].message
+    assert Event.objects.filter(channel="12345").count() == 2

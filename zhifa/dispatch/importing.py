@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from zhifa.accounts.choices import Role
@@ -32,6 +32,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 # A box around China: coordinates outside it are typos or lng/lat swapped, not a place in this district.
 CHINA_LNG, CHINA_LAT = (73.0, 136.0), (3.0, 54.0)
 ID_CHUNK = 500
+RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
 @dataclass(frozen=True)
@@ -648,6 +649,11 @@ def hotline_import(*, data: bytes, filename: str, by) -> ImportReport:
     except IntegrityError:
         # Another import took one of these order numbers between our check and our insert.
         raise Conflict("导入期间有相同工单编号的工单被其他人导入，本次未导入任何工单，请重新上传") from None
+    except OperationalError as exc:
+        # Two imports sharing order numbers in a different order can deadlock (PostgreSQL picks one to fail).
+        if getattr(exc.__cause__, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+            raise
+        raise Conflict("导入时与其他人同时导入的工单冲突，本次未导入任何工单，请重新上传") from None
     except Conflict as exc:
         raise Conflict(f"第 {current.row} 行：{exc.message}；本次未导入任何工单") from None
     except ServiceError as exc:

@@ -5,6 +5,7 @@ Usage: python benchmarks/bench_hotline_import.py [rows]   (SQLite file by defaul
 
 import io
 import json
+import os
 import random
 import sys
 import time
@@ -60,6 +61,7 @@ def main() -> None:
     vendor = setup_bench_database("hotline")
     from zhifa.accounts.models import User
     from zhifa.demo.builder import demo_district_build
+    from zhifa.dispatch.directory import classifier
     from zhifa.dispatch.importing import hotline_import, parse_hotline_file
 
     started = time.perf_counter()
@@ -73,12 +75,14 @@ def main() -> None:
     parsed = parse_hotline_file(data=data, filename="bench.xlsx")
     parse_s = time.perf_counter() - started
     assert not parsed.errors, parsed.errors[:3]
-    started = time.perf_counter()
+    classifier()  # built once per process (the first intake after a start pays ~3 s for it)
+    started, cpu = time.perf_counter(), time.process_time()
     report = hotline_import(data=data, filename="bench.xlsx", by=by)
-    total_s = time.perf_counter() - started
+    total_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+    # Wall time depends on what else the machine runs; the process's CPU time is the figure to compare.
     print(
-        f"hotline import ({vendor}): {report.count} rows ({len(data) / 1024:.0f} KB xlsx) in {total_s:.1f} s "
-        f"= {report.count / total_s:.0f} rows/s; parse alone {parse_s:.2f} s; "
+        f"hotline import ({vendor}): {report.count} rows ({len(data) / 1024:.0f} KB xlsx) in {total_s:.1f} s wall, "
+        f"{cpu_s:.1f} s CPU (load average {os.getloadavg()[0]:.1f}); parse alone {parse_s:.2f} s; "
         f"dispatched {report.dispatched}, awaiting {report.awaiting}"
     )
 

@@ -1,6 +1,7 @@
 """Load what routing and classification need from the database into the engine's plain structures."""
 
 import threading
+from contextlib import contextmanager
 
 from django.db.models import Count, Max
 
@@ -14,6 +15,31 @@ from zhifa.org.models import Unit
 
 _lock = threading.Lock()
 _classifier: tuple[tuple, ItemClassifier] | None = None
+_batch = threading.local()
+
+
+@contextmanager
+def directory_batch():
+    """Inside one long write that takes many events at once (a 12345 import), read the routing table, the
+    classifier's signature and the place names once instead of once per event: the batch changes none of them."""
+    if getattr(_batch, "memo", None) is not None:
+        yield
+        return
+    _batch.memo = {}
+    try:
+        yield
+    finally:
+        _batch.memo = None
+
+
+def batch_memo(key: str, build):
+    """build() once per batch (every call outside a batch)."""
+    memo = getattr(_batch, "memo", None)
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def _rule(row: RoutingRule) -> Rule:
@@ -36,6 +62,10 @@ _router: tuple[tuple, Router] | None = None
 
 def build_router() -> Router:
     """The routing table and unit directory, kept per process and rebuilt when any of their rows changes."""
+    return batch_memo("router", _current_router)
+
+
+def _current_router() -> Router:
     global _router
     # A few hundred small rows: far cheaper to compare than to rebuild the router with its layers.
     signature = (
@@ -107,6 +137,10 @@ def confirmed_history() -> tuple[list[str], list[str]]:
 
 def classifier() -> ItemClassifier:
     """One classifier per process, rebuilt when the catalog or the confirmed history changes."""
+    return batch_memo("classifier", _current_classifier)
+
+
+def _current_classifier() -> ItemClassifier:
     global _classifier
     items = EnforcementItem.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     confirmed = EventItem.objects.filter(confirmed=True).aggregate(n=Count("id"), last=Max("id"))

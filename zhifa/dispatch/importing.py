@@ -18,6 +18,7 @@ from zhifa.catalog.importing import _normal_header, _read_csv, _read_xlsx, file_
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.scope import scope_for
 from zhifa.dispatch.choices import Channel, EventStatus, Priority
+from zhifa.dispatch.directory import directory_batch
 from zhifa.dispatch.models import Event
 from zhifa.dispatch.services import MAX_EXTERNAL_NO, MAX_TEXT, event_intake
 
@@ -608,7 +609,7 @@ def hotline_import(*, data: bytes, filename: str, by) -> ImportReport:
     digest = hashlib.sha256(data).hexdigest()
     current = None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), directory_batch():
             for row in parsed.rows:
                 current = row
                 report.events.append(

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from zhifa.dispatch.directory import batch_memo
 from zhifa.org.choices import RegionLevel
 from zhifa.org.geo import region_index
 from zhifa.org.models import Building, Region
@@ -18,6 +19,18 @@ class ResolvedPlace:
 def _subdistrict_of(region: Region) -> Region | None:
     codes = region.ancestor_codes()
     return Region.objects.filter(code__in=codes, level=RegionLevel.SUBDISTRICT).first()
+
+
+def _buildings() -> list[Building]:
+    return list(Building.objects.select_related("region").only("name", "region__path", "region__code"))
+
+
+def _named_regions() -> list[Region]:
+    named = Region.objects.filter(
+        level__in=[RegionLevel.COMMUNITY, RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA]
+    ).only("code", "name", "level", "path")
+    # Longer names first, so that "四季青街道" wins over a shorter name it contains.
+    return sorted(named, key=lambda r: -len(r.name))
 
 
 def place_resolve(*, lng=None, lat=None, address: str = "", subdistrict: str = "") -> ResolvedPlace:
@@ -40,18 +53,12 @@ def place_resolve(*, lng=None, lat=None, address: str = "", subdistrict: str = "
             )
     text = (address or "").strip()
     if text:
-        for building in Building.objects.select_related("region").only(
-            "name", "region__path", "region__code"
-        ):
+        for building in batch_memo("places:buildings", _buildings):
             if building.name in text:
                 return ResolvedPlace(
                     building.region, _subdistrict_of(building.region), [], f"按楼宇“{building.name}”定位"
                 )
-        named = Region.objects.filter(
-            level__in=[RegionLevel.COMMUNITY, RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA]
-        ).only("code", "name", "level", "path")
-        # Longer names first, so that "四季青街道" wins over a shorter name it contains.
-        for region in sorted(named, key=lambda r: -len(r.name)):
+        for region in batch_memo("places:regions", _named_regions):
             if region.name and region.name in text:
                 if region.level == RegionLevel.FUNCTIONAL_AREA:
                     return ResolvedPlace(None, None, [region.code], f"按地址“{region.name}”定位")

@@ -505,3 +505,22 @@ def test_two_concurrent_imports_of_one_file_create_each_order_once(district):
     # Refused either by the database during intake (409) or, if the winner had committed, by the check (400).
     assert refused[0].status in (400, 409) and "未导入任何工单" in refused[0].message
     assert Event.objects.filter(channel="12345").count() == 2
+
+
+def test_directory_batch_reads_once_and_only_inside_the_batch():
+    from zhifa.dispatch.directory import batch_memo, directory_batch
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return object()
+
+    with directory_batch():
+        first = batch_memo("x", build)
+        with directory_batch():  # a nested batch keeps the outer one's memo
+            assert batch_memo("x", build) is first
+        assert batch_memo("x", build) is first
+    assert len(calls) == 1
+    assert batch_memo("x", build) is not first  # outside a batch every call builds
+    assert len(calls) == 2

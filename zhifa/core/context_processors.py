@@ -23,6 +23,8 @@ def navigation(request):
     ]
     if user.role in ("grid_worker", "officer", "department"):
         items.insert(2, ("report_in", "现场上报", reverse("dispatch:report_in")))
+    if user.is_superuser or user.role in ("admin", "district_command"):
+        items.insert(3, ("hotline_import", "12345 导入", reverse("dispatch:hotline_import")))
     if user.is_staff or user.role == "admin":
         items.append(("releases", "清单版本", reverse("catalog:release_list")))
     scope = scope_for(user)

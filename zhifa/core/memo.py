@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from django.conf import settings
@@ -35,6 +36,9 @@ class ProcessMemo(Generic[T]):
         _registry.append(self)
 
     def get(self) -> T:
+        return batch_memo(f"memo:{self.name}", self._get)
+
+    def _get(self) -> T:
         current = self._value
         now = time.monotonic()
         recheck = getattr(settings, "ZHIFA_MEMO_RECHECK_SECONDS", 2.0)
@@ -62,6 +66,33 @@ class ProcessMemo(Generic[T]):
         with self._lock:
             self._value = None
             self._checked_at = 0.0
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def memo_batch():
+    """Inside one long write that takes many records at once (a 12345 import, all in one transaction), each
+    memo is read once instead of being re-checked per record: the batch itself changes none of them."""
+    if getattr(_batch, "memo", None) is not None:
+        yield
+        return
+    _batch.memo = {}
+    try:
+        yield
+    finally:
+        _batch.memo = None
+
+
+def batch_memo(key: str, build: Callable[[], T]) -> T:
+    """build() once per batch (every call outside a batch)."""
+    memo = getattr(_batch, "memo", None)
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 _clear_hooks: list[tuple[Callable[[], None], tuple[str, ...]]] = []

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -14,6 +14,7 @@ from zhifa.core.pagination import api_page
 from zhifa.dispatch import coordination, services
 from zhifa.dispatch import selectors_coordination as sc
 from zhifa.dispatch.choices import Channel, Priority
+from zhifa.dispatch.importing import check_upload_size, hotline_import, require_hotline_importer
 from zhifa.dispatch.selectors import event_get_for_user, event_list_for_user
 from zhifa.dispatch.selectors_coordination import units_by_code
 from zhifa.dispatch.sla import event_clocks
@@ -505,3 +506,39 @@ def adopt_evidence(request, pk: int, payload: AdoptIn):
         evidence=sc.evidence_get_for_user(user=user, pk=pk), purpose=payload.purpose, by=user
     )
     return _evidence(sc.evidence_get_for_user(user=user, pk=pk))
+
+
+class ImportedEventOut(EventOut):
+    external_no: str
+
+
+class HotlineImportOut(Schema):
+    filename: str
+    count: int
+    dispatched: int
+    awaiting_dispatch: int
+    ignored_columns: list[str]
+    events: list[ImportedEventOut]
+
+
+@router.post(
+    "/imports/hotline",
+    response={201: HotlineImportOut},
+    summary="导入 12345 工单（区协调指挥中心，multipart 上传 .xlsx / .csv；任何一行有错则全部不导入）",
+)
+def import_hotline(request, file: File[UploadedFile]):
+    # Refuse before reading the upload: a file from someone who may not import is never parsed.
+    require_hotline_importer(request.user)
+    check_upload_size(file.size)
+    report = hotline_import(data=file.read(), filename=file.name or "", by=request.user)
+    return Status(
+        201,
+        {
+            "filename": report.filename,
+            "count": report.count,
+            "dispatched": report.dispatched,
+            "awaiting_dispatch": report.awaiting,
+            "ignored_columns": report.ignored_columns,
+            "events": [{**_event(e), "external_no": e.external_no} for e in report.events],
+        },
+    )

@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem, FunctionalAreaLayer
-from zhifa.core.memo import ProcessMemo, on_memo_clear, recheck_due
+from zhifa.core.memo import ProcessMemo, batch_memo, on_memo_clear, recheck_due
 from zhifa.dispatch.models import EventItem, RoutingRule
 from zhifa.engine.classify import CatalogEntry, ItemClassifier
 from zhifa.engine.routing import DEFAULT_RULES, Router, Rule
@@ -185,6 +185,10 @@ def _needs_build(built: _Built | None, catalog: tuple, history: tuple, now: floa
 
 
 def classifier() -> ItemClassifier:
+    return batch_memo("classifier", _current_classifier)
+
+
+def _current_classifier() -> ItemClassifier:
     """One classifier per process: rebuilt at once when the catalog changes, and when the confirmed history has
     grown by 5% (at least 20 rows) or the model is ten minutes old; until then the current one serves."""
     global _classifier, _checked_at

@@ -27,8 +27,9 @@ HEADER = [
     "办结",
     "处置方式",
     "评价",
+    "外部编号",
 ]
-WIDTHS = [20, 12, 40, 12, 26, 26, 40, 8, 8, 17, 17, 17, 17, 17, 17, 17, 8, 6]
+WIDTHS = [20, 12, 40, 12, 26, 26, 40, 8, 8, 17, 17, 17, 17, 17, 17, 17, 8, 6, 20]
 TIMES = [
     "received_at",
     "dispatched_at",
@@ -104,6 +105,7 @@ def _row(event) -> list:
         *times,
         event.get_resolution_mode_display() if event.resolution_mode else "",
         event.rating,
+        event.external_no,
     ]
 
 

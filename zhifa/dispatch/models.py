@@ -80,6 +80,8 @@ class Event(models.Model):
 
     receipt_no = models.CharField("受理编号", max_length=24, unique=True)
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    # The number the source system gave the event (e.g. the 12345 work order number): imported only once.
+    external_no = models.CharField("外部编号", max_length=64, blank=True, db_index=True)
     title = models.CharField("标题", max_length=120)
     description = models.TextField("诉求内容")
     reporter_name = models.CharField("反映人", max_length=50, blank=True)
@@ -150,6 +152,11 @@ class Event(models.Model):
                 condition=(Q(lng__isnull=True) & Q(lat__isnull=True))
                 | (Q(lng__isnull=False) & Q(lat__isnull=False)),
                 name="event_lng_lat_together",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_no"],
+                condition=~Q(external_no=""),
+                name="event_external_no_unique_per_channel",
             ),
         ]
 

@@ -20,7 +20,10 @@ def event_list_for_user(*, user, status: str | None = None, q: str = "") -> Quer
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(
-            Q(description__icontains=q) | Q(receipt_no=q.strip().upper()) | Q(address__icontains=q)
+            Q(description__icontains=q)
+            | Q(receipt_no=q.strip().upper())
+            | Q(external_no=q.strip())
+            | Q(address__icontains=q)
         )
     return qs
 

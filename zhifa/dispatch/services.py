@@ -25,6 +25,7 @@ from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 
 MAX_TEXT = 2000
+MAX_EXTERNAL_NO = 64
 CLASSIFY_TOP = 5
 
 DEFAULT_SLA = {
@@ -70,8 +71,12 @@ def _receipt_no(now: datetime) -> str:
     return f"{timezone.localtime(now):%Y%m%d}" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-def _validate_intake(description: str, lng, lat, channel: str, priority: str) -> list[dict]:
+def _validate_intake(
+    description: str, lng, lat, channel: str, priority: str, external_no: str = ""
+) -> list[dict]:
     errors = []
+    if len(external_no) > MAX_EXTERNAL_NO:
+        errors.append({"field": "external_no", "message": f"外部编号不能超过 {MAX_EXTERNAL_NO} 个字符"})
     if not description or not description.strip():
         errors.append({"field": "description", "message": "请填写诉求内容"})
     elif len(description) > MAX_TEXT:
@@ -139,13 +144,20 @@ def event_intake(
     priority: str = Priority.NORMAL,
     item_codes: list[str] | None = None,
     merge_duplicates: bool = True,
+    external_no: str = "",
     by=None,
     now: datetime | None = None,
 ) -> Event:
-    """Take one event from any channel: classify, place, route and dispatch it when the owner is clear."""
-    errors = _validate_intake(description, lng, lat, channel, priority)
+    """Take one event from any channel: classify, place, route and dispatch it when the owner is clear.
+
+    `external_no` is the number the source system gave it (a 12345 work order number): once per channel."""
+    external_no = (external_no or "").strip()
+    errors = _validate_intake(description, lng, lat, channel, priority, external_no)
     if errors:
         raise ServiceError("；".join(e["message"] for e in errors), errors)
+    if external_no and Event.objects.filter(channel=channel, external_no=external_no).exists():
+        message = f"外部编号“{external_no}”已受理过，不能重复受理"
+        raise Conflict(message, [{"field": "external_no", "message": message}])
     now = now or timezone.now()
     description = description.strip()
     matches = classifier().classify(description, k=CLASSIFY_TOP)
@@ -165,6 +177,7 @@ def event_intake(
     event = Event(
         receipt_no=_receipt_no(now),
         channel=channel,
+        external_no=external_no,
         title=(title or description)[:120],
         description=description,
         reporter_name=reporter_name[:50],
@@ -243,6 +256,7 @@ def event_intake(
             obj=event,
             after={
                 "receipt_no": event.receipt_no,
+                **({"external_no": external_no} if external_no else {}),
                 "lead_unit": event.lead_unit.code if event.lead_unit else None,
                 "items": [m.code for m in routed],
                 "duplicate_of": master.receipt_no if master else None,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zhifa.dispatch import views
+from zhifa.dispatch import views, views_import
 from zhifa.dispatch import views_coordination as coordination
 from zhifa.dispatch import views_fieldreport as fieldreport
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("evidence/<int:pk>/file/", coordination.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/withdraw/", coordination.evidence_withdraw, name="evidence_withdraw"),
     path("evidence/<int:pk>/adopt/", coordination.evidence_adopt, name="evidence_adopt"),
+    path("imports/hotline/", views_import.hotline_import_page, name="hotline_import"),
+    path(
+        "imports/hotline/template.xlsx", views_import.hotline_import_template, name="hotline_import_template"
+    ),
     # Public, no login: the receipt number is the reporter's key to the event.
     path("report/", views.report, name="report"),
     path("track/", views.track, name="track"),

@@ -165,6 +165,8 @@ class RiskModel:
         if blank:
             raise TableError(f"第 {_line(rows[blank[0]], blank[0])} 行的目标列 {target} 为空")
         distinct = sorted(set(values))
+        if len(distinct) == 1:
+            raise TableError(f"目标列 {target} 只有一种结果（{distinct[0]}），无法训练")
         if positive is not None:
             if positive not in distinct:
                 raise TableError(
@@ -184,10 +186,7 @@ class RiskModel:
                     f"无法判断目标列 {target} 的哪个取值算“发现问题”（{'/'.join(distinct)}），请用 --positive 指定"
                 )
             self.positive = known[0]
-        y = np.array([v == self.positive for v in values], dtype=np.int8)
-        if y.min() == y.max():
-            raise TableError(f"目标列 {target} 只有一种结果，无法训练")
-        return y
+        return np.array([v == self.positive for v in values], dtype=np.int8)
 
     def _choose_features(self, rows, columns, target, requested) -> list[Feature]:
         explicit = requested is not None

@@ -271,6 +271,10 @@ def test_score_many_on_a_synthetic_population_and_bad_credit():
         score_many(columns_from_records([RiskRecord(credit="E")]))
     with pytest.raises(ValueError, match="未知的信用等级：E"):
         score_one(RiskRecord(credit="E"))
+    with pytest.raises(ValueError, match="不能为负数"):
+        score_one(RiskRecord(complaints_12m=-1))
+    with pytest.raises(ValueError, match="不能为负数"):
+        score_many(columns_from_records([RiskRecord(), RiskRecord(scenarios=-2)]))
 
 
 # --- learned model ---------------------------------------------------------------------------------------------

@@ -313,8 +313,17 @@ def _label(factor: str, value: Any, policy: RiskPolicy, extra: str = "") -> str:
     return f"属于 {value} 个高风险场景"
 
 
-def _sorted_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
+def _reasons(
+    values: Mapping[str, Any], points: Sequence[float], policy: RiskPolicy, code: str
+) -> tuple[Reason, ...]:
+    """Every factor's reason, largest contribution first; points in FACTORS order."""
+    listed = policy.industry_level(code)[1]
+    extra = f"（{code}）" if code and listed else f"（{code} 未列明）" if code else "（行业未填）"
     order = {f: i for i, f in enumerate(FACTORS)}
+    reasons = [
+        Reason(f, _label(f, values[f], policy, extra), values[f], float(p))
+        for f, p in zip(FACTORS, points, strict=True)
+    ]
     return tuple(sorted(reasons, key=lambda r: (-r.points, order[r.factor])))
 
 
@@ -324,10 +333,12 @@ def score_one(record: RiskRecord, policy: RiskPolicy = DEFAULT_POLICY) -> RiskRe
     credit = (record.credit or "").strip().upper() or None
     if credit is not None and credit not in CREDIT_CLASSES:
         raise ValueError(f"未知的信用等级：{record.credit}（应为 A/B/C/D）")
+    if record.complaints_12m < 0 or record.scenarios < 0:
+        raise ValueError("投诉件数和场景数不能为负数")
     load = violation_load(record.violations, policy)
     since = record.months_since_inspection
     years = caps["since_inspection"] if since is None else min(max(since, 0.0) / 12, caps["since_inspection"])
-    level, listed = policy.industry_level(record.industry)
+    level, _ = policy.industry_level(record.industry)
     code = (record.industry or "").strip().upper()
     is_new = record.months_open is not None and record.months_open < policy.new_business_months
     points = {
@@ -348,13 +359,13 @@ def score_one(record: RiskRecord, policy: RiskPolicy = DEFAULT_POLICY) -> RiskRe
         "new_business": None if record.months_open is None else round(float(record.months_open), 1),
         "scenarios": int(record.scenarios),
     }
-    extra = f"（{code}）" if code and listed else f"（{code} 未列明）" if code else "（行业未填）"
-    reasons = [Reason(f, _label(f, values[f], policy, extra), values[f], float(points[f])) for f in FACTORS]
     raw = policy.intercept
     for f in FACTORS:
         raw += points[f]
     score = min(max(raw, 0.0), 100.0)
-    return RiskResult(score, policy.colour_of(score), _sorted_reasons(reasons))
+    return RiskResult(
+        score, policy.colour_of(score), _reasons(values, [points[f] for f in FACTORS], policy, code)
+    )
 
 
 @dataclass
@@ -445,7 +456,7 @@ class ManyResult:
         since = float(c.months_since_inspection[i])
         opened = float(c.months_open[i])
         code = str(c.industry[i]).strip().upper()
-        level, listed = policy.industry_level(code)
+        level, _ = policy.industry_level(code)
         values = {
             "credit": credit,
             "complaints": int(c.complaints_12m[i]),
@@ -455,18 +466,17 @@ class ManyResult:
             "new_business": None if math.isnan(opened) else round(opened, 1),
             "scenarios": int(c.scenarios[i]),
         }
-        extra = f"（{code}）" if code and listed else f"（{code} 未列明）" if code else "（行业未填）"
-        reasons = [
-            Reason(f, _label(f, values[f], policy, extra), values[f], float(self.points[i, k]))
-            for k, f in enumerate(FACTORS)
-        ]
-        return RiskResult(float(self.score[i]), COLOURS[self.colour[i]], _sorted_reasons(reasons))
+        return RiskResult(
+            float(self.score[i]), COLOURS[self.colour[i]], _reasons(values, self.points[i], policy, code)
+        )
 
 
 def score_many(columns: RiskColumns, policy: RiskPolicy = DEFAULT_POLICY) -> ManyResult:
     """Vectorised score_one over columns: about a second for 1,000,000 subjects on one core."""
     n = len(columns)
     w, caps = policy.weights, policy.caps
+    if n and (np.min(columns.complaints_12m) < 0 or np.min(columns.scenarios) < 0):
+        raise ValueError("投诉件数和场景数不能为负数")
     points = np.empty((n, len(FACTORS)))
     credit_u, credit_inv, credit_pts = _lookup(
         np.char.upper(np.char.strip(columns.credit.astype(str))), _credit_points(policy)

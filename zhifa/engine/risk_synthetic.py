@@ -79,7 +79,11 @@ OUTCOME_COLUMNS = [
 def synthetic_outcome_table(n: int, seed: int = 0) -> list[dict[str, str]]:
     """Rows as read from a CSV (all strings). The truth: the log-odds of 发现违法 = 1 rise by 1.2 per complaint in
     the last 12 months (the signal column), by 1.2 for credit D and 0.6 for C, and a little with months since the
-    last inspection; 噪声指标 and 片区 carry nothing. 距上次检查月数 is blank for subjects never inspected."""
+    last inspection; 噪声指标 and 片区 carry nothing. 距上次检查月数 is blank for subjects never inspected.
+
+    Nothing in risk_fit / RiskModel depends on these column names: any city's outcome table is accepted
+    unchanged, e.g. the City of Chicago food inspections export with `--target Results --positive Fail
+    --features "Facility Type,Risk,Inspection Type,Zip:cat"`."""
     rng = np.random.default_rng(seed)
     credit = rng.choice(np.array(["A", "B", "C", "D"]), size=n, p=[0.3, 0.45, 0.17, 0.08])
     complaints = rng.poisson(1.2, size=n)

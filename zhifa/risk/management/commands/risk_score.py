@@ -1,4 +1,5 @@
-"""Score a CSV with a model from risk_fit: writes row,score,colour (and the top reasons with --explain)."""
+"""Score a CSV with a model from risk_fit: writes row,score,colour — score is the probability of finding a violation
+in percent, colour from the thresholds stored in the model; --explain adds the columns that raised it most (log-odds)."""
 
 import csv as csvmod
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--model", required=True)
         parser.add_argument("--csv", required=True)
         parser.add_argument("--output", required=True)
-        parser.add_argument("--explain", action="store_true", help="增加 reasons 列：抬高风险最多的三列")
+        parser.add_argument(
+            "--explain", action="store_true", help="增加 reasons 列：抬高风险最多的三列及其对数几率贡献"
+        )
 
     def handle(self, *args, model, csv, output, explain, **options):
         try:

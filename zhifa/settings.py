@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zhifa.catalog",
     "zhifa.dispatch",
     "zhifa.dashboard",
+    "zhifa.risk",
     "zhifa.demo",
 ]
 

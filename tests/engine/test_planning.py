@@ -106,6 +106,7 @@ def test_squads_are_mixed_qualified_and_available(big):
     for sd in plan.squad_days:
         assert 2 <= len(sd.officers) <= limits.max_squad_size
         held = set().union(*(by_id[o].domains for o in sd.officers))
+        assert sd.base in {BASE[by_id[o].team] for o in sd.officers}
         for v in sd.visits:
             assert set(v.domains) <= held
         for o in sd.officers:

@@ -434,7 +434,10 @@ def _schedule(packages, days, officers, bases, limits, rng):
             for o in squad:
                 used.add(o.id)
                 load[o.id] += 1
-            base = bases.get(squad[0].team) or _centroid(entry[2])
+            # The squad sets out from the member team's base nearest to the day's visits.
+            here = _centroid(entry[2])
+            homes = [bases[o.team] for o in squad if o.team in bases]
+            base = min(homes, key=lambda b: haversine_km(b[0], b[1], here[0], here[1])) if homes else here
             sd, over = _route_day(day, squad, base, entry[2], limits)
             squad_days.append(sd)
             if over:

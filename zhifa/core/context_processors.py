@@ -19,6 +19,7 @@ def navigation(request):
         ("teams", "执法队伍", reverse("org:team_list")),
         ("officers", "执法队员", reverse("org:officer_list")),
         ("buildings", "楼宇", reverse("org:building_list")),
+        ("subjects", "监管对象", reverse("subjects:subject_list")),
     ]
     if user.is_staff or user.role == "admin":
         items.append(("releases", "清单版本", reverse("catalog:release_list")))

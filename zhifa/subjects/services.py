@@ -121,7 +121,9 @@ def subject_update(*, subject: Subject, by, version: int | None = None, **change
         raise ServiceError(f"未知字段：{'、'.join(sorted(unknown))}")
     with transaction.atomic():
         current = (
-            Subject.objects.select_for_update().select_related("subdistrict", "building").get(pk=subject.pk)
+            Subject.objects.select_for_update(of=("self",))
+            .select_related("subdistrict", "building")
+            .get(pk=subject.pk)
         )
         if version is not None and current.version != version:
             raise Conflict("该对象已被他人修改，请刷新后重试")

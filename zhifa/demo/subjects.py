@@ -262,7 +262,7 @@ def build_subjects(*, seed: int, regions: dict, buildings: list, layout, by) -> 
                 subdistrict_id=sjq.pk,
                 region_path=grid.path,
                 building_id=building.pk,
-                address=f"{building.address}{building.name}{floor}层{floor * 100 + rng.randrange(1, 60)}室",
+                address=f"{building.address}{floor}层{floor * 100 + rng.randrange(1, 60)}室",
             )
     plan: dict[str, list] = {SIJIQING: [(SIJIQING_STREET_MIX, SIJIQING_SUBJECTS - sum(per_building))]}
     for sd_code in sorted(SUBDISTRICT_OFFICERS):

@@ -66,10 +66,12 @@ def _register_routers() -> None:
     from zhifa.catalog.api import router as catalog_router
     from zhifa.dispatch.api import router as dispatch_router
     from zhifa.org.api import router as org_router
+    from zhifa.subjects.api import router as subjects_router
 
     api.add_router("/org", org_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/dispatch", dispatch_router)
+    api.add_router("/subjects", subjects_router)
 
 
 _register_routers()

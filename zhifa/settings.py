@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "zhifa.accounts",
     "zhifa.catalog",
     "zhifa.dispatch",
+    "zhifa.subjects",
     "zhifa.dashboard",
     "zhifa.risk",
     "zhifa.demo",

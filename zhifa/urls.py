@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("zhifa.org.urls")),
     path("catalog/", include("zhifa.catalog.urls")),
     path("dispatch/", include("zhifa.dispatch.urls")),
+    path("subjects/", include("zhifa.subjects.urls")),
     path("open311/v2/", include("zhifa.dispatch.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

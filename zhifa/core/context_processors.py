@@ -20,6 +20,7 @@ def navigation(request):
         ("teams", "执法队伍", reverse("org:team_list")),
         ("officers", "执法队员", reverse("org:officer_list")),
         ("buildings", "楼宇", reverse("org:building_list")),
+        ("subjects", "监管对象", reverse("subjects:subject_list")),
     ]
     if user.role in ("grid_worker", "officer", "department"):
         items.insert(2, ("report_in", "现场上报", reverse("dispatch:report_in")))

@@ -9,6 +9,7 @@ from django.db import transaction
 from zhifa.audit.services import audit_record
 from zhifa.demo import catalog_data, geography, organisation
 from zhifa.demo.names import NameMaker
+from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
 from zhifa.org.models import Region
 
@@ -67,6 +68,9 @@ def demo_district_build(*, seed: int) -> DemoSummary:
             object_id=str(seed),
             object_repr=f"演示清单 seed={seed}",
             after={k: summary.counts[k] for k in ("items", "scenarios", "hub_layers")},
+        )
+        summary.counts.update(
+            build_subjects(seed=seed, regions=regions, buildings=buildings, layout=layout, by=ACTOR)
         )
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
     summary.seconds = time.perf_counter() - started

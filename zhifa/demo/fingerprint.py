@@ -5,6 +5,7 @@ import json
 
 from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
+from zhifa.subjects.models import Subject, Violation
 
 
 def demo_fingerprint() -> str:
@@ -49,6 +50,23 @@ def demo_fingerprint() -> str:
             (s.code, sorted(i.code for i in s.items.all()))
             for s in Scenario.objects.prefetch_related("items")
         ],
+        "subjects": list(
+            Subject.objects.order_by("name").values_list(
+                "uscc",
+                "name",
+                "industry_code",
+                "region_path",
+                "building__code",
+                "opened_on",
+                "credit_class",
+                "status",
+            )
+        ),
+        "violations": list(
+            Violation.objects.order_by("subject__name", "found_on", "item__code", "severity").values_list(
+                "subject__name", "item__code", "found_on", "severity", "source"
+            )
+        ),
     }
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -1,0 +1,12 @@
+"""Pages of regulated subjects."""
+
+from django.urls import path
+
+from zhifa.subjects import views
+
+app_name = "subjects"
+urlpatterns = [
+    path("", views.subject_list, name="subject_list"),
+    path("import/", views.subject_import_view, name="subject_import"),
+    path("<int:pk>/", views.subject_detail, name="subject_detail"),
+]

@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from zhifa.catalog.models import EnforcementItem, Scenario
+from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
 
 
@@ -50,5 +51,35 @@ def demo_fingerprint() -> str:
             for s in Scenario.objects.prefetch_related("items")
         ],
     }
+    parts.update(_events())
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _events() -> dict:
+    """The demo year of events, keyed by receipt number (database ids differ between builds)."""
+    fields = [f.attname for f in Event._meta.concrete_fields if f.attname not in ("id", "duplicate_of_id")]
+    fields = [f for f in fields if not f.endswith("_id")] + [
+        "region__code",
+        "subdistrict__code",
+        "lead_unit__code",
+        "sla__code",
+    ]
+    return {
+        "events": list(Event.objects.order_by("receipt_no").values_list(*fields)),
+        "event_items": list(
+            EventItem.objects.order_by("event__receipt_no", "item__code").values_list(
+                "event__receipt_no", "item__code", "score", "confirmed"
+            )
+        ),
+        "event_units": list(
+            EventUnit.objects.order_by("event__receipt_no", "unit__code").values_list(
+                "event__receipt_no", "unit__code", "role", "linked_at", "active"
+            )
+        ),
+        "history": list(
+            EventStatusChange.objects.order_by("event__receipt_no", "at", "to_status").values_list(
+                "event__receipt_no", "from_status", "to_status", "at", "unit__code", "note"
+            )
+        ),
+    }

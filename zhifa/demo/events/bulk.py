@@ -5,7 +5,7 @@ ten times the database's own work. The demo writes tuples of already-prepared va
 Django's connection (same SQL on SQLite and PostgreSQL), inside the caller's transaction.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection
 
@@ -19,7 +19,11 @@ def datetime_adapter():
     tz = connection.timezone  # SQLite stores naive text in the connection's time zone (UTC)
 
     def adapt(dt: datetime | None):
-        return None if dt is None else str(dt.astimezone(tz).replace(tzinfo=None))
+        if dt is None:
+            return None
+        if dt.tzinfo is UTC and tz == UTC:
+            return str(dt)[:-6]  # "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00" without its offset
+        return str(dt.astimezone(tz).replace(tzinfo=None))
 
     return adapt
 

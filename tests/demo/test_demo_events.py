@@ -19,6 +19,8 @@ from zhifa.dispatch.directory import build_router, catalog_entries
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, SlaPolicy
 from zhifa.dispatch.services import CLASSIFY_TOP, DEFAULT_SLA
 from zhifa.engine.classify import ItemClassifier, Match
+from zhifa.engine.geo import RegionIndex
+from zhifa.engine.layout import build_demo_district
 from zhifa.engine.routing import ItemRef, Place, items_to_route
 from zhifa.org.models import Domain
 
@@ -166,6 +168,18 @@ def test_every_domain_subdistricts_and_hub(demo_db):
     for e in Event.objects.select_related("region", "subdistrict").order_by("receipt_no")[:50]:
         assert e.region.path.startswith(e.subdistrict.path)
         assert e.region.level in ("grid", "micro_grid")
+
+
+def test_points_lie_in_their_grids(demo_db):
+    index = RegionIndex.build(build_demo_district(seed=42).regions)
+    sample = list(
+        Event.objects.order_by("receipt_no").values_list("lng", "lat", "region__code", "subdistrict__code")
+    )
+    sample = sample[::25]
+    for lng, lat, region, subdistrict in sample:
+        loc = index.locate(lng, lat)
+        assert (loc.micro_grid_code or loc.grid_code, loc.subdistrict_code) == (region, subdistrict)
+    assert len(sample) >= 200
 
 
 def test_histories_are_valid_sequences(demo_db):

@@ -65,13 +65,13 @@ def place_events(
                 name, b_lng, b_lat = buildings[int(rng.integers(len(buildings)))]
                 lng[row], lat[row] = b_lng, b_lat
                 at_building[row] = name
+    # Rounded as stored (six decimals, ~0.1 m) before locating, so the stored point is in the stored grid.
+    lng, lat = np.round(lng, 6), np.round(lat, 6)
     located = index.locate_many(lng, lat)
     places = []
     for row, loc in enumerate(located):
         if loc is None:  # a point on the outline's edge: rare; use the shape's own label point instead
-            lng[row], lat[row] = layout.get(str(target[row])).label_point()
+            lng[row], lat[row] = (round(v, 6) for v in layout.get(str(target[row])).label_point())
             loc = index.locate(lng[row], lat[row])
-        places.append(
-            EventPlace(round(float(lng[row]), 6), round(float(lat[row]), 6), loc, at_building.get(row))
-        )
+        places.append(EventPlace(float(lng[row]), float(lat[row]), loc, at_building.get(row)))
     return places

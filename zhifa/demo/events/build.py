@@ -7,24 +7,21 @@ per event and one audit record for the whole year, so that the demo builds in se
 
 import gc
 import random
-from dataclasses import dataclass
 from datetime import UTC
 from itertools import accumulate
-from typing import NamedTuple
 
 import numpy as np
 
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
-from zhifa.demo.events import bulk, calendar, lifecycle, places, texts
+from zhifa.demo.events import bulk, calendar, lifecycle, places, routes, texts
 from zhifa.demo.names import NameMaker
 from zhifa.demo.spec import HUB_CODE
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, UnitRole
-from zhifa.dispatch.directory import build_router, classifier
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
-from zhifa.dispatch.services import CLASSIFY_TOP, DEFAULT_SLA, _sla_for
+from zhifa.dispatch.services import DEFAULT_SLA, _sla_for
 from zhifa.engine.geo import RegionIndex
-from zhifa.engine.routing import ItemRef, Place, RouteDecision, items_to_route
+from zhifa.engine.routing import Place
 from zhifa.org.choices import WorkerRole
 from zhifa.org.models import Building, GridWorker, Region, Unit
 
@@ -65,21 +62,6 @@ EVENT_FIELDS = [
 OPEN = frozenset({EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.ON_SITE})
 
 
-class _Item(NamedTuple):
-    pk: int
-    domain: str
-    delegated: bool
-
-
-@dataclass(frozen=True)
-class PhraseRoute:
-    """What the classifier says about one phrase, and the items a person confirms for it."""
-
-    classification: list[dict]
-    suggested: list[ItemRef]  # items intake would route on
-    confirmed: list[ItemRef]  # the phrase's own items, lead item first
-
-
 def _channel_tables(first_person_share: float) -> tuple[list[str], list[float], list[float]]:
     """Cumulative channel weights for first-person phrases (public channels only) and for the others, such
     that the overall mix is CHANNEL_MIX."""
@@ -94,44 +76,6 @@ def _channel_tables(first_person_share: float) -> tuple[list[str], list[float], 
         for c, x in zip(names, q, strict=True)
     ]
     return names, list(accumulate(own)), list(accumulate(other))
-
-
-def _phrase_routes(phrases, items) -> list[PhraseRoute]:
-    """Classify every phrase once (the place words of an event carry nothing about its item)."""
-    matches = classifier().classify_many([p.core() for p in phrases], k=CLASSIFY_TOP)
-    routes = []
-    for phrase, found in zip(phrases, matches, strict=True):
-        confirmed = [
-            ItemRef(code, items[code].domain, items[code].delegated, round(1.0 - 0.2 * i, 2))
-            for i, code in enumerate(phrase.items)
-        ]
-        suggested = [
-            ItemRef(m.code, items[m.code].domain, items[m.code].delegated, m.score)
-            for m in items_to_route(found)
-            if m.code in items
-        ]
-        classification = [
-            {"code": m.code, "name": m.name, "domain": m.domain, "score": m.score, "matched": list(m.matched)}
-            for m in found
-        ]
-        routes.append(PhraseRoute(classification, suggested, confirmed))
-    return routes
-
-
-class _Routes:
-    """Router decisions, memoised: a year of events has few distinct (items, place) pairs."""
-
-    def __init__(self):
-        self.router = build_router()
-        self._memo: dict[tuple, RouteDecision] = {}
-
-    def route(self, key: tuple, refs: list[ItemRef], place: Place) -> RouteDecision:
-        """key names (refs, place) cheaply: hashing the dataclasses for every event costs more."""
-        found = self._memo.get(key)
-        if found is None:
-            # assist_ratio=0.0: every routed item counts, exactly as dispatch.services._apply_route.
-            found = self._memo[key] = self.router.route(refs, place, assist_ratio=0.0)
-        return found
 
 
 def _receipt(rng: random.Random, event_day: str, taken: set[str]) -> str:
@@ -163,7 +107,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
     phrases = texts.load_phrases()
     # Plain rows: loading the items as models would decode their JSON fields for nothing.
     items = {
-        code: _Item(pk, domain, delegated)
+        code: routes.Item(pk, domain, delegated)
         for code, pk, domain, delegated in EnforcementItem.objects.values_list(
             "code", "pk", "domain__code", "delegated"
         )
@@ -171,9 +115,9 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
     missing = sorted({c for p in phrases for c in p.items} - set(items))
     if missing:
         raise ValueError(f"complaint phrases name unknown catalog items: {missing}")
-    routes = _Routes()
-    hub_ok = [p.hub or (HUB_CODE, p.items[0]) in routes.router.layers for p in phrases]
-    phrase_routes = _phrase_routes(phrases, items)
+    router = routes.Routes()
+    hub_ok = [p.hub or (HUB_CODE, p.items[0]) in router.router.layers for p in phrases]
+    phrase_routes = routes.phrase_routes(phrases, items)
 
     planned = calendar.plan_year(rng, phrases, hub_ok)
     buildings = list(Building.objects.order_by("code").values_list("name", "lng", "lat"))
@@ -181,7 +125,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
     where = places.place_events([p.hub for p in planned], layout, index, buildings, np_rng)
 
     units = {u.code: u for u in Unit.objects.all()}
-    command = units[routes.router.district_command]
+    command = units[router.router.district_command]
     policies = {p: _sla_for(p) for p in (Priority.URGENT, Priority.NORMAL)}
     limits = {
         p: {k.removesuffix("_minutes"): v for k, v in DEFAULT_SLA[p].items() if k.endswith("_minutes")}
@@ -213,9 +157,9 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
         )
         route_place = Place(loc.subdistrict_code, tuple(loc.functional_area_codes))
         key = (plan.phrase, loc.subdistrict_code, route_place.functional_area_codes)
-        final = routes.route((*key, True), pr.confirmed, route_place)
-        suggested = routes.route((*key, False), pr.suggested, route_place)
-        if suggested.lead == routes.router.district_command:
+        final = router.route((*key, True), pr.confirmed, route_place)
+        suggested = router.route((*key, False), pr.suggested, route_place)
+        if suggested.lead == router.router.district_command:
             first = "manual"
         else:
             first = "wrong" if suggested.lead != final.lead else "auto"

@@ -1,4 +1,5 @@
-"""Build the demo district deterministically from a seed: regions, organisation, catalog, users."""
+"""Build the demo district deterministically from a seed: regions, organisation, catalog, users, a year of
+events."""
 
 import random
 import time
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from zhifa.audit.services import audit_record
 from zhifa.demo import catalog_data, geography, organisation
+from zhifa.demo.events import demo_events_build
 from zhifa.demo.names import NameMaker
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
@@ -73,5 +75,6 @@ def demo_district_build(*, seed: int) -> DemoSummary:
             build_subjects(seed=seed, regions=regions, buildings=buildings, layout=layout, by=ACTOR)
         )
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
+        summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
     summary.seconds = time.perf_counter() - started
     return summary

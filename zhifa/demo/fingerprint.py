@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from zhifa.catalog.models import EnforcementItem, Scenario
+from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
 from zhifa.subjects.models import Subject, Violation
 
@@ -68,5 +69,43 @@ def demo_fingerprint() -> str:
             )
         ),
     }
+    parts.update(_events())
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _events() -> dict:
+    """The demo year of events, keyed by receipt number (database ids differ between builds).
+
+    Rows are read without joins and put in order here: the year has some 60,000 of them."""
+    fields = [f.attname for f in Event._meta.concrete_fields if f.attname not in ("id", "duplicate_of_id")]
+    fields = [f for f in fields if not f.endswith("_id")] + [
+        "region__code",
+        "subdistrict__code",
+        "lead_unit__code",
+        "sla__code",
+    ]
+    receipts = dict(Event.objects.values_list("id", "receipt_no"))
+    items = dict(EnforcementItem.objects.values_list("id", "code"))
+    units = dict(Unit.objects.values_list("id", "code"))
+
+    def rows(model, *columns):
+        return sorted(
+            (receipts[event_id], *rest) for event_id, *rest in model.objects.values_list("event_id", *columns)
+        )
+
+    return {
+        "events": list(Event.objects.order_by("receipt_no").values_list(*fields)),
+        "event_items": [
+            (r, items[i], *rest) for r, i, *rest in rows(EventItem, "item_id", "score", "confirmed")
+        ],
+        "event_units": [
+            (r, units[u], *rest) for r, u, *rest in rows(EventUnit, "unit_id", "role", "linked_at", "active")
+        ],
+        "history": [
+            (r, at, to, frm, units.get(u), note)
+            for r, at, to, frm, u, note in rows(
+                EventStatusChange, "at", "to_status", "from_status", "unit_id", "note"
+            )
+        ],
+    }

@@ -7,7 +7,10 @@ from zhifa.org.models import Region
 
 
 class Command(BaseCommand):
-    help = "生成演示城区：14 个街道、杭州东站枢纽、网格、1+5 队伍、执法队员、楼宇、执法事项清单和演示账号"
+    help = (
+        "生成演示城区：14 个街道、杭州东站枢纽、网格、1+5 队伍、执法队员、楼宇、执法事项清单、演示账号，"
+        "以及 2025-12-01 至 2026-11-25 一年的指挥中心事件"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help="随机种子：同一种子生成完全相同的城区")

@@ -34,6 +34,7 @@ TIME_FIELDS = ("dispatched_at", "accepted_at", "on_site_at", "resolved_at", "ans
 EVENT_FIELDS = [
     "receipt_no",
     "channel",
+    "external_no",
     "title",
     "description",
     "reporter_name",
@@ -198,6 +199,8 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
             (
                 receipt,
                 channel,
+                # A 12345 work order keeps the hotline's own number (synthetic here), as the import does.
+                f"GD{plan.received_at:%Y%m%d}{len(events) + 1:06d}" if channel == "12345" else "",
                 phrase.title,
                 texts.description(rng, phrase, channel, said, plan.hub),
                 reporter_name,

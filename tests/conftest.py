@@ -6,10 +6,12 @@ Like Healthchecks' alice/bob/charlie: a 南星街道 officer, a 九堡街道 off
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
+from zhifa.demo.builder import demo_district_build
 from zhifa.org.choices import RegionLevel, UnitKind
 from zhifa.org.services import domain_create, officer_create, region_create, unit_create
 
@@ -147,3 +149,21 @@ def _fast_password_hashing(settings, request):
             "django.contrib.auth.hashers.MD5PasswordHasher",
             "django.contrib.auth.hashers.Argon2PasswordHasher",
         ]
+
+
+# The demo district, built once per test module that asks for it and removed afterwards (module scope, not
+# session scope: other modules' tests expect an empty database around their own data).
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Build once for the module (it takes seconds), remove it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput")
+        summary = demo_district_build(seed=42)
+        yield summary
+        call_command("flush", "--noinput")
+
+
+@pytest.fixture
+def demo_db(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield demo

@@ -24,22 +24,6 @@ pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[2] / "zhifa" / "demo" / "data" / "seed_points.csv"
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Build once for the module (it takes seconds), remove it afterwards."""
-    with django_db_blocker.unblock():
-        call_command("flush", "--noinput")
-        summary = demo_district_build(seed=42)
-        yield summary
-        call_command("flush", "--noinput")
-
-
-@pytest.fixture
-def demo_db(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield demo
-
-
 def test_real_subdistricts_and_hub(demo_db):
     with open(SHARED, encoding="utf-8") as fh:
         expected = {r["code"]: r["name"] for r in csv.DictReader(fh) if r["code"].isdigit()}

@@ -4,13 +4,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from zhifa.audit.models import AuditRecord
 from zhifa.catalog.models import EnforcementItem
 from zhifa.demo import geography
-from zhifa.demo.builder import demo_district_build
 from zhifa.demo.events import calendar, demo_events_build
 from zhifa.demo.events.texts import load_phrases
 from zhifa.demo.fingerprint import demo_fingerprint
@@ -37,21 +35,6 @@ WORKFLOW = {
     EventStatus.ANSWERED: {EventStatus.CLOSED},
 }
 OPEN = (EventStatus.DISPATCHED, EventStatus.ACCEPTED, EventStatus.ON_SITE)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("flush", "--noinput")
-        summary = demo_district_build(seed=42)
-        yield summary
-        call_command("flush", "--noinput")
-
-
-@pytest.fixture
-def demo_db(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield demo
 
 
 def _local_date(dt) -> date:

@@ -3,31 +3,14 @@
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 
-from zhifa.demo.builder import demo_district_build
 from zhifa.engine.uscc import uscc_validate
 from zhifa.subjects.models import Subject, Violation
 
 pytestmark = pytest.mark.django_db
 
 SJQ = "/330102/330102014/"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("flush", "--noinput")
-        summary = demo_district_build(seed=42)
-        yield summary
-        call_command("flush", "--noinput")
-
-
-@pytest.fixture
-def demo_db(demo, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield demo
 
 
 def test_sijiqing_count_and_buildings(demo_db):

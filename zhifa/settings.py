@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zhifa.subjects",
     "zhifa.dashboard",
     "zhifa.risk",
+    "zhifa.inspections",
     "zhifa.demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("zhifa.catalog.urls")),
     path("dispatch/", include("zhifa.dispatch.urls")),
     path("subjects/", include("zhifa.subjects.urls")),
+    path("inspections/", include("zhifa.inspections.urls")),
     path("open311/v2/", include("zhifa.dispatch.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -27,6 +27,11 @@ class PlanRow:
     count: int
     percent: float
 
+    @property
+    def short(self) -> str:
+        """The item as people say it: "对擅自占用城市道路的行政处罚" → "擅自占用城市道路"."""
+        return self.name.removeprefix("对").removesuffix("的行政处罚").removesuffix("的行政强制") or self.name
+
 
 @dataclass
 class AnnualPlan:

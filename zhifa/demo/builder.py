@@ -14,6 +14,7 @@ from zhifa.demo.names import NameMaker
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
 from zhifa.org.models import Region
+from zhifa.risk.services import risk_recompute_all
 
 ACTOR = "demo_district"
 
@@ -76,5 +77,8 @@ def demo_district_build(*, seed: int) -> DemoSummary:
         )
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
         summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
+        # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
+        risk = risk_recompute_all(by=ACTOR)
+        summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
     summary.seconds = time.perf_counter() - started
     return summary

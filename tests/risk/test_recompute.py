@@ -1,0 +1,67 @@
+"""三色赋码 from records: features by aggregate queries, only changes written, history kept, shown with reasons."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from tests.dispatch.conftest import district  # noqa: F401 (fixture)
+from tests.subjects.conftest import subjects  # noqa: F401 (fixture)
+from zhifa.audit.models import AuditRecord
+from zhifa.catalog.models import EnforcementItem
+from zhifa.risk.models import RiskColourChange, SubjectRisk
+from zhifa.risk.services import risk_recompute_all
+from zhifa.subjects.services import violation_record
+
+
+def test_records_drive_the_colour_and_reasons(subjects):  # noqa: F811
+    w = subjects
+    report = risk_recompute_all(batch_size=1)  # one subject per batch: the batches must not mix subjects
+    assert report.subjects == 2 and report.changed == 2
+    before = SubjectRisk.objects.get(subject=w.jiubao_firm)
+    item = EnforcementItem.objects.get(code="SJ0001")
+    for n in range(3):
+        violation_record(
+            subject=w.jiubao_firm,
+            item=item,
+            found_on=date(2026, 9, 1 + n),
+            severity="serious",
+            source="检查",
+            by=w.carol,
+        )
+    risk_recompute_all()
+    after = SubjectRisk.objects.get(subject=w.jiubao_firm)
+    assert after.colour == "red" and after.score > before.score
+    top = [r for r in after.reasons if r["points"] > 0]
+    assert top[0]["factor"] == "violations" and top[0]["factor_label"].startswith("历史违法")
+    assert any(r["factor"] == "credit" and "C" in r["label"] for r in after.reasons)
+    history = list(
+        RiskColourChange.objects.filter(subject=w.jiubao_firm).values_list(
+            "from_colour", "to_colour", "reason"
+        )
+    )
+    assert history[0][2] == "首次赋码" and history[-1][1:] == ("red", "重新评分")
+    # The 南星 shop (credit A, no violations) is untouched by the 九堡 firm's record.
+    assert SubjectRisk.objects.get(subject=w.nanxing_shop).colour != "red"
+
+
+def test_rerun_writes_nothing_and_audits_each_run(subjects):  # noqa: F811
+    risk_recompute_all()
+    again = risk_recompute_all()
+    assert again.changed == 0 and sum(again.counts.values()) == 2
+    assert RiskColourChange.objects.count() == 2
+    assert AuditRecord.objects.filter(action="risk.recompute").count() == 2
+    with pytest.raises(RuntimeError, match="append-only"):
+        RiskColourChange.objects.first().save()
+
+
+def test_command_and_subject_page(subjects, clients, capsys):  # noqa: F811
+    call_command("risk_recompute", "--batch", "100")
+    out = capsys.readouterr().out
+    assert "已评定 2 户，变化 2 户" in out
+    w = subjects
+    html = clients["bob"].get(f"/subjects/{w.jiubao_firm.pk}/").content.decode()
+    risk = SubjectRisk.objects.get(subject=w.jiubao_firm)
+    assert "三色赋码" in html and risk.get_colour_display() in html and "信用等级" in html
+    # Jurisdiction stays the subject page's: 南星's officer cannot open 九堡's firm.
+    assert clients["alice"].get(f"/subjects/{w.jiubao_firm.pk}/").status_code == 404

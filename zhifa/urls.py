@@ -16,6 +16,7 @@ urlpatterns = [
     path("dispatch/", include("zhifa.dispatch.urls")),
     path("subjects/", include("zhifa.subjects.urls")),
     path("inspections/", include("zhifa.inspections.urls")),
+    path("risk/", include("zhifa.risk.urls")),
     path("open311/v2/", include("zhifa.dispatch.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

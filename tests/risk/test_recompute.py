@@ -4,13 +4,15 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.http import Http404
 
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.subjects.conftest import subjects  # noqa: F401 (fixture)
 from zhifa.audit.models import AuditRecord
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.risk.models import RiskColourChange, SubjectRisk
-from zhifa.risk.services import risk_recompute_all
+from zhifa.risk.services import risk_after_inspection, risk_recompute_all
 from zhifa.subjects.services import violation_record
 
 
@@ -65,3 +67,31 @@ def test_command_and_subject_page(subjects, clients, capsys):  # noqa: F811
     assert "三色赋码" in html and risk.get_colour_display() in html and "信用等级" in html
     # Jurisdiction stays the subject page's: 南星's officer cannot open 九堡's firm.
     assert clients["alice"].get(f"/subjects/{w.jiubao_firm.pk}/").status_code == 404
+
+
+def test_inspection_result_changes_the_colour_at_once(subjects):  # noqa: F811
+    w = subjects
+    risk_recompute_all()
+    shop = SubjectRisk.objects.get(subject=w.nanxing_shop)
+    assert shop.colour != "red"
+    with pytest.raises(ServiceError, match="未知的违法情节：bad"):
+        risk_after_inspection(subject=w.nanxing_shop, severities=["bad"], by=w.alice)
+    with pytest.raises(Http404):
+        risk_after_inspection(subject=w.nanxing_shop, severities=["serious"], by=w.bob)  # 九堡 officer
+    with pytest.raises(PermissionError_):
+        risk_after_inspection(subject=w.nanxing_shop, severities=["serious"], by=w.olga)
+    red = risk_after_inspection(subject=w.nanxing_shop, severities=["minor", "serious"], by=w.alice)
+    assert red.colour == "red"
+    last = RiskColourChange.objects.filter(subject=w.nanxing_shop).last()
+    assert (last.to_colour, last.reason) == ("red", "检查发现严重违法行为，立即赋红码")
+    # A clean visit steps down one colour, not below what the score gives.
+    after = risk_after_inspection(subject=w.nanxing_shop, severities=[], by=w.alice)
+    assert after.colour == "yellow"  # red → yellow; the score (green or yellow) allows it
+
+
+def test_overview_counts_in_jurisdiction(subjects, clients):  # noqa: F811
+    risk_recompute_all()
+    html = clients["carol"].get("/risk/").content.decode()
+    assert "南星街道" in html and "九堡街道" in html and "无事不扰" in html
+    html = clients["alice"].get("/risk/").content.decode()
+    assert "南星街道" in html and "九堡街道" not in html.split('id="risk-table"')[1]

@@ -8,14 +8,18 @@ from datetime import timedelta
 import numpy as np
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
 from zhifa.audit.services import audit_record
+from zhifa.core.errors import Conflict, ServiceError, require_write
+from zhifa.core.scope import scope_for
 from zhifa.engine.risk import (
     COLOUR_LABELS,
     DEFAULT_POLICY,
     FACTOR_LABELS,
     RiskColumns,
+    after_inspection,
     score_many,
     violation_load_many,
 )
@@ -158,3 +162,78 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> Recomp
 
 def colour_label(colour: str) -> str:
     return COLOUR_LABELS.get(colour, colour)
+
+
+def risk_after_inspection(*, subject: Subject, severities: list[str], by) -> SubjectRisk:
+    """An inspection's findings change the colour at once (严重 → red; clean → one step down, not below the
+    score's colour); the change is kept in the history and audited. `severities`: codes of the violations found."""
+    scope = scope_for(by)
+    require_write(scope)
+    if not scope.covers_path(subject.region_path):
+        raise Http404("监管对象不存在或不在您的辖区内")
+    unknown = [s for s in severities if s not in SEVERITY_LABELS]
+    if unknown:
+        raise ServiceError(
+            f"未知的违法情节：{unknown[0]}", [{"field": "severities", "message": "情节应为轻微、一般或严重"}]
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        risk = SubjectRisk.objects.select_for_update().filter(subject=subject).first()
+        if risk is None:
+            raise Conflict("该对象尚未赋码，请先运行三色赋码计算")
+        score_colour = DEFAULT_POLICY.colour_of(risk.score)
+        change = after_inspection(
+            risk.colour, [SEVERITY_LABELS[s] for s in severities], score_colour=score_colour
+        )
+        previous = risk.colour
+        if change.colour != previous:
+            risk.colour, risk.computed_at = change.colour, now
+            risk.save(update_fields=["colour", "computed_at"])
+            RiskColourChange.objects.create(
+                subject=subject,
+                from_colour=previous,
+                to_colour=change.colour,
+                score=risk.score,
+                reason=change.reason[:200],
+                at=now,
+            )
+        audit_record(
+            actor=by,
+            action="risk.after_inspection",
+            obj=subject,
+            before={"colour": previous},
+            after={"colour": change.colour, "reason": change.reason, "found": severities},
+        )
+    return risk
+
+
+def risk_overview(*, user) -> dict:
+    """Counts per colour per subdistrict in the user's jurisdiction, and the frequency each colour sets."""
+    scope = scope_for(user)
+    rows = (
+        scope.filter(SubjectRisk.objects.all(), "subject__region_path")
+        .values_list("subject__subdistrict__name", "colour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    table: dict[str, dict[str, int]] = {}
+    for name, colour, n in rows:
+        table.setdefault(name or "未定位", {"green": 0, "yellow": 0, "red": 0})[colour] = n
+    totals = {c: sum(r[c] for r in table.values()) for c in ("green", "yellow", "red")}
+    policy = []
+    for colour in ("green", "yellow", "red"):
+        f = DEFAULT_POLICY.frequency[colour]
+        text = (
+            "仅在有投诉、抽查等事由时检查（无事不扰）"
+            if f.on_cause_only
+            else f"每年例行检查 {f.per_year:g} 次"
+        )
+        if f.targeted:
+            text += "，另加专项检查"
+        policy.append({"colour": colour, "label": COLOUR_LABELS[colour], "text": text})
+    return {
+        "rows": sorted(table.items()),
+        "totals": totals,
+        "total": sum(totals.values()),
+        "policy": policy,
+    }

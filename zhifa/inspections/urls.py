@@ -1,9 +1,15 @@
 from django.urls import path
 
-from zhifa.inspections import views
+from zhifa.inspections import views, views_draws
 
 app_name = "inspections"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("draws/", views_draws.draw_list, name="draw_list"),
+    path("draws/new/", views_draws.draw_new, name="draw_new"),
+    path("draws/<int:pk>/", views_draws.draw_detail, name="draw_detail"),
+    path("draws/<int:pk>/publish/", views_draws.draw_publish_view, name="draw_publish"),
+    # Public, no login: published results only.
+    path("public/draws/<int:pk>/", views_draws.draw_public, name="draw_public"),
 ]

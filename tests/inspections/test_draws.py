@@ -1,0 +1,124 @@
+"""双随机一公开 through the service and pages: reproducible, fair to the rules, scoped, published only on purpose."""
+
+from datetime import date
+
+import pytest
+
+from tests.dispatch.conftest import district  # noqa: F401 (fixture)
+from tests.subjects.conftest import code
+from zhifa.core.errors import PermissionError_, ServiceError
+from zhifa.engine.draw import draw_verify
+from zhifa.inspections.models import RandomDraw
+from zhifa.inspections.services import conflict_declare, draw_create, draw_publish
+from zhifa.org.services import officer_create
+from zhifa.subjects.models import Subject
+from zhifa.subjects.services import subject_create
+
+
+@pytest.fixture
+def pool(district):  # noqa: F811
+    """Twelve eateries in 南星, two in 九堡, five officers qualified for market supervision (one of them not)."""
+    w = district
+    for n in range(12):
+        subject_create(
+            by=w.carol,
+            name=f"示例南星小吃店{n:02d}",
+            kind="enterprise",
+            industry="H62",
+            uscc=code(100 + n),
+            subdistrict="南星街道",
+        )
+    for n in range(2):
+        subject_create(
+            by=w.carol,
+            name=f"示例九堡餐馆{n:02d}",
+            kind="enterprise",
+            industry="H62",
+            uscc=code(200 + n),
+            subdistrict="九堡街道",
+        )
+    w.inspectors = [
+        officer_create(
+            name=f"测试检查员{n}",
+            birth_date=date(1985, 1, 1),
+            certificate_no=f"ZJ-DRAW-{n:04d}",
+            home_department=w.bureau,
+            team=w.nanxing_team,
+            domains=[w.market],
+        )
+        for n in range(4)
+    ]
+    return w
+
+
+def test_the_draw_reruns_to_the_same_result_and_respects_conflicts(pool):
+    w = pool
+    shop = Subject.objects.get(name="示例南星小吃店03")
+    conflict_declare(officer=w.inspectors[0], subject=shop, reason="亲属经营", by=w.carol)
+    d = draw_create(
+        name="餐饮抽查",
+        domain="market",
+        ratio="0.5",
+        subdistrict="330102008",
+        public_value="03 11 22",
+        by=w.carol,
+    )
+    assert d.pool_size == 12 and len(d.record["assignments"]) + len(d.record["infeasible"]) == 6
+    assert draw_verify(d.record).ok
+    for subject, team in d.record["assignments"]:
+        assert len(team) == 2
+        officers = {int(i) for i in team}
+        assert officers <= {o.pk for o in w.inspectors} | {w.jiubao_officer_record.pk}
+        if int(subject) == shop.pk:
+            assert w.inspectors[0].pk not in officers
+    # A record whose seed or picks were changed afterwards no longer verifies.
+    assert not draw_verify(dict(d.record, seed=d.record["seed"] + "0")).ok
+    first_subject, team = d.record["assignments"][0]
+    other = [i for i in map(str, (o.pk for o in w.inspectors)) if i not in team][0]
+    forged = [[first_subject, [team[0], other]]] + d.record["assignments"][1:]
+    assert not draw_verify(dict(d.record, assignments=forged)).ok
+
+
+def test_not_the_same_inspectors_as_last_time(pool):
+    w = pool
+    first = draw_create(name="第一次", domain="market", count=12, subdistrict="330102008", by=w.carol)
+    second = draw_create(name="第二次", domain="market", count=12, subdistrict="330102008", by=w.carol)
+    before = {s: set(t) for s, t in first.record["assignments"]}
+    for s, team in second.record["assignments"]:
+        assert not set(team) & before.get(s, set())
+
+
+def test_bad_input_and_permissions(pool):
+    w = pool
+    with pytest.raises(ServiceError, match="抽取比例须大于 0 且不超过 1"):
+        draw_create(name="x", domain="market", ratio="1.5", by=w.carol)
+    with pytest.raises(ServiceError, match="抽取比例与抽取数量须且只能填写一项"):
+        draw_create(name="x", domain="market", by=w.carol)
+    with pytest.raises(ServiceError, match="抽查范围内没有存续的监管对象"):
+        draw_create(name="x", domain="market", count=1, industry="Z99", by=w.carol)
+    with pytest.raises(PermissionError_):
+        draw_create(name="x", domain="market", count=1, by=w.alice)
+    with pytest.raises(PermissionError_):
+        draw_create(name="x", domain="market", count=1, by=w.olga)
+    assert not RandomDraw.objects.exists()
+
+
+def test_pages_scope_and_publication(pool, clients, client):
+    w = pool
+    d = draw_create(name="南星餐饮抽查", domain="market", count=3, subdistrict="330102008", by=w.carol)
+    assert clients["carol"].get("/inspections/draws/").content.decode().count("南星餐饮抽查") == 1
+    assert clients["alice"].get(f"/inspections/draws/{d.pk}/").status_code == 200  # 南星's own pool
+    assert clients["bob"].get(f"/inspections/draws/{d.pk}/").status_code == 404  # 九堡 cannot see it
+    html = clients["carol"].get(f"/inspections/draws/{d.pk}/?verify=1").content.decode()
+    assert "复核一致" in html and d.seed in html
+    assert client.get(f"/inspections/public/draws/{d.pk}/").status_code == 404  # not yet published
+    draw_publish(draw_obj=d, by=w.carol)
+    public = client.get(f"/inspections/public/draws/{d.pk}/").content.decode()
+    assert d.pool_digest in public and "测试检查员" not in public and "测*" in public
+    r = clients["carol"].post("/inspections/draws/new/", {"name": "", "domain": "market", "count": "2"})
+    assert r.status_code == 400 and "请填写抽查名称" in r.content.decode()
+    r = clients["carol"].post(
+        "/inspections/draws/new/",
+        {"name": "页面抽查", "domain": "market", "count": "2", "subdistrict": "330102008"},
+    )
+    assert r.status_code == 302 and RandomDraw.objects.filter(name="页面抽查").exists()

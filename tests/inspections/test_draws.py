@@ -111,6 +111,7 @@ def test_pages_scope_and_publication(pool, clients, client):
     assert clients["bob"].get(f"/inspections/draws/{d.pk}/").status_code == 404  # 九堡 cannot see it
     html = clients["carol"].get(f"/inspections/draws/{d.pk}/?verify=1").content.decode()
     assert "复核一致" in html and d.seed in html
+    assert "抽中 3 户" in html and "12 户（街道 南星街道）" in html
     assert client.get(f"/inspections/public/draws/{d.pk}/").status_code == 404  # not yet published
     draw_publish(draw_obj=d, by=w.carol)
     public = client.get(f"/inspections/public/draws/{d.pk}/").content.decode()

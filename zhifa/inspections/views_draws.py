@@ -90,6 +90,21 @@ def draw_new(request):
     return render(request, "inspections/draw_new.html", context, status=status)
 
 
+FILTER_LABELS = {"subdistrict": "街道", "industry": "行业", "scenario": "监管场景"}
+
+
+def _filter_text(d: RandomDraw) -> str:
+    from zhifa.org.models import Region
+
+    parts = []
+    for key, value in (d.pool_filter or {}).items():
+        if value:
+            if key == "subdistrict":
+                value = Region.objects.filter(code=value).values_list("name", flat=True).first() or value
+            parts.append(f"{FILTER_LABELS.get(key, key)} {value}")
+    return "，".join(parts) or "辖区全部"
+
+
 def _picks(d: RandomDraw, *, mask: bool):
     record = d.record
     subject_ids = [int(s) for s, _ in record.get("assignments", [])] + [
@@ -121,6 +136,7 @@ def draw_detail(request, pk: int):
         "picks": picks,
         "infeasible": infeasible,
         "verification": verification,
+        "filter_text": _filter_text(d),
         "can_publish": d.published_at is None
         and scope_for(request.user).can_write
         and (request.user.is_superuser or request.user.role in DRAW_ROLES),
@@ -147,4 +163,5 @@ def draw_public(request, pk: int):
     if d is None:
         raise Http404("该抽查结果不存在或尚未公开")
     picks, infeasible = _picks(d, mask=True)
-    return render(request, "inspections/draw_public.html", {"d": d, "picks": picks, "infeasible": infeasible})
+    context = {"d": d, "picks": picks, "infeasible": infeasible, "filter_text": _filter_text(d)}
+    return render(request, "inspections/draw_public.html", context)

@@ -393,7 +393,7 @@ def test_page_as_htmx_fragment_and_file_errors(district, clients):
 
 
 def test_page_refuses_an_oversized_file_before_reading_it(district, clients, monkeypatch):
-    import zhifa.dispatch.importing as importing
+    import zhifa.dispatch.importing.parse as importing  # where check_upload_size reads its limit
 
     monkeypatch.setattr(importing, "MAX_BYTES", 1024)
     res = clients["carol"].post(PAGE, {"file": _upload(b"x" * 2048, "big.csv")})

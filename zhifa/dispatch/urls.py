@@ -5,6 +5,7 @@ from django.urls import path
 from zhifa.dispatch import views, views_import
 from zhifa.dispatch import views_coordination as coordination
 from zhifa.dispatch import views_fieldreport as fieldreport
+from zhifa.dispatch import views_public as public
 
 app_name = "dispatch"
 urlpatterns = [
@@ -29,8 +30,8 @@ urlpatterns = [
         "imports/hotline/template.xlsx", views_import.hotline_import_template, name="hotline_import_template"
     ),
     # Public, no login: the receipt number is the reporter's key to the event.
-    path("report/", views.report, name="report"),
-    path("track/", views.track, name="track"),
-    path("track/<str:receipt>/", views.track_detail, name="track_detail"),
-    path("track/<str:receipt>/rate/", views.track_rate, name="track_rate"),
+    path("report/", public.report, name="report"),
+    path("track/", public.track, name="track"),
+    path("track/<str:receipt>/", public.track_detail, name="track_detail"),
+    path("track/<str:receipt>/rate/", public.track_rate, name="track_rate"),
 ]

@@ -18,6 +18,7 @@ def navigation(request):
         ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
         ("risk", "三色赋码", reverse("risk:overview")),
         ("draws", "双随机", reverse("inspections:draw_list")),
+        ("jointplans", "综合查一次", reverse("inspections:jointplan_list")),
         ("plan", "执法计划", reverse("inspections:plan")),
         ("regions", "区域网格", reverse("org:region_list")),
         ("teams", "执法队伍", reverse("org:team_list")),
@@ -27,6 +28,8 @@ def navigation(request):
     ]
     if user.role in ("grid_worker", "officer", "department"):
         items.insert(2, ("report_in", "现场上报", reverse("dispatch:report_in")))
+    if user.role == "officer":
+        items.insert(2, ("mydays", "我的检查日程", reverse("inspections:my_days")))
     if user.is_superuser or user.role in ("admin", "district_command"):
         items.insert(3, ("hotline_import", "12345 导入", reverse("dispatch:hotline_import")))
     if user.is_staff or user.role == "admin":

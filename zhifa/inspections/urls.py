@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhifa.inspections import views, views_draws
+from zhifa.inspections import views, views_draws, views_plans
 
 app_name = "inspections"
 urlpatterns = [
@@ -10,6 +10,15 @@ urlpatterns = [
     path("draws/new/", views_draws.draw_new, name="draw_new"),
     path("draws/<int:pk>/", views_draws.draw_detail, name="draw_detail"),
     path("draws/<int:pk>/publish/", views_draws.draw_publish_view, name="draw_publish"),
+    path("joint-plans/", views_plans.plan_list, name="jointplan_list"),
+    path("joint-plans/new/", views_plans.plan_new, name="jointplan_new"),
+    path("joint-plans/<int:pk>/", views_plans.plan_detail, name="jointplan_detail"),
+    path("joint-plans/<int:pk>/days/<int:day_pk>/", views_plans.squad_day_detail, name="jointplan_squadday"),
+    path("joint-plans/<int:pk>/publish/", views_plans.plan_publish_view, name="jointplan_publish"),
+    path("joint-plans/<int:pk>/withdraw/", views_plans.plan_withdraw_view, name="jointplan_withdraw"),
+    path("joint-plans/<int:pk>.xlsx", views_plans.plan_xlsx, name="jointplan_xlsx"),
+    path("joint-plans/visits/<int:visit_pk>/mark/", views_plans.visit_mark_view, name="jointplan_visit_mark"),
+    path("my-days/", views_plans.my_days, name="my_days"),
     # Public, no login: published results only.
     path("public/draws/<int:pk>/", views_draws.draw_public, name="draw_public"),
 ]

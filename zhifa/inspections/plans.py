@@ -1,0 +1,740 @@
+"""综合查一次 plans: create (demands → engine → squad days and visits), publish, withdraw, mark a visit; scoped reads.
+
+Who plans: the district command centre (and admins) for any subdistrict or functional area; a subdistrict
+command room or the region's own enforcement team for its own region. Which officers: every active officer
+whose team is one of the region's teams (the subdistrict's comprehensive team with its seconded officers, or a
+functional area's stationed teams); for a domain that fewer than ``MIN_LOCAL_OFFICERS`` of them are qualified
+for, the active officers of the district domain team(s) of that domain qualified for it join the pool. An
+officer already on a squad of another published plan on a day is not available that day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhifa.accounts.choices import Role
+from zhifa.audit.services import audit_record
+from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
+from zhifa.core.scope import scope_for
+from zhifa.engine.planning import Limits, plan_joint
+from zhifa.engine.planning import Officer as EngineOfficer
+from zhifa.engine.planning import Subject as EngineSubject
+from zhifa.inspections.models import (
+    DemandSource,
+    Inspection,
+    InspectionRequest,
+    InspectionStatus,
+    JointPlan,
+    PlanStatus,
+    PlanVisit,
+    RequestStatus,
+    SquadDay,
+    VisitStatus,
+)
+from zhifa.org.choices import RegionLevel, UnitKind
+from zhifa.org.models import Domain, Officer, Region, Unit
+from zhifa.subjects.models import Subject
+
+MAX_PERIOD_DAYS = 92  # a quarter
+MIN_LOCAL_OFFICERS = 2  # below this many qualified local officers, the district team of the domain helps
+PLAN_REGION_LEVELS = (RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA)
+LOCAL_TEAM_KINDS = (UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM)
+REASON_NO_PLACE = "检查对象无坐标，无法排线路"
+REASON_OUTSIDE = "检查对象不在本计划区域内"
+DEFAULT_LIMITS = Limits()
+
+
+def _fail(field_name: str, message: str):
+    raise ServiceError(message, [{"field": field_name, "message": message}])
+
+
+# --- who may plan where -------------------------------------------------------------------------------------
+
+
+def _may_plan(user, region: Region) -> bool:
+    """Command centre anywhere; a subdistrict command room or the region's own team for its own region."""
+    if user.is_superuser or user.role in (Role.ADMIN, Role.DISTRICT_COMMAND):
+        return True
+    if user.unit_id is None:
+        return False
+    unit = Unit.objects.filter(pk=user.unit_id).values("kind", "region_id").first()
+    if unit is None or unit["region_id"] != region.pk:
+        return False
+    if user.role == Role.SUBDISTRICT_COMMAND:
+        return unit["kind"] == UnitKind.SUBDISTRICT_COMMAND
+    if user.role == Role.OFFICER:
+        return unit["kind"] in LOCAL_TEAM_KINDS
+    return False
+
+
+def plan_regions_for(user) -> list[Region]:
+    """The subdistricts and functional areas the user may make plans for (the form's region choices)."""
+    scope = scope_for(user)
+    if not scope.can_write:
+        return []
+    qs = scope.filter(Region.objects.filter(level__in=PLAN_REGION_LEVELS), "path").defer("geometry")
+    return [r for r in qs.order_by("code") if _may_plan(user, r)]
+
+
+def can_plan(user) -> bool:
+    return bool(plan_regions_for(user))
+
+
+def _region_for(region, scope) -> Region:
+    if isinstance(region, Region):
+        found = region
+    else:
+        code = (region or "").strip()
+        if not code:
+            _fail("region", "请选择街道或功能区")
+        found = Region.objects.filter(code=code).defer("geometry").first()
+        if found is None:
+            raise Http404("区域不存在或不在您的辖区内")
+    if not scope.covers_path(found.path):
+        raise Http404("区域不存在或不在您的辖区内")
+    if found.level not in PLAN_REGION_LEVELS:
+        _fail("region", "综合查一次计划按街道或功能区编制，请选择街道或功能区")
+    return found
+
+
+# --- officers, bases, subjects, limits ----------------------------------------------------------------------
+
+
+@dataclass
+class OfficerPool:
+    officers: list[EngineOfficer]
+    bases: dict[str, tuple[float, float]]
+    local_teams: list[str]
+    helping_domains: list[str]  # domains for which district team officers joined
+
+
+def _centroid(region: Region | None) -> tuple[float, float] | None:
+    if region is None or region.centroid_lng is None or region.centroid_lat is None:
+        return None
+    return (region.centroid_lng, region.centroid_lat)
+
+
+def officer_pool(*, region: Region, domains_needed: Iterable[str], period: tuple[date, date]) -> OfficerPool:
+    """The officers a plan of ``region`` draws on (rule in the module docstring), as engine Officers."""
+    local_units = list(
+        Unit.objects.filter(kind__in=LOCAL_TEAM_KINDS, region=region, active=True).select_related("region")
+    )
+    active = Officer.objects.filter(active=True).select_related("team", "team__region").order_by("pk")
+    local = list(active.filter(team__in=local_units).prefetch_related("qualified_domains"))
+    qualified_count: Counter[str] = Counter()
+    for o in local:
+        qualified_count.update(d.code for d in o.qualified_domains.all())
+    helping = sorted(d for d in set(domains_needed) if qualified_count[d] < MIN_LOCAL_OFFICERS)
+    helpers = []
+    if helping:
+        helpers = list(
+            active.filter(
+                team__kind=UnitKind.DISTRICT_TEAM,
+                team__domain__code__in=helping,
+                qualified_domains__code__in=helping,
+            )
+            .distinct()
+            .prefetch_related("qualified_domains")
+        )
+    chosen = local + helpers
+    # Days already taken by a squad of another published plan.
+    busy: dict[int, set[date]] = defaultdict(set)
+    through = SquadDay.officers.through
+    for officer_id, day in through.objects.filter(
+        officer_id__in=[o.pk for o in chosen],
+        squadday__plan__status=PlanStatus.PUBLISHED,
+        squadday__day__range=period,
+    ).values_list("officer_id", "squadday__day"):
+        busy[officer_id].add(day)
+    all_days = frozenset(period[0] + timedelta(days=n) for n in range((period[1] - period[0]).days + 1))
+    engine_officers, bases = [], {}
+    for o in chosen:
+        bases.setdefault(o.team.code, _centroid(o.team.region))
+        engine_officers.append(
+            EngineOfficer(
+                id=o.pk,
+                domains=frozenset(d.code for d in o.qualified_domains.all()),
+                team=o.team.code,
+                available_days=(all_days - busy[o.pk]) if busy.get(o.pk) else None,
+            )
+        )
+    return OfficerPool(
+        officers=engine_officers,
+        bases={k: v for k, v in bases.items() if v is not None},
+        local_teams=[u.code for u in local_units],
+        helping_domains=sorted({d.code for o in helpers for d in o.qualified_domains.all()} & set(helping)),
+    )
+
+
+def engine_subjects(ids: Iterable[int], *, region: Region) -> tuple[list[EngineSubject], dict[int, str]]:
+    """Engine Subjects for the given pks inside ``region`` (coordinates, else the building's, else the grid's
+    centre) and the names of all of them."""
+    rows = Subject.objects.filter(pk__in=set(ids), region_path__startswith=region.path).values_list(
+        "pk",
+        "name",
+        "lng",
+        "lat",
+        "building__code",
+        "building__lng",
+        "building__lat",
+        "grid__code",
+        "grid__centroid_lng",
+        "grid__centroid_lat",
+    )
+    out, names = [], {}
+    for pk, name, lng, lat, b_code, b_lng, b_lat, g_code, g_lng, g_lat in rows:
+        names[pk] = name
+        for x, y in ((lng, lat), (b_lng, b_lat), (g_lng, g_lat)):
+            if x is not None and y is not None:
+                out.append(EngineSubject(pk, x, y, b_code, g_code))
+                break
+    return out, names
+
+
+def visits_this_year(*, subject_ids: Iterable[int], year: int) -> dict[int, int]:
+    """Finished inspections of each subject in ``year`` (the yearly cap counts them)."""
+    qs = (
+        Inspection.objects.filter(
+            subject_id__in=set(subject_ids), status=InspectionStatus.FINISHED, visited_on__year=year
+        )
+        .values("subject_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["subject_id"]: row["n"] for row in qs}
+
+
+def _dates(values: Iterable, period: tuple[date, date]) -> frozenset[date]:
+    out = set()
+    for v in values or ():
+        if isinstance(v, str):
+            try:
+                v = date.fromisoformat(v.strip())
+            except ValueError:
+                _fail("quiet_days", f"免扰日“{v}”不是有效日期，请按 2026-05-01 的格式填写")
+        if not period[0] <= v <= period[1]:
+            _fail("quiet_days", f"免扰日 {v.isoformat()} 不在计划期间内")
+        out.add(v)
+    return frozenset(out)
+
+
+def _as_date(value, field_name: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        _fail(field_name, f"请填写{label}（如 2026-04-01）")
+
+
+def parse_quiet_days(text: str) -> list[str]:
+    """Dates typed into the form, separated by spaces, commas, 、 or new lines."""
+    for sep in ("，", "、", ",", ";", "；", "\n", "\r", "\t"):
+        text = (text or "").replace(sep, " ")
+    return [t for t in text.split(" ") if t]
+
+
+# --- create ------------------------------------------------------------------------------------------------
+
+
+def _demand_set(demands, *, region: Region, period_start: date, period_end: date):
+    """(engine demands, engine subjects or None, names) from the argument or the demands module."""
+    if demands is None:
+        from zhifa.inspections.demands import inspection_demands
+
+        demands = inspection_demands(region=region, period_start=period_start, period_end=period_end)
+    if hasattr(demands, "demands"):
+        return list(demands.demands), list(demands.subjects), dict(getattr(demands, "names", {}) or {})
+    return list(demands), None, {}
+
+
+def joint_plan_create(
+    *,
+    region,
+    period_start,
+    period_end,
+    name: str = "",
+    quiet_days: Iterable = (),
+    max_visits_per_year: int | None = None,
+    max_visits_per_squad_day: int | None = None,
+    seed: str | int | None = None,
+    demands=None,
+    by,
+) -> JointPlan:
+    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft.
+
+    ``demands``: a DemandSet from ``inspection_demands`` (the default), or a list of engine Demands (subject =
+    Subject pk) whose subjects are then read from the database."""
+    scope = scope_for(by)
+    require_write(scope)
+    reg = _region_for(region, scope)
+    if not _may_plan(by, reg):
+        raise PermissionError_("只有区协调指挥中心、本街道指挥室和本街道执法队可以编制综合查一次计划")
+    start = _as_date(period_start, "period_start", "开始日期")
+    end = _as_date(period_end, "period_end", "结束日期")
+    if start > end:
+        _fail("period_end", "结束日期不能早于开始日期")
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        _fail(
+            "period_end", f"计划期间最长 {MAX_PERIOD_DAYS} 天（一个季度），当前为 {(end - start).days + 1} 天"
+        )
+    quiet = _dates(quiet_days, (start, end))
+    cap = DEFAULT_LIMITS.max_visits_per_year if max_visits_per_year in (None, "") else max_visits_per_year
+    if not isinstance(cap, int) or not 1 <= cap <= 52:
+        _fail("max_visits_per_year", "每户年度检查次数上限须为 1 到 52 的整数")
+    per_day = (
+        DEFAULT_LIMITS.max_visits_per_squad_day
+        if max_visits_per_squad_day is None
+        else max_visits_per_squad_day
+    )
+    if not isinstance(per_day, int) or not 1 <= per_day <= 20:
+        _fail("max_visits_per_squad_day", "每组每日检查户数须为 1 到 20 的整数")
+    name = (name or "").strip()[:120] or f"{reg.name}综合查一次计划（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
+    seed = str(seed) if seed not in (None, "") else secrets.token_hex(8)
+
+    demand_list, subjects, names = _demand_set(demands, region=reg, period_start=start, period_end=end)
+    subject_ids = {d.subject for d in demand_list}
+    if subjects is None:
+        subjects, names = engine_subjects(subject_ids, region=reg)
+        known = set(names)
+    else:
+        known = subject_ids  # the demands module only lists its region's subjects; one left out has no place
+    if not names or not set(names) >= subject_ids:
+        names = {**dict(Subject.objects.filter(pk__in=subject_ids).values_list("pk", "name")), **names}
+    placed = {s.id for s in subjects}
+    pre_unfitted = [
+        (d, REASON_NO_PLACE if d.subject in known else REASON_OUTSIDE)
+        for d in demand_list
+        if d.subject not in placed
+    ]
+    demand_list = [d for d in demand_list if d.subject in placed]
+    pool = officer_pool(region=reg, domains_needed={d.domain for d in demand_list}, period=(start, end))
+    limits = Limits(
+        max_visits_per_year=cap,
+        visits_this_year=visits_this_year(subject_ids=placed, year=start.year),
+        quiet_days=quiet,
+        max_visits_per_squad_day=per_day,
+    )
+    result = plan_joint(
+        subjects, demand_list, pool.officers, pool.bases, period=(start, end), limits=limits, seed=seed
+    )
+    return _save(
+        result=result,
+        region=reg,
+        start=start,
+        end=end,
+        name=name,
+        seed=seed,
+        limits=limits,
+        pool=pool,
+        names=names,
+        pre_unfitted=pre_unfitted,
+        by=by,
+    )
+
+
+def _limits_json(limits: Limits, pool: OfficerPool) -> dict:
+    return {
+        "max_visits_per_year": limits.max_visits_per_year,
+        "quiet_days": sorted(d.isoformat() for d in limits.quiet_days),
+        "weekdays": list(limits.weekdays),
+        "max_visits_per_squad_day": limits.max_visits_per_squad_day,
+        "day_minutes": limits.day_minutes,
+        "speed_kmh": limits.speed_kmh,
+        "detour": limits.detour,
+        "max_squad_size": limits.max_squad_size,
+        "subjects_at_cap": sum(n >= limits.max_visits_per_year for n in limits.visits_this_year.values()),
+        "officers": len(pool.officers),
+        "local_teams": pool.local_teams,
+        "helping_domains": pool.helping_domains,
+    }
+
+
+def _figures_json(result, demands_in: int) -> dict:
+    f = result.figures
+    return {
+        "demands": demands_in,
+        "separate_visits": f.separate_visits,
+        "joint_visits": f.joint_visits,
+        "officer_days": f.officer_days,
+        "separate_officer_days": f.separate_officer_days,
+        "squad_days": f.squad_days,
+        "km": f.km,
+        "km_unordered": f.km_unordered,
+        "km_unclustered": f.km_unclustered,
+        "seconds": round(f.seconds, 3),
+        "visit_saving": round(f.visit_saving, 4),
+        "km_saving": round(f.km_saving, 4),
+        "subjects": len({v.subject.id for sd in result.squad_days for v in sd.visits}),
+        "working_days": len(result.working_days),
+        "unfitted": len(result.unfitted),
+    }
+
+
+def _sources(demands) -> list:
+    """DemandSource values of a visit, with request ids: ["policy", {"source": "request", "request": 12}]."""
+    out, seen = [], set()
+    for d in demands:
+        key = (d.source, d.id if d.source == DemandSource.REQUEST else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"source": d.source, "request": d.id} if key[1] is not None else d.source)
+    return out
+
+
+def _save(*, result, region, start, end, name, seed, limits, pool, names, pre_unfitted, by) -> JointPlan:
+    unfitted = [
+        {
+            "subject": d.subject,
+            "subject_name": names.get(d.subject, ""),
+            "domain": d.domain,
+            "source": d.source,
+            "request": d.id if d.source == DemandSource.REQUEST else None,
+            "reason": reason,
+        }
+        for d, reason in pre_unfitted
+    ] + [
+        {
+            "subject": u.subject,
+            "subject_name": names.get(u.subject, ""),
+            "domain": u.demand.domain,
+            "source": u.demand.source,
+            "request": u.demand.id if u.demand.source == DemandSource.REQUEST else None,
+            "reason": u.reason,
+        }
+        for u in result.unfitted
+    ]
+    figures = _figures_json(result, len(pre_unfitted) + result.figures.demands)
+    figures["unfitted"] = len(unfitted)
+    planned_requests = {
+        d.id
+        for sd in result.squad_days
+        for v in sd.visits
+        for d in v.demands
+        if d.source == DemandSource.REQUEST and d.id is not None
+    }
+    with transaction.atomic():
+        plan = JointPlan.objects.create(
+            name=name,
+            region=region,
+            region_path=region.path,
+            period_start=start,
+            period_end=end,
+            seed=seed,
+            limits=_limits_json(limits, pool),
+            figures=figures,
+            unfitted=unfitted,
+            created_by=by,
+            created_at=timezone.now(),
+        )
+        days = SquadDay.objects.bulk_create(
+            [
+                SquadDay(
+                    plan=plan,
+                    day=sd.day,
+                    base_lng=sd.base[0],
+                    base_lat=sd.base[1],
+                    km=sd.km,
+                    km_unordered=sd.km_input_order,
+                    minutes=sd.minutes,
+                )
+                for sd in result.squad_days
+            ],
+            batch_size=500,
+        )
+        through = SquadDay.officers.through
+        through.objects.bulk_create(
+            [
+                through(squadday_id=row.pk, officer_id=officer_id)
+                for row, sd in zip(days, result.squad_days, strict=True)
+                for officer_id in sd.officers
+            ],
+            batch_size=1000,
+        )
+        PlanVisit.objects.bulk_create(
+            [
+                PlanVisit(
+                    plan=plan,
+                    squad_day=row,
+                    order=n,
+                    subject_id=v.subject.id,
+                    domains=list(v.domains),
+                    items=list(v.items),
+                    sources=_sources(v.demands),
+                )
+                for row, sd in zip(days, result.squad_days, strict=True)
+                for n, v in enumerate(sd.visits, start=1)
+            ],
+            batch_size=1000,
+        )
+        marked = InspectionRequest.objects.filter(pk__in=planned_requests, status=RequestStatus.OPEN).update(
+            status=RequestStatus.PLANNED
+        )
+        audit_record(
+            actor=by,
+            action="inspections.joint_plan_create",
+            obj=plan,
+            after={
+                "region": region.code,
+                "period": [start.isoformat(), end.isoformat()],
+                "seed": seed,
+                "squad_days": len(days),
+                "visits": figures["joint_visits"],
+                "unfitted": len(unfitted),
+                "requests_planned": marked,
+            },
+        )
+    return plan
+
+
+# --- status changes ---------------------------------------------------------------------------------------
+
+
+def _check_writer(plan: JointPlan, by) -> None:
+    scope = scope_for(by)
+    require_write(scope)
+    if not scope.covers_path(plan.region_path):
+        raise Http404("计划不存在或不在您的辖区内")
+    if not _may_plan(by, plan.region):
+        raise PermissionError_("只有区协调指挥中心、本街道指挥室和本街道执法队可以发布或撤回计划")
+
+
+def joint_plan_publish(*, plan: JointPlan, by) -> JointPlan:
+    """发布 — a draft becomes the squads' working plan; officers see their days."""
+    _check_writer(plan, by)
+    with transaction.atomic():
+        changed = JointPlan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
+            status=PlanStatus.PUBLISHED, published_at=timezone.now()
+        )
+        if not changed:
+            raise Conflict("只有草稿状态的计划可以发布")
+        audit_record(
+            actor=by,
+            action="inspections.joint_plan_publish",
+            obj=plan,
+            before={"status": PlanStatus.DRAFT},
+            after={"status": PlanStatus.PUBLISHED},
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+def joint_plan_withdraw(*, plan: JointPlan, by, reason: str = "") -> JointPlan:
+    """撤回 — a published plan is called off: its open visits are cancelled, their requests open again."""
+    _check_writer(plan, by)
+    with transaction.atomic():
+        changed = JointPlan.objects.filter(pk=plan.pk, status=PlanStatus.PUBLISHED).update(
+            status=PlanStatus.WITHDRAWN
+        )
+        if not changed:
+            raise Conflict("只有已发布的计划可以撤回")
+        open_visits = PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED)
+        requests = _request_ids(open_visits.values_list("sources", flat=True))
+        cancelled = open_visits.update(status=VisitStatus.CANCELLED)
+        reopened = InspectionRequest.objects.filter(pk__in=requests, status=RequestStatus.PLANNED).update(
+            status=RequestStatus.OPEN
+        )
+        audit_record(
+            actor=by,
+            action="inspections.joint_plan_withdraw",
+            obj=plan,
+            before={"status": PlanStatus.PUBLISHED},
+            after={
+                "status": PlanStatus.WITHDRAWN,
+                "reason": (reason or "").strip()[:200],
+                "visits_cancelled": cancelled,
+                "requests_reopened": reopened,
+            },
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+def _request_ids(source_lists: Iterable[list]) -> set[int]:
+    return {
+        s["request"] for sources in source_lists for s in sources if isinstance(s, dict) and s.get("request")
+    }
+
+
+MARKABLE = (VisitStatus.MISSED, VisitStatus.CANCELLED)
+
+
+def plan_visit_mark(*, visit: PlanVisit, status: str, by, note: str = "") -> PlanVisit:
+    """未检查 / 已取消 — a squad member or the planners record that a planned visit did not happen.
+
+    Its department requests go back to "open" so the next plan picks them up. 已检查 is set by the inspection
+    record, not here."""
+    scope = scope_for(by)
+    require_write(scope)
+    plan = JointPlan.objects.select_related("region").get(pk=visit.plan_id)  # its status now, not as loaded
+    if not scope.covers_path(plan.region_path):
+        raise Http404("计划不存在或不在您的辖区内")
+    if status not in MARKABLE:
+        _fail("status", "只能标记为“未检查”或“已取消”；已检查由检查记录自动标记")
+    member = by.officer_id is not None and visit.squad_day.officers.filter(pk=by.officer_id).exists()
+    if not member and not _may_plan(by, plan.region):
+        raise PermissionError_("只有本检查组成员或计划编制单位可以标记")
+    if plan.status != PlanStatus.PUBLISHED:
+        raise Conflict("计划未发布或已撤回，不能标记检查")
+    with transaction.atomic():
+        changed = PlanVisit.objects.filter(pk=visit.pk, status=VisitStatus.PLANNED).update(status=status)
+        if not changed:
+            raise Conflict("该检查已不是“待检查”状态")
+        reopened = InspectionRequest.objects.filter(
+            pk__in=_request_ids([visit.sources]), status=RequestStatus.PLANNED
+        ).update(status=RequestStatus.OPEN)
+        audit_record(
+            actor=by,
+            action="inspections.plan_visit_mark",
+            obj=visit,
+            object_repr=f"{plan.name} 第 {visit.order} 户",
+            before={"status": VisitStatus.PLANNED},
+            after={"status": status, "note": (note or "").strip()[:200], "requests_reopened": reopened},
+        )
+    visit.refresh_from_db()
+    return visit
+
+
+# --- scoped reads -------------------------------------------------------------------------------------------
+
+
+def joint_plan_list(*, user, q: str = "", status: str = "") -> QuerySet[JointPlan]:
+    scope = scope_for(user)
+    qs = scope.filter(
+        JointPlan.objects.select_related("region", "created_by").defer("region__geometry"), "region_path"
+    )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q))
+    if status in PlanStatus.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def joint_plan_get(*, user, pk: int) -> JointPlan:
+    found = joint_plan_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("计划不存在或不在您的辖区内")
+    return found
+
+
+def plan_visit_get(*, user, pk: int) -> PlanVisit:
+    scope = scope_for(user)
+    found = (
+        scope.filter(
+            PlanVisit.objects.select_related("plan", "plan__region", "squad_day"), "plan__region_path"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("计划检查不存在或不在您的辖区内")
+    return found
+
+
+def domain_names() -> dict[str, str]:
+    return dict(Domain.objects.values_list("code", "name"))
+
+
+@dataclass
+class DayCell:
+    day: date
+    in_period: bool
+    squads: list = field(default_factory=list)
+    quiet: bool = False
+
+    @property
+    def weekend(self) -> bool:
+        return self.day.weekday() >= 5
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    weeks: list[list[DayCell]]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} 年 {self.month} 月"
+
+
+def plan_squad_days(plan: JointPlan) -> list[SquadDay]:
+    """The plan's squad days with officers and visit counts, in day order (three queries)."""
+    days = list(
+        plan.squad_days.annotate(visit_count=Count("visits"))
+        .prefetch_related("officers")
+        .order_by("day", "id")
+    )
+    for n, sd in enumerate(days, start=1):
+        sd.number = n
+    return days
+
+
+def plan_calendar(plan: JointPlan, squad_days: Sequence[SquadDay]) -> list[Month]:
+    """Month grids (Monday first) covering the plan's period, each day with its squad days."""
+    by_day: dict[date, list[SquadDay]] = defaultdict(list)
+    for sd in squad_days:
+        by_day[sd.day].append(sd)
+    quiet = set((plan.limits or {}).get("quiet_days", []))
+    months, y, m = [], plan.period_start.year, plan.period_start.month
+    while (y, m) <= (plan.period_end.year, plan.period_end.month):
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(y, m):
+            weeks.append(
+                [
+                    DayCell(
+                        day=d,
+                        in_period=d.month == m and plan.period_start <= d <= plan.period_end,
+                        squads=by_day.get(d, []) if d.month == m else [],
+                        quiet=d.isoformat() in quiet,
+                    )
+                    for d in week
+                ]
+            )
+        months.append(Month(y, m, weeks))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def squad_day_visits(squad_day: SquadDay) -> list[PlanVisit]:
+    return list(
+        squad_day.visits.select_related("subject", "subject__building", "subject__grid")
+        .defer("subject__grid__geometry")
+        .order_by("order")
+    )
+
+
+def my_squad_days(*, user, today: date | None = None) -> list[SquadDay]:
+    """The logged-in officer's squad days in published plans, today and later, with their visits."""
+    if getattr(user, "officer_id", None) is None:
+        return []
+    today = today or timezone.localdate()
+    days = list(
+        SquadDay.objects.filter(
+            officers__pk=user.officer_id, plan__status=PlanStatus.PUBLISHED, day__gte=today
+        )
+        .select_related("plan")
+        .prefetch_related("officers")
+        .order_by("day", "id")[:60]
+    )
+    visits = defaultdict(list)
+    for v in (
+        PlanVisit.objects.filter(squad_day__in=days)
+        .select_related("subject", "subject__building")
+        .order_by("squad_day_id", "order")
+    ):
+        visits[v.squad_day_id].append(v)
+    for sd in days:
+        sd.ordered_visits = visits[sd.pk]
+    return days

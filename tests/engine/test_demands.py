@@ -61,7 +61,11 @@ def test_red_is_quarterly_and_two_checks_fall_in_a_half_year():
 def test_scenario_domains_ride_along_with_the_first_due_check():
     s = shop(
         "yellow",
-        last_checked={"market": date(2026, 10, 1), "fire": date(2026, 7, 20), "comprehensive": date(2026, 11, 1)},
+        last_checked={
+            "market": date(2026, 10, 1),
+            "fire": date(2026, 7, 20),
+            "comprehensive": date(2026, 11, 1),
+        },
         scenario_domains=(frozenset({"market", "fire", "comprehensive"}),),
     )
     demands = build_demands([s], Q1)
@@ -117,7 +121,9 @@ def test_new_business_gets_one_guidance_visit_in_the_configured_days():
 
 def test_policy_is_configurable():
     policy = RiskPolicy(frequency={**DEFAULT_POLICY.frequency, "green": Frequency(1)})
-    demands = build_demands([shop("green", domains={"fire": ("XF0004",)})], Q1, rules=DemandRules(policy=policy))
+    demands = build_demands(
+        [shop("green", domains={"fire": ("XF0004",)})], Q1, rules=DemandRules(policy=policy)
+    )
     assert by_source(demands, "policy") == [("fire", date(2027, 1, 1), date(2027, 3, 31))]
 
 

@@ -2,7 +2,8 @@
 
 What a subject is checked for: the items of its scenarios (监管一件事) grouped by domain; a subject in no scenario
 gets its industry's base checklist (data/industry_checks.csv: division → item codes; codes not in the catalog
-or retired are skipped). Its colour is the stored 三色赋码 (a subject not yet coded counts as yellow: two routine
+or retired are skipped). An item delegated to the subdistricts (赋权) is checked by the subdistrict's comprehensive
+team whatever department it came from, so it counts under the 综合执法 domain — as routing sends it there. Its colour is the stored 三色赋码 (a subject not yet coded counts as yellow: two routine
 checks a year until the first coding). A domain's last check is the latest finished inspection covering it.
 """
 
@@ -40,6 +41,7 @@ from zhifa.subjects.models import Subject, SubjectEvent
 
 INDUSTRY_CHECKS = Path(__file__).with_name("data") / "industry_checks.csv"
 UNCODED_COLOUR = "yellow"
+DELEGATED_DOMAIN = "comprehensive"  # 赋权事项: the subdistrict's 综合行政执法队 checks them
 
 
 @lru_cache(maxsize=1)
@@ -86,18 +88,26 @@ def subject_checks(rows: list[tuple[int, str]]) -> dict[int, SubjectChecks]:
     for sid, scid in through.objects.filter(subject_id__in=ids).values_list("subject_id", "scenario_id"):
         scenario_of[sid].append(scid)
     scenario_items: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for scid, code, dom in (
+    for scid, code, dom, delegated in (
         EnforcementItem.scenarios.through.objects.filter(
             scenario_id__in={s for v in scenario_of.values() for s in v},
             enforcementitem__status=ItemStatus.ACTIVE,
         )
-        .values_list("scenario_id", "enforcementitem__code", "enforcementitem__domain__code")
+        .values_list(
+            "scenario_id",
+            "enforcementitem__code",
+            "enforcementitem__domain__code",
+            "enforcementitem__delegated",
+        )
         .order_by("enforcementitem__code")
     ):
-        scenario_items[scid].append((code, dom))
-    active = dict(
-        EnforcementItem.objects.filter(status=ItemStatus.ACTIVE).values_list("code", "domain__code")
-    )
+        scenario_items[scid].append((code, DELEGATED_DOMAIN if delegated else dom))
+    active = {
+        code: DELEGATED_DOMAIN if delegated else dom
+        for code, dom, delegated in EnforcementItem.objects.filter(status=ItemStatus.ACTIVE).values_list(
+            "code", "domain__code", "delegated"
+        )
+    }
     checks = industry_checks()
     out: dict[int, SubjectChecks] = {}
     for sid, industry in rows:

@@ -7,7 +7,7 @@ from django.test import Client
 
 from zhifa.accounts.models import User
 from zhifa.engine.demands import summarise
-from zhifa.inspections.demands import inspection_demands, next_quarter
+from zhifa.inspections.demands import inspection_demands, next_quarter, subject_domains
 from zhifa.inspections.models import Inspection, InspectionRequest, InspectionStatus
 from zhifa.org.models import Region
 from zhifa.risk.models import SubjectRisk
@@ -126,3 +126,20 @@ def test_next_quarter():
     assert next_quarter(date(2026, 11, 27)) == (date(2027, 1, 1), date(2027, 3, 31))
     assert next_quarter(date(2027, 2, 1)) == (date(2027, 4, 1), date(2027, 6, 30))
     assert next_quarter(date(2027, 8, 31)) == (date(2027, 10, 1), date(2027, 12, 31))
+
+
+def test_delegated_items_are_checked_under_the_comprehensive_domain(demo_db):
+    grocery = Subject.objects.filter(scenarios__code="SC04").order_by("id").first()
+    domains = subject_domains([grocery.pk])[grocery.pk]
+    # 明码标价 (SJ0018) and 亮照经营 (SJ0017) are delegated to the subdistricts: the 综合执法 team checks them;
+    # 过期食品 (SJ0005) stays with 市场监管.
+    assert {"SJ0017", "SJ0018", "ZH0015"} <= domains["comprehensive"]
+    assert "SJ0005" in domains["market"] and "SJ0018" not in domains["market"]
+
+
+def test_industry_checklist_for_a_subject_in_no_scenario(demo_db):
+    garment = Subject.objects.filter(industry_code="C18", scenarios__isnull=True).order_by("id").first()
+    domains = subject_domains([garment.pk])[garment.pk]
+    assert domains["market"] == {"SJ0033", "SJ0034", "SJ0059"}
+    assert domains["emergency"] == {"YJ0004", "YJ0017"}
+    assert "XF0004" in domains["fire"]

@@ -131,6 +131,10 @@ def main() -> None:
     )
     print(f"{'route km (vs input order)':32}{f.km:>14,.1f}{f.km_unordered:>14,.1f}{-f.km_saving:>+10.1%}")
     print(
+        f"{'route km (vs day shuffled)':32}{f.km:>14,.1f}{f.km_shuffled:>14,.1f}"
+        f"{-f.km_saving_vs_shuffled:>+10.1%}"
+    )
+    print(
         f"{'route km (vs no clustering)':32}{f.km:>14,.1f}{f.km_unclustered:>14,.1f}"
         f"{f.km / f.km_unclustered - 1:>+10.1%}"
     )

@@ -21,6 +21,7 @@ from zhifa.engine.geo import RegionIndex
 from zhifa.engine.layout import build_demo_district
 from zhifa.engine.routing import ItemRef, Place, items_to_route
 from zhifa.org.models import Domain, Region
+from zhifa.subjects.models import SubjectEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -317,6 +318,7 @@ def test_phrases_are_the_demos_own(demo_db):
 def test_same_seed_same_year(demo_db):
     """The year alone is rebuilt (inside the test's transaction): the same seed gives the same events."""
     first = demo_fingerprint()
+    SubjectEvent.objects.all().delete()  # complaints tied to businesses (rebuilt with the inspections)
     EventStatusChange.objects.all().delete()
     EventItem.objects.all().delete()
     EventUnit.objects.all().delete()

@@ -10,6 +10,7 @@ from django.db import transaction
 from zhifa.audit.services import audit_record
 from zhifa.demo import catalog_data, geography, organisation
 from zhifa.demo.events import demo_events_build
+from zhifa.demo.inspections import build_inspection_history
 from zhifa.demo.names import NameMaker
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
@@ -77,6 +78,7 @@ def demo_district_build(*, seed: int) -> DemoSummary:
         )
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
         summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
+        summary.counts.update(build_inspection_history(seed=seed, by=ACTOR))
         # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})

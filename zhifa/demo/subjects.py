@@ -22,7 +22,7 @@ from zhifa.engine.uscc import ALPHABET, uscc_make
 from zhifa.subjects.choices import CreditClass, Severity, SubjectKind, SubjectStatus
 from zhifa.subjects.models import Subject, Violation
 
-AS_OF = date(AS_OF_YEAR, 6, 30)
+AS_OF = date(AS_OF_YEAR, 11, 26)  # the demo's today, as for its events
 SIJIQING_SUBJECTS = 5180
 SIJIQING_IN_BUILDINGS = 4650
 JIUBAO, NANXING = "330102018", "330102008"

@@ -134,6 +134,7 @@ class Figures:
     km: float
     km_unordered: float  # the same squad-days, each in input order
     km_unclustered: float  # the same squad-days and bases, filled with visits in input order (no clustering)
+    km_shuffled: float  # the same squad-days, each in no particular order (mean of seeded shuffles)
     seconds: float
 
     @property
@@ -143,6 +144,14 @@ class Figures:
     @property
     def km_saving(self) -> float:
         return 1 - self.km / self.km_unordered if self.km_unordered else 0.0
+
+    @property
+    def km_saving_vs_shuffled(self) -> float:
+        return 1 - self.km / self.km_shuffled if self.km_shuffled else 0.0
+
+    @property
+    def km_saving_vs_unclustered(self) -> float:
+        return 1 - self.km / self.km_unclustered if self.km_unclustered else 0.0
 
 
 @dataclass
@@ -250,6 +259,7 @@ def plan_joint(
         km=round(sum(sd.km for sd in squad_days), 3),
         km_unordered=round(sum(sd.km_input_order for sd in squad_days), 3),
         km_unclustered=round(_unclustered_km(squad_days, limits), 3),
+        km_shuffled=round(_shuffled_km(squad_days, limits, seed), 3),
         seconds=time.perf_counter() - started,
     )
     squad_days.sort(key=lambda sd: (sd.day, str(sd.officers)))
@@ -264,6 +274,20 @@ def _unclustered_km(squad_days: list[SquadDay], limits: Limits) -> float:
         chunk = queue[at : at + len(sd.visits)]
         at += len(sd.visits)
         total += _path_km(sd.base, [(v.subject.lng, v.subject.lat) for v in chunk], limits)
+    return total
+
+
+def _shuffled_km(squad_days: list[SquadDay], limits: Limits, seed, rounds: int = 5) -> float:
+    """Baseline: each squad-day's own visits taken in no particular order (mean over seeded shuffles)."""
+    rng = random.Random(f"shuffle:{seed}")
+    total = 0.0
+    for sd in squad_days:
+        points = [(v.subject.lng, v.subject.lat) for v in sd.visits]
+        km = 0.0
+        for _ in range(rounds):
+            rng.shuffle(points)
+            km += _path_km(sd.base, points, limits)
+        total += km / rounds
     return total
 
 

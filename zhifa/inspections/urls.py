@@ -1,11 +1,12 @@
 from django.urls import path
 
-from zhifa.inspections import views, views_draws, views_plans
+from zhifa.inspections import views, views_demands, views_draws, views_plans
 
 app_name = "inspections"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("demands/", views_demands.demand_page, name="demands"),
     path("draws/", views_draws.draw_list, name="draw_list"),
     path("draws/new/", views_draws.draw_new, name="draw_new"),
     path("draws/<int:pk>/", views_draws.draw_detail, name="draw_detail"),

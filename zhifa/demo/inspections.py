@@ -1,0 +1,206 @@
+"""Demo inspection history: a year of past checks, complaints tied to the businesses, departments' requests.
+
+Before the reform each department came on its own, so most past checks cover one domain; riskier subjects (by
+credit class and past violations) were seen more often. Public complaints in a grid that concern a domain some
+business there is regulated in are tied to one such business (a third of them: the rest are about streets,
+neighbours and passers-by). Departments file requests for the coming season (春节前出租房消防、元旦春节食品安全 …).
+All bulk inserts; the checks are plainly the demo's (no findings recorded, only dates, domains and officers).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from zhifa.accounts.models import User
+from zhifa.audit.services import audit_record
+from zhifa.catalog.models import EnforcementItem
+from zhifa.demo.events import calendar
+from zhifa.demo.subjects import _insert, _reset_sequences
+from zhifa.dispatch.models import Event, EventItem
+from zhifa.inspections.demands import subject_domains
+from zhifa.inspections.models import (
+    Inspection,
+    InspectionKind,
+    InspectionRequest,
+    InspectionStatus,
+    RequestStatus,
+)
+from zhifa.inspections.plan import COMPLAINT_CHANNELS
+from zhifa.org.models import Domain, Officer, Unit
+from zhifa.subjects.choices import SubjectStatus
+from zhifa.subjects.models import Subject, SubjectEvent, Violation
+
+TODAY = calendar.AS_OF.date()
+PAST_CHECKS = {"A": (0, 0, 1), "B": (0, 1, 1, 2), "C": (1, 2, 3), "D": (2, 3, 4)}  # checks in the past year
+ALONE = 0.75  # share of past checks made by one department alone
+COMPLAINT_LINK = 0.35
+KINDS = ((InspectionKind.ROUTINE, 70), (InspectionKind.DRAW, 20), (InspectionKind.COMPLAINT, 10))
+# (domain, industries, reason, window from, window to, share of those subjects)
+REQUESTS = (
+    ("fire", ("K70",), "春节前出租房屋消防安全检查", date(2026, 12, 1), date(2027, 1, 31), 0.12),
+    ("market", ("H62", "F52"), "元旦春节食品安全专项检查", date(2026, 12, 10), date(2027, 2, 10), 0.06),
+    ("emergency", ("C18",), "服装加工场所安全生产专项检查", date(2026, 12, 1), date(2027, 2, 28), 0.08),
+    ("health", ("O80", "H61"), "公共场所卫生专项监督", date(2027, 1, 4), date(2027, 2, 28), 0.10),
+)
+
+
+def _pick_weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def build_inspection_history(*, seed: int, by) -> dict[str, int]:
+    rng = random.Random(seed * 13 + 7)
+    subjects = list(
+        Subject.objects.filter(status=SubjectStatus.ACTIVE)
+        .order_by("id")
+        .values_list("id", "credit_class", "subdistrict_id", "region_path", "grid_id", "industry_code")
+    )
+    ids = [s[0] for s in subjects]
+    domains_of = subject_domains(ids)
+    violated = dict(
+        Violation.objects.filter(found_on__gte=TODAY - timedelta(days=365))
+        .values_list("subject_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    domain_pk = dict(Domain.objects.values_list("code", "id"))
+    teams = {u.region_id: u for u in Unit.objects.filter(kind="subdistrict_team").select_related("region")}
+    district_teams = {
+        u.domain.code: u for u in Unit.objects.filter(kind="district_team").select_related("domain")
+    }
+    qualified: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for oid, team_id, code in Officer.objects.filter(active=True).values_list(
+        "id", "team_id", "qualified_domains__code"
+    ):
+        qualified[(team_id, code)].append(oid)
+    author = (
+        User.objects.filter(officer__isnull=False).order_by("id").first()
+        or User.objects.order_by("id").first()
+    )
+    now = timezone.now()
+
+    rows, domain_links, officer_links = [], [], []
+    next_id = (Inspection.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    for sid, credit, sd_id, path, _grid, _industry in subjects:
+        mine = sorted(domains_of.get(sid, {}))
+        if not mine:
+            continue
+        n = rng.choice(PAST_CHECKS.get(credit, (0, 1))) + min(violated.get(sid, 0), 2)
+        for _ in range(n):
+            k = 1 if rng.random() < ALONE or len(mine) == 1 else rng.randint(2, min(3, len(mine)))
+            doms = rng.sample(mine, k)
+            team = teams.get(sd_id)
+            pool = sorted({o for d in doms for o in qualified.get((team.pk, d), [])}) if team else []
+            if len(pool) < 2:
+                pool = sorted({o for d in doms for o in qualified.get((district_teams[doms[0]].pk, d), [])})
+            if len(pool) < 2:
+                continue
+            day = TODAY - timedelta(days=rng.randrange(3, 365))
+            while day.weekday() > 4:
+                day -= timedelta(days=1)
+            at = timezone.make_aware(datetime.combine(day, time(10)))
+            rows.append(
+                {
+                    "id": next_id,
+                    "subject_id": sid,
+                    "kind": _pick_weighted(rng, KINDS),
+                    "visited_on": day,
+                    "status": InspectionStatus.FINISHED,
+                    "summary": "未发现违法行为。",
+                    "region_path": path,
+                    "created_by_id": author.pk,
+                    "created_at": at,
+                    "finished_at": at + timedelta(hours=1),
+                    "version": 1,
+                    "plan_visit_id": None,
+                    "draw_id": None,
+                    "request_id": None,
+                    "event_id": None,
+                }
+            )
+            domain_links += [{"inspection_id": next_id, "domain_id": domain_pk[d]} for d in doms]
+            officer_links += [{"inspection_id": next_id, "officer_id": o} for o in rng.sample(pool, 2)]
+            next_id += 1
+    _insert(Inspection, rows)
+    _insert(Inspection.domains.through, domain_links)
+    _insert(Inspection.officers.through, officer_links)
+
+    links = _link_complaints(rng, subjects, domains_of)
+    requests = _requests(rng, subjects, domains_of, domain_pk, by=author, now=now)
+    _reset_sequences(Inspection, Inspection.domains.through, Inspection.officers.through, SubjectEvent)
+    counts = {"inspections_past": len(rows), "complaints_linked": links, "inspection_requests": requests}
+    audit_record(
+        actor=by,
+        action="demo.inspections_build",
+        object_type="demo",
+        object_id=str(seed),
+        object_repr=f"演示检查记录 seed={seed}",
+        after=counts,
+    )
+    return counts
+
+
+def _link_complaints(rng: random.Random, subjects, domains_of) -> int:
+    """Tie a third of the grid's public complaints to a business there regulated in the complaint's domain."""
+    by_grid: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for sid, _credit, _sd, _path, grid_id, _industry in subjects:
+        for dom in domains_of.get(sid, {}):
+            if grid_id:
+                by_grid[(grid_id, dom)].append(sid)
+    top: dict[int, str] = {}
+    for eid, dom in (
+        EventItem.objects.filter(event__channel__in=COMPLAINT_CHANNELS, event__region__isnull=False)
+        .order_by("event_id", "-confirmed", "-score")
+        .values_list("event_id", "item__domain__code")
+    ):
+        top.setdefault(eid, dom)
+    rows = []
+    for eid, grid_id, received in (
+        Event.objects.filter(id__in=top).order_by("id").values_list("id", "region_id", "received_at")
+    ):
+        candidates = by_grid.get((grid_id, top[eid]))
+        if candidates and rng.random() < COMPLAINT_LINK:
+            rows.append(
+                {
+                    "subject_id": rng.choice(candidates),
+                    "event_id": eid,
+                    "linked_at": received,
+                    "linked_by_id": None,
+                }
+            )
+    _insert(SubjectEvent, rows)
+    return len(rows)
+
+
+def _requests(rng: random.Random, subjects, domains_of, domain_pk, *, by, now) -> int:
+    departments = {u.domain.code: u for u in Unit.objects.filter(kind="department").select_related("domain")}
+    items = dict(EnforcementItem.objects.values_list("code", "id"))
+    made = 0
+    for domain, industries, reason, a, b, share in REQUESTS:
+        unit = departments.get(domain)
+        if unit is None:
+            continue
+        for sid, _credit, _sd, path, _grid, industry in subjects:
+            if industry not in industries or domain not in domains_of.get(sid, {}) or rng.random() >= share:
+                continue
+            request = InspectionRequest.objects.create(
+                unit=unit,
+                domain_id=domain_pk[domain],
+                subject_id=sid,
+                due_from=a,
+                due_to=b,
+                reason=reason,
+                status=RequestStatus.OPEN,
+                region_path=path,
+                created_by=by,
+                created_at=now,
+            )
+            request.items.set([items[c] for c in domains_of[sid][domain] if c in items])
+            made += 1
+    return made

@@ -253,8 +253,9 @@ def _demand_set(demands, *, region: Region, period_start: date, period_end: date
 
         demands = inspection_demands(region=region, period_start=period_start, period_end=period_end)
     if hasattr(demands, "demands"):
-        return list(demands.demands), list(demands.subjects), dict(getattr(demands, "names", {}) or {})
-    return list(demands), None, {}
+        visits = getattr(demands, "visits_this_year", None)
+        return list(demands.demands), list(demands.subjects), dict(demands.names or {}), visits
+    return list(demands), None, {}, None
 
 
 def joint_plan_create(
@@ -301,7 +302,9 @@ def joint_plan_create(
     name = (name or "").strip()[:120] or f"{reg.name}综合查一次计划（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
     seed = str(seed) if seed not in (None, "") else secrets.token_hex(8)
 
-    demand_list, subjects, names = _demand_set(demands, region=reg, period_start=start, period_end=end)
+    demand_list, subjects, names, visits = _demand_set(
+        demands, region=reg, period_start=start, period_end=end
+    )
     subject_ids = {d.subject for d in demand_list}
     if subjects is None:
         subjects, names = engine_subjects(subject_ids, region=reg)
@@ -320,7 +323,9 @@ def joint_plan_create(
     pool = officer_pool(region=reg, domains_needed={d.domain for d in demand_list}, period=(start, end))
     limits = Limits(
         max_visits_per_year=cap,
-        visits_this_year=visits_this_year(subject_ids=placed, year=start.year),
+        visits_this_year=visits
+        if visits is not None
+        else visits_this_year(subject_ids=placed, year=start.year),
         quiet_days=quiet,
         max_visits_per_squad_day=per_day,
     )
@@ -371,6 +376,7 @@ def _figures_json(result, demands_in: int) -> dict:
         "km": f.km,
         "km_unordered": f.km_unordered,
         "km_unclustered": f.km_unclustered,
+        "km_shuffled": getattr(f, "km_shuffled", None),
         "seconds": round(f.seconds, 3),
         "visit_saving": round(f.visit_saving, 4),
         "km_saving": round(f.km_saving, 4),

@@ -306,6 +306,7 @@ def plan_xlsx(request, pk: int):
             -f["km_saving_pct"] if f["km_saving_pct"] is not None else None,
         ]
     )
+    fig.append(["路线里程（公里，对比同日随机顺序）", f.get("km"), f.get("km_shuffled")])
     fig.append(["路线里程（公里，对比按输入顺序分日）", f.get("km"), f.get("km_unclustered")])
     fig.append([])
     fig.append(["检查需求", f.get("demands")])

@@ -1,0 +1,113 @@
+"""综合查一次 on the demo district: 四季青 (330102014), the next quarter after the demo's "today", real demands.
+
+Builds the demo district (seed 42) on a throw-away SQLite file (or DATABASE_URL with "bench" in its name), then
+plans through the service (``joint_plan_create``: demands from the records, officer pool, engine, bulk save)
+and prints the plan beside its baselines: each department visiting alone, the same squad-days unordered, and
+days filled with visits in input order. The aims are printed with MET / NOT MET; nothing is tuned here.
+"""
+
+import argparse
+import time
+from collections import Counter
+from datetime import date
+
+from _benchdb import setup_bench_database
+
+SIJIQING = "330102014"
+# Days off in Q1 2027 (元旦, 春节): assumed, the State Council publishes the 2027 calendar late in 2026.
+QUIET_2027_Q1 = ["2027-01-01", *[f"2027-02-{d:02d}" for d in range(5, 12)]]
+
+
+def _aim(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", default="bench-2027q1")
+    parser.add_argument("--start", default="2027-01-01")
+    parser.add_argument("--end", default="2027-03-31")
+    args = parser.parse_args()
+    vendor = setup_bench_database("jointplan")
+
+    from zhifa.accounts.models import User
+    from zhifa.demo.builder import demo_district_build
+    from zhifa.inspections.demands import inspection_demands
+    from zhifa.inspections.models import PlanVisit
+    from zhifa.inspections.plans import joint_plan_create
+    from zhifa.org.models import Region
+
+    started = time.perf_counter()
+    demo_district_build(seed=42)
+    print(f"demo district (seed 42) built on {vendor} in {time.perf_counter() - started:.1f} s")
+
+    region = Region.objects.get(code=SIJIQING)
+    start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    t0 = time.perf_counter()
+    demand_set = inspection_demands(region=region, period_start=start, period_end=end)
+    demands_s = time.perf_counter() - t0
+    by_source = Counter(d.source for d in demand_set.demands)
+    by_domain = Counter(d.domain for d in demand_set.demands)
+
+    command = User.objects.get(username="command")
+    t0 = time.perf_counter()
+    plan = joint_plan_create(
+        region=region,
+        period_start=start,
+        period_end=end,
+        quiet_days=QUIET_2027_Q1,
+        seed=args.seed,
+        demands=demand_set,
+        by=command,
+    )
+    service_s = time.perf_counter() - t0
+    f, lim = plan.figures, plan.limits
+
+    subjects_due = len({d.subject for d in demand_set.demands})
+    print(
+        f"{region.name} {start} – {end}: {len(demand_set.subjects):,} subjects in the region, {subjects_due:,} with "
+        f"demands; {f['working_days']} working days (quiet days {len(lim['quiet_days'])}); "
+        f"{lim['officers']} officers (local teams {', '.join(lim['local_teams'])}; district teams help with "
+        f"{', '.join(lim['helping_domains']) or 'none'})"
+    )
+    print(f"  demands {f['demands']:,} by source {dict(by_source.most_common())}")
+    print(f"  demands by domain {dict(by_domain.most_common())}")
+    print(f"{'':36}{'joint plan':>12}{'baseline':>12}{'change':>10}")
+
+    def row(label, ours, base, fmt=",.0f"):
+        change = f"{ours / base - 1:+.1%}" if base else "—"
+        print(f"{label:36}{format(ours, fmt):>12}{format(base, fmt):>12}{change:>10}")
+
+    row("visits (vs each department alone)", f["joint_visits"], f["separate_visits"])
+    row("officer-days (alone: 2 per team-day)", f["officer_days"], f["separate_officer_days"])
+    row("route km (vs same days, input order)", f["km"], f["km_unordered"], ",.1f")
+    if f.get("km_shuffled"):
+        row("route km (vs same days, shuffled)", f["km"], f["km_shuffled"], ",.1f")
+    row("route km (vs days filled in input order)", f["km"], f["km_unclustered"], ",.1f")
+    print(f"{'subjects visited':36}{f['subjects']:>12,}   of {subjects_due:,} with demands")
+    print(
+        f"{'squad-days':36}{f['squad_days']:>12,}   {f['joint_visits'] / max(f['squad_days'], 1):.1f} visits each"
+    )
+    print(
+        f"{'planning seconds':36}{f['seconds']:>12.2f}   engine; demands {demands_s:.2f} s, "
+        f"whole service {service_s:.2f} s"
+    )
+    reasons = Counter(u["reason"].split("（")[0] for u in plan.unfitted)
+    print(f"unfitted demands: {len(plan.unfitted):,} {dict(reasons.most_common())}")
+    per_domain = Counter(u["domain"] for u in plan.unfitted)
+    if per_domain:
+        print(f"  unfitted by domain {dict(per_domain.most_common())}")
+    sizes = Counter(PlanVisit.objects.filter(plan=plan).values_list("squad_day_id", flat=True))
+    print(f"  visits per squad-day: {dict(sorted(Counter(sizes.values()).items()))}")
+    print(
+        "aims: visits ≥ 50% fewer: "
+        f"{_aim(f['visit_saving'] >= 0.5)} ({f['visit_saving']:.1%}); "
+        f"km ≥ 25% shorter than the same days unordered: {_aim(f['km_saving'] >= 0.25)} ({f['km_saving']:.1%}); "
+        f"than days filled in input order: {_aim(f['km'] <= 0.75 * f['km_unclustered'])} "
+        f"({1 - f['km'] / f['km_unclustered'] if f['km_unclustered'] else 0:.1%}); "
+        f"planning ≤ 30 s: {_aim(service_s <= 30)} ({service_s:.1f} s for the whole service)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -652,6 +652,10 @@ def domain_names() -> dict[str, str]:
     return dict(Domain.objects.values_list("code", "name"))
 
 
+def weekday_label(day: date) -> str:
+    return "星期" + "一二三四五六日"[day.weekday()]
+
+
 @dataclass
 class DayCell:
     day: date
@@ -663,6 +667,10 @@ class DayCell:
     def weekend(self) -> bool:
         return self.day.weekday() >= 5
 
+    @property
+    def weekday_label(self) -> str:
+        return weekday_label(self.day)
+
 
 @dataclass
 class Month:
@@ -673,6 +681,10 @@ class Month:
     @property
     def label(self) -> str:
         return f"{self.year} 年 {self.month} 月"
+
+    @property
+    def squad_count(self) -> int:
+        return sum(len(c.squads) for week in self.weeks for c in week)
 
 
 def plan_squad_days(plan: JointPlan) -> list[SquadDay]:
@@ -743,4 +755,5 @@ def my_squad_days(*, user, today: date | None = None) -> list[SquadDay]:
         visits[v.squad_day_id].append(v)
     for sd in days:
         sd.ordered_visits = visits[sd.pk]
+        sd.weekday_label = weekday_label(sd.day)
     return days

@@ -160,6 +160,7 @@ def squad_day_detail(request, pk: int, day_pk: int):
         "active_nav": "jointplans",
         "plan": plan,
         "sd": sd,
+        "weekday": plans.weekday_label(sd.day),
         "officers": list(sd.officers.all()),
         "visits": visits,
     }

@@ -41,7 +41,7 @@ def test_calendar_at_desktop_and_phone_width(live_server, town, browser, shots):
     page.wait_for_url(url)
     expect(page.locator("#figures")).to_contain_text(f"联合检查 {plan.figures['joint_visits']} 次")
     expect(page.locator("#figures")).to_contain_text("各部门单独 48 次")
-    expect(page.locator("#unfitted")).to_contain_text("无具备资质的执法人员（fire）")
+    expect(page.locator("#unfitted")).to_contain_text("无具备资质的执法人员（消防）")
     page.click(f"#sd-{first.pk}")
     panel = page.locator("#squad-panel ol.visits > li")
     expect(panel).to_have_count(len(visits))

@@ -224,7 +224,7 @@ def test_the_plan_keeps_every_limit_and_lists_what_did_not_fit(town):
     reasons = {(u["subject_name"], u["domain"]): u["reason"] for u in plan.unfitted}
     assert reasons[("南星示例商户00", "market")].startswith(REASON_CAP)
     assert "本年已检查 2 次，上限 2 次" in reasons[("南星示例商户00", "market")]
-    assert reasons[("南星示例商户03", "fire")] == f"{REASON_QUALIFIED}（fire）"
+    assert reasons[("南星示例商户03", "fire")] == f"{REASON_QUALIFIED}（消防）"
     assert reasons[("九堡示例商户", "market")] == plans.REASON_OUTSIDE
     assert f["unfitted"] == len(plan.unfitted) == 2 + 8 + 1
     request.refresh_from_db()

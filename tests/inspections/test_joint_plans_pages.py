@@ -47,7 +47,7 @@ def test_unfitted_are_listed_with_reasons_on_the_page(town):  # noqa: F811
     plan = make(w, demands=demands_for(w, fire=True))
     html = client_for(w.carol).get(f"/inspections/joint-plans/{plan.pk}/").content.decode()
     assert "未排入的检查需求（8 项）" in html and "无具备资质的执法人员 8 项" in html
-    assert "南星示例商户03" in html and "无具备资质的执法人员（fire）" in html
+    assert "南星示例商户03" in html and "无具备资质的执法人员（消防）" in html
 
 
 def test_pages_are_scoped(town, plan):  # noqa: F811
@@ -152,7 +152,7 @@ def test_xlsx_has_the_schedule_the_unfitted_and_the_figures(town):  # noqa: F811
     assert rows[1][0].date() == first.squad_day.day and rows[1][4] == 1 and rows[1][5] == first.subject.name
     assert rows[1][9] == "综合执法、市场监管" and rows[1][10] == 3
     left = list(book["未排入"].iter_rows(values_only=True))
-    assert len(left) == 1 + 8 and left[1][2] == "消防" and left[1][5] == "无具备资质的执法人员（fire）"
+    assert len(left) == 1 + 8 and left[1][2] == "消防" and left[1][5] == "无具备资质的执法人员（消防）"
     figures = {row[0]: row[1:] for row in book["指标"].iter_rows(values_only=True) if row and row[0]}
     assert figures["检查次数"][:3] == (24, 48, -50.0)
     assert figures["未排入需求"][0] == 8 and figures["随机种子"][0] == "t"
@@ -251,3 +251,15 @@ def test_api_create_from_the_records(town):  # noqa: F811
     assert body["period_start"] == "2026-04-01" and body["status"] == "draft"
     assert all(date.fromisoformat(sd["day"]) not in QUIET for sd in body["squad_days"])
     assert Q2[0] <= date.fromisoformat(body["period_end"]) <= Q2[1]
+
+
+def test_list_and_calendar_queries_do_not_grow_with_the_plan(town, django_assert_max_num_queries):  # noqa: F811
+    w = town
+    for n in range(3):
+        make(w, name=f"计划{n}")
+    plan = JointPlan.objects.order_by("-id").first()
+    c = client_for(w.carol)
+    with django_assert_max_num_queries(12):
+        assert c.get("/inspections/joint-plans/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert c.get(f"/inspections/joint-plans/{plan.pk}/").status_code == 200

@@ -399,6 +399,7 @@ def _sources(demands) -> list:
 
 
 def _save(*, result, region, start, end, name, seed, limits, pool, names, pre_unfitted, by) -> JointPlan:
+    domains = domain_names()
     unfitted = [
         {
             "subject": d.subject,
@@ -416,7 +417,10 @@ def _save(*, result, region, start, end, name, seed, limits, pool, names, pre_un
             "domain": u.demand.domain,
             "source": u.demand.source,
             "request": u.demand.id if u.demand.source == DemandSource.REQUEST else None,
-            "reason": u.reason,
+            # The engine names the domain by code: "无具备资质的执法人员（fire）" → "…（消防）".
+            "reason": u.reason.replace(
+                f"（{u.demand.domain}）", f"（{domains.get(u.demand.domain, u.demand.domain)}）"
+            ),
         }
         for u in result.unfitted
     ]

@@ -126,6 +126,7 @@ def plan_detail(request, pk: int):
     squad_days = plans.plan_squad_days(plan)
     _officer_names(squad_days)
     unfitted = _unfitted_rows(plan)
+    names = plans.domain_names()
     reasons = Counter(u["reason"].split("（")[0] for u in unfitted)
     user = request.user
     writer = scope_for(user).can_write and plans.can_plan(user) and plans._may_plan(user, plan.region)
@@ -134,6 +135,7 @@ def plan_detail(request, pk: int):
         "plan": plan,
         "months": plans.plan_calendar(plan, squad_days),
         "squad_day_count": len(squad_days),
+        "helping": [names.get(c, c) for c in (plan.limits or {}).get("helping_domains", [])],
         "figures": _figures(plan),
         "unfitted_page": Paginator(unfitted, UNFITTED_PAGE).get_page(request.GET.get("upage")),
         "unfitted_reasons": reasons.most_common(),

@@ -56,7 +56,6 @@ def test_item_pool_errors(item_pool):
 
 
 def test_draw_page_takes_an_item(item_pool, clients):
-    w = item_pool
     page = clients["carol"].get("/inspections/draws/new/").content.decode()
     assert 'name="item"' in page and '<option value="SJ0001">' in page
     res = clients["carol"].post(
@@ -73,7 +72,6 @@ def test_draw_page_takes_an_item(item_pool, clients):
 
 
 def test_api_create_list_detail_verify_publish(item_pool, clients):
-    w = item_pool
     payload = {"name": "接口抽查", "domain": "market", "ratio": "0.25", "subdistrict": "330102008"}
     res = clients["carol"].post("/api/v1/inspections/draws", payload, content_type="application/json")
     assert res.status_code == 201, res.content

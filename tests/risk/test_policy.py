@@ -148,3 +148,19 @@ def test_policy_api(subjects, clients):  # noqa: F811
     res = clients["carol"].post("/api/v1/risk/policy", payload, content_type="application/json")
     assert res.status_code == 201 and res.json()["policy"]["thresholds"] == [25.0, 40.0]
     assert clients["olga"].get("/api/v1/risk/policy").json()["note"] == "调整阈值"
+
+
+def test_policy_form_errors_in_chinese(subjects, clients):  # noqa: F811
+    res = clients["carol"].post(
+        "/risk/policy/",
+        _post_data(threshold_red="很高", freq_green_per_year="-1", note=""),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = res.content.decode()
+    assert res.status_code == 400
+    assert (
+        "红码起点（分）应为数字" in html
+        and "绿码每年例行检查次数不能小于 0" in html
+        and "请填写修改说明" in html
+    )
+    assert not RiskPolicyVersion.objects.exists()

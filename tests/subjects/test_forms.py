@@ -133,3 +133,20 @@ def test_moving_by_address_recomputes_the_subdistrict(subjects, clients):
     assert res.status_code == 302
     firm.refresh_from_db()
     assert firm.subdistrict == subjects.nanxing and firm.region_path == "/330102/330102008/"
+
+
+def test_every_problem_in_one_submit_in_chinese_whatever_the_browser_language(subjects, clients):
+    good = code(502)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    res = clients["alice"].post(
+        "/subjects/new/", _form(name="", industry="", uscc=bad, kind="nonsense"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert res.status_code == 400
+    assert "类型“nonsense”不是可选的值" in res.content.decode()
+    res = clients["alice"].post(
+        "/subjects/new/", _form(name="", industry="", uscc=bad), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = res.content.decode()
+    assert res.status_code == 400 and "This field" not in html
+    for message in ("名称不能为空", "行业不能为空", f"校验位错误，应为 {good[17]}"):
+        assert message in html

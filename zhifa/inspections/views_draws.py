@@ -75,14 +75,10 @@ def draw_new(request):
     return render(request, "inspections/draw_new.html", context, status=status)
 
 
-_filter_text = selectors_draws.draw_filter_text
-_picks = selectors_draws.draw_picks
-
-
 @login_required
 def draw_detail(request, pk: int):
     d = _get(request.user, pk)
-    picks, infeasible = _picks(d, mask=False)
+    picks, infeasible = selectors_draws.draw_picks(d, mask=False)
     verification = draw_verify(d.record) if request.GET.get("verify") else None
     context = {
         "active_nav": "draws",
@@ -90,7 +86,7 @@ def draw_detail(request, pk: int):
         "picks": picks,
         "infeasible": infeasible,
         "verification": verification,
-        "filter_text": _filter_text(d),
+        "filter_text": selectors_draws.draw_filter_text(d),
         "can_publish": d.published_at is None
         and scope_for(request.user).can_write
         and (request.user.is_superuser or request.user.role in DRAW_ROLES),
@@ -116,6 +112,11 @@ def draw_public(request, pk: int):
     d = RandomDraw.objects.filter(pk=pk, published_at__isnull=False).select_related("domain").first()
     if d is None:
         raise Http404("该抽查结果不存在或尚未公开")
-    picks, infeasible = _picks(d, mask=True)
-    context = {"d": d, "picks": picks, "infeasible": infeasible, "filter_text": _filter_text(d)}
+    picks, infeasible = selectors_draws.draw_picks(d, mask=True)
+    context = {
+        "d": d,
+        "picks": picks,
+        "infeasible": infeasible,
+        "filter_text": selectors_draws.draw_filter_text(d),
+    }
     return render(request, "inspections/draw_public.html", context)

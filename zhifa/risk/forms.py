@@ -36,6 +36,17 @@ class RiskPolicyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_fields()
+        for field in self.fields.values():
+            # Chinese whatever language the browser asks for.
+            field.error_messages.update(
+                required=f"请填写{field.label}",
+                invalid=f"{field.label}应为数字",
+                min_value=f"{field.label}不能小于 %(limit_value)s",
+                max_length=f"{field.label}不能超过 %(limit_value)d 个字符",
+            )
+
+    def _add_fields(self) -> None:
         for key, label in WEIGHT_LABELS.items():
             self.fields[f"weight_{key}"] = _number(label)
         for colour in COLOURS:

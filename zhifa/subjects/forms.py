@@ -23,6 +23,7 @@ FIELDS = (
     "status",
     "scenarios",
 )
+SHOWN_REQUIRED = {"name", "kind", "industry", "credit_class", "status"}
 
 
 class SubjectForm(forms.Form):
@@ -33,9 +34,10 @@ class SubjectForm(forms.Form):
         help_text="18 位，按 GB 32100-2015 校验；“场所”类对象可不填",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    name = forms.CharField(label="名称", max_length=200)
+    # Name and industry are checked by the service with the other fields, so one submit lists every problem.
+    name = forms.CharField(label="名称", max_length=200, required=False)
     kind = forms.ChoiceField(label="类型", choices=SubjectKind.choices)
-    industry = forms.ChoiceField(label="行业", choices=[("", "请选择"), *INDUSTRY_CHOICES])
+    industry = forms.ChoiceField(label="行业", choices=[("", "请选择"), *INDUSTRY_CHOICES], required=False)
     address = forms.CharField(label="地址", required=False, max_length=200)
     lng = forms.CharField(
         label="经度", required=False, max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"})
@@ -63,6 +65,15 @@ class SubjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].choices = [("", "按定位结果"), *subdistricts]
         self.fields["scenarios"].choices = list(Scenario.objects.order_by("code").values_list("code", "name"))
+        for name, field in self.fields.items():
+            field.show_required = name in SHOWN_REQUIRED
+            # Chinese whatever language the browser asks for.
+            field.error_messages.update(
+                required=f"请填写{field.label}",
+                invalid_choice=f"{field.label}“%(value)s”不是可选的值",
+                max_length=f"{field.label}不能超过 %(limit_value)d 个字符",
+                invalid=f"{field.label}格式有误",
+            )
 
     @staticmethod
     def initial_from(subject: Subject) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
@@ -339,13 +339,18 @@ def risk_policy_publish(*, data: dict, note: str, by) -> RiskPolicyVersion:
         if old is not None:
             old.active = False
             old.save(update_fields=["active"])
-        version = RiskPolicyVersion.objects.create(
-            data=policy.to_dict(),
-            note=note,
-            created_by=by if getattr(by, "pk", None) else None,
-            created_at=timezone.now(),
-            active=True,
-        )
+        try:
+            with transaction.atomic():
+                version = RiskPolicyVersion.objects.create(
+                    data=policy.to_dict(),
+                    note=note,
+                    created_by=by if getattr(by, "pk", None) else None,
+                    created_at=timezone.now(),
+                    active=True,
+                )
+        except IntegrityError:
+            # Another first version was published at the same moment (no active row to lock before it).
+            raise Conflict("风险赋码策略刚被他人发布，请刷新后重试") from None
         audit_record(
             actor=by,
             action="risk.policy_publish",

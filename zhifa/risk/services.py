@@ -284,8 +284,18 @@ def risk_overview(*, user) -> dict:
     for name, colour, n in rows:
         table.setdefault(name or "未定位", {"green": 0, "yellow": 0, "red": 0})[colour] = n
     totals = {c: sum(r[c] for r in table.values()) for c in ("green", "yellow", "red")}
+    return {
+        "rows": sorted(table.items()),
+        "totals": totals,
+        "total": sum(totals.values()),
+        "policy": frequency_texts(),
+    }
+
+
+def frequency_texts() -> list[dict]:
+    """What each colour means for inspections under the current policy, in words."""
     current = risk_policy_current()
-    policy = []
+    out = []
     for colour in ("green", "yellow", "red"):
         f = current.frequency[colour]
         text = (
@@ -295,13 +305,8 @@ def risk_overview(*, user) -> dict:
         )
         if f.targeted:
             text += "，另加专项检查"
-        policy.append({"colour": colour, "label": COLOUR_LABELS[colour], "text": text})
-    return {
-        "rows": sorted(table.items()),
-        "totals": totals,
-        "total": sum(totals.values()),
-        "policy": policy,
-    }
+        out.append({"colour": colour, "label": COLOUR_LABELS[colour], "text": text})
+    return out
 
 
 # --- the policy: thresholds, weights, frequency per colour ------------------------------------------------

@@ -25,7 +25,6 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.models import EventItem
 from zhifa.engine import planning
 from zhifa.engine.demands import Complaint, DemandRules, DueSubject, Request, build_demands
-from zhifa.engine.risk import DEFAULT_POLICY
 from zhifa.inspections.models import (
     Inspection,
     InspectionKind,
@@ -36,6 +35,7 @@ from zhifa.inspections.models import (
 from zhifa.inspections.plan import COMPLAINT_CHANNELS
 from zhifa.org.models import Region
 from zhifa.risk.models import SubjectRisk
+from zhifa.risk.policy import risk_policy_current
 from zhifa.subjects.choices import SubjectStatus
 from zhifa.subjects.models import Subject, SubjectEvent
 
@@ -64,7 +64,7 @@ def demand_rules() -> DemandRules:
     return DemandRules(
         complaint_days=getattr(settings, "ZHIFA_COMPLAINT_CHECK_DAYS", 15),
         guidance_days=getattr(settings, "ZHIFA_GUIDANCE_VISIT_DAYS", 30),
-        policy=DEFAULT_POLICY,
+        policy=risk_policy_current(),
     )
 
 

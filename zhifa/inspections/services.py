@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
+from zhifa.catalog.choices import ItemStatus
+from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.core.scope import scope_for
 from zhifa.engine.draw import draw, draw_size, seed_from_public
@@ -25,7 +27,7 @@ def _fail(field: str, message: str):
     raise ServiceError(message, [{"field": field, "message": message}])
 
 
-def _pool(scope, *, subdistrict: Region | None, industry: str, scenario: str):
+def _pool(scope, *, subdistrict: Region | None, industry: str, scenario: str, item: EnforcementItem | None):
     qs = scope.filter(Subject.objects.filter(status=SubjectStatus.ACTIVE), "region_path")
     if subdistrict is not None:
         qs = qs.filter(subdistrict=subdistrict)
@@ -33,6 +35,9 @@ def _pool(scope, *, subdistrict: Region | None, industry: str, scenario: str):
         qs = qs.filter(industry_code=industry)
     if scenario:
         qs = qs.filter(scenarios__code=scenario)
+    if item is not None:
+        # By item: the subjects whose scenarios (监管一件事) check that item.
+        qs = qs.filter(scenarios__items=item)
     return sorted(set(qs.values_list("id", flat=True)))
 
 
@@ -59,10 +64,12 @@ def draw_create(
     subdistrict: str = "",
     industry: str = "",
     scenario: str = "",
+    item: str = "",
     public_value: str = "",
 ) -> RandomDraw:
     """抽取 — subjects from the pool uniformly, two qualified, non-conflicted inspectors for each, none of them
-    the subject's inspectors last time. The seed comes from the draw time and a public value (or the time
+    the subject's inspectors last time. A pool by catalog item takes the subjects whose scenarios include the
+    item, and the team must then hold the item's domain as well as the draw's. The seed comes from the draw time and a public value (or the time
     alone); everything the engine needs to re-run it is kept in the record."""
     scope = scope_for(by)
     require_write(scope)
@@ -91,13 +98,29 @@ def draw_create(
         sd = Region.objects.filter(level=RegionLevel.SUBDISTRICT, code=subdistrict).first()
         if sd is None or not scope.covers_path(sd.path):
             _fail("subdistrict", "街道不存在或不在您的辖区内")
-    pool = _pool(scope, subdistrict=sd, industry=industry, scenario=scenario)
+    item = (item or "").strip().upper()
+    item_obj = None
+    if item:
+        item_obj = EnforcementItem.objects.select_related("domain").filter(code=item).first()
+        if item_obj is None or item_obj.status != ItemStatus.ACTIVE:
+            _fail("item", f"执法事项“{item}”不存在或已取消")
+    pool = _pool(scope, subdistrict=sd, industry=industry, scenario=scenario, item=item_obj)
     if not pool:
         _fail("pool", "抽查范围内没有存续的监管对象")
-    officers = Officer.objects.filter(active=True, qualified_domains=dom).order_by("id")
-    inspectors = [str(o) for o in officers.values_list("id", flat=True)]
+    needed = sorted({dom.code} | ({item_obj.domain.code} if item_obj else set()))
+    qualified: dict[str, list[str]] = {}
+    for officer_id, code in (
+        Officer.objects.filter(active=True, qualified_domains__code__in=needed)
+        .values_list("id", "qualified_domains__code")
+        .order_by("id")
+    ):
+        qualified.setdefault(str(officer_id), []).append(code)
+    inspectors = sorted(qualified, key=int)
     if len(inspectors) < 2:
-        _fail("domain", f"具备{dom.name}执法资格的在岗人员不足 2 名")
+        names = "、".join(
+            Domain.objects.filter(code__in=needed).order_by("sort").values_list("name", flat=True)
+        )
+        _fail("domain", f"具备{names}执法资格的在岗人员不足 2 名")
     conflicts = [
         (str(o), str(s))
         for o, s in InspectorConflict.objects.filter(subject_id__in=pool).values_list(
@@ -115,8 +138,8 @@ def draw_create(
         count=count if ratio_value is None else None,
         conflicts=conflicts,
         last_inspectors={s: v for s, v in _last_inspectors(dom).items() if s in set(ids)},
-        qualified={i: [dom.code] for i in inspectors},
-        domains_needed={s: [dom.code] for s in ids},
+        qualified={i: sorted(v) for i, v in qualified.items()},
+        domains_needed={s: needed for s in ids},
     )
     record = result.to_record()
     record["seed_inputs"] = {
@@ -128,7 +151,12 @@ def draw_create(
         made = RandomDraw.objects.create(
             name=name[:120],
             domain=dom,
-            pool_filter={"subdistrict": subdistrict, "industry": industry, "scenario": scenario},
+            pool_filter={
+                "subdistrict": subdistrict,
+                "industry": industry,
+                "scenario": scenario,
+                "item": item,
+            },
             pool_size=len(pool),
             ratio=ratio_value,
             count=count if ratio_value is None else None,

@@ -12,6 +12,7 @@ from zhifa.engine.demands import SOURCES
 from zhifa.inspections.demands import demand_overview, next_quarter
 from zhifa.inspections.models import DemandSource
 from zhifa.org.selectors import subdistrict_choices
+from zhifa.risk.services import frequency_texts
 
 
 def _date(value: str | None, default: date) -> tuple[date, str | None]:
@@ -50,6 +51,7 @@ def demand_page(request):
         "end": end,
         "errors": errors,
         "overview": overview,
+        "policy": frequency_texts(),
         "sources": [(s, dict(DemandSource.choices)[s]) for s in SOURCES],
         "page": paginate(request, overview.subjects if overview else [], per_page=50),
         "query": query_without_page(request),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,37 +10,21 @@ from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.core.scope import scope_for
 from zhifa.engine.draw import draw_verify
+from zhifa.inspections import selectors_draws
 from zhifa.inspections.models import RandomDraw
 from zhifa.inspections.services import DRAW_ROLES, draw_create, draw_publish
-from zhifa.org.models import Domain, Officer
+from zhifa.org.models import Domain
 from zhifa.org.selectors import subdistrict_choices
-from zhifa.subjects.models import Subject
-
-
-def _draws_for(user):
-    scope = scope_for(user)
-    qs = RandomDraw.objects.select_related("domain", "created_by")
-    if scope.district_wide:
-        return qs
-    if not scope.region_path:
-        return qs.none()
-    # A draw belongs to the region of its pool: a subdistrict sees the draws over its own subjects.
-    return qs.filter(region_path__startswith=scope.region_path)
 
 
 def _get(user, pk: int) -> RandomDraw:
-    found = _draws_for(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("抽查不存在或不在您的辖区内")
-    return found
+    return selectors_draws.draw_get(user=user, pk=pk)
 
 
 @login_required
 def draw_list(request):
     q = (request.GET.get("q") or "").strip()
-    qs = _draws_for(request.user)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(seed__startswith=q) | Q(domain__name__icontains=q))
+    qs = selectors_draws.draw_list(user=request.user, q=q)
     user = request.user
     context = {
         "active_nav": "draws",
@@ -69,6 +52,7 @@ def draw_new(request):
                 subdistrict=data.get("subdistrict", ""),
                 industry=data.get("industry", "").strip().upper(),
                 scenario=data.get("scenario", "").strip(),
+                item=data.get("item", "").strip().upper(),
                 public_value=data.get("public_value", ""),
                 by=user,
             )
@@ -86,49 +70,15 @@ def draw_new(request):
         "errors": errors,
         "domains": Domain.objects.order_by("sort", "code"),
         "subdistricts": subdistrict_choices(user=user),
+        "items": selectors_draws.scenario_items(),
     }
     return render(request, "inspections/draw_new.html", context, status=status)
-
-
-FILTER_LABELS = {"subdistrict": "街道", "industry": "行业", "scenario": "监管场景"}
-
-
-def _filter_text(d: RandomDraw) -> str:
-    from zhifa.org.models import Region
-
-    parts = []
-    for key, value in (d.pool_filter or {}).items():
-        if value:
-            if key == "subdistrict":
-                value = Region.objects.filter(code=value).values_list("name", flat=True).first() or value
-            parts.append(f"{FILTER_LABELS.get(key, key)} {value}")
-    return "，".join(parts) or "辖区全部"
-
-
-def _picks(d: RandomDraw, *, mask: bool):
-    record = d.record
-    subject_ids = [int(s) for s, _ in record.get("assignments", [])] + [
-        int(s) for s, _ in record.get("infeasible", [])
-    ]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in=subject_ids).select_related("subdistrict")}
-    officer_ids = {int(i) for _, team in record.get("assignments", []) for i in team}
-    names = dict(Officer.objects.filter(pk__in=officer_ids).values_list("pk", "name"))
-
-    def shown(name: str) -> str:
-        return (name[:1] + "*" * (len(name) - 1)) if mask and name else name
-
-    picks = [
-        {"subject": subjects.get(int(s)), "inspectors": [shown(names.get(int(i), "")) for i in team]}
-        for s, team in record.get("assignments", [])
-    ]
-    infeasible = [{"subject": subjects.get(int(s)), "reason": r} for s, r in record.get("infeasible", [])]
-    return picks, infeasible
 
 
 @login_required
 def draw_detail(request, pk: int):
     d = _get(request.user, pk)
-    picks, infeasible = _picks(d, mask=False)
+    picks, infeasible = selectors_draws.draw_picks(d, mask=False)
     verification = draw_verify(d.record) if request.GET.get("verify") else None
     context = {
         "active_nav": "draws",
@@ -136,7 +86,7 @@ def draw_detail(request, pk: int):
         "picks": picks,
         "infeasible": infeasible,
         "verification": verification,
-        "filter_text": _filter_text(d),
+        "filter_text": selectors_draws.draw_filter_text(d),
         "can_publish": d.published_at is None
         and scope_for(request.user).can_write
         and (request.user.is_superuser or request.user.role in DRAW_ROLES),
@@ -162,6 +112,11 @@ def draw_public(request, pk: int):
     d = RandomDraw.objects.filter(pk=pk, published_at__isnull=False).select_related("domain").first()
     if d is None:
         raise Http404("该抽查结果不存在或尚未公开")
-    picks, infeasible = _picks(d, mask=True)
-    context = {"d": d, "picks": picks, "infeasible": infeasible, "filter_text": _filter_text(d)}
+    picks, infeasible = selectors_draws.draw_picks(d, mask=True)
+    context = {
+        "d": d,
+        "picks": picks,
+        "infeasible": infeasible,
+        "filter_text": selectors_draws.draw_filter_text(d),
+    }
     return render(request, "inspections/draw_public.html", context)

@@ -35,3 +35,36 @@ class RiskColourChange(models.Model):
         if self.pk is not None:
             raise RuntimeError("colour history is append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def from_colour_label(self) -> str:
+        return dict(COLOUR_CHOICES).get(self.from_colour, "")
+
+
+class RiskPolicyVersion(models.Model):
+    """风险赋码策略版本 — thresholds, weights and frequency per colour as published; exactly one is active."""
+
+    data = models.JSONField("策略")  # RiskPolicy.to_dict() of the engine
+    note = models.CharField("修改说明", max_length=200)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("发布时间")
+    active = models.BooleanField("现行", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险赋码策略版本"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="risk_policy_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"策略 v{self.pk} {self.note}"

@@ -6,24 +6,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Count
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 
+from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import Conflict, ServiceError, require_write
+from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.core.scope import scope_for
 from zhifa.engine.risk import (
     COLOUR_LABELS,
-    DEFAULT_POLICY,
     FACTOR_LABELS,
     RiskColumns,
+    RiskPolicy,
     after_inspection,
     score_many,
     violation_load_many,
 )
-from zhifa.risk.models import RiskColourChange, SubjectRisk
+from zhifa.inspections.models import Inspection, InspectionStatus
+from zhifa.risk.models import RiskColourChange, RiskPolicyVersion, SubjectRisk
+from zhifa.risk.policy import policy_from_data, risk_policy_current
 from zhifa.subjects.choices import Severity
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
 
@@ -43,10 +46,17 @@ def _months(days: np.ndarray) -> np.ndarray:
     return days / DAYS_PER_MONTH
 
 
-def _columns(ids: list[int], rows: dict[int, tuple], today) -> RiskColumns:
-    """Factor arrays for the subjects `ids` (rows: id → (credit, industry, opened_on)), from their records."""
+def _columns(ids: list[int], today, policy: RiskPolicy) -> RiskColumns:
+    """Factor arrays for the subjects `ids`, in that order, from their records: a handful of aggregate
+    queries per batch whatever its size (the batch recompute and the one-subject assessment share it)."""
     index = {sid: i for i, sid in enumerate(ids)}
     n = len(ids)
+    rows = {
+        sid: (credit, industry, opened)
+        for sid, credit, industry, opened in Subject.objects.filter(id__in=ids).values_list(
+            "id", "credit_class", "industry_code", "opened_on"
+        )
+    }
     complaints = np.zeros(n, dtype=np.int64)
     since = timezone.now() - timedelta(days=365)
     for sid, k in (
@@ -72,35 +82,52 @@ def _columns(ids: list[int], rows: dict[int, tuple], today) -> RiskColumns:
         .order_by()
     ):
         scenarios[index[sid]] = k
+    # Months since the last finished inspection; never inspected stays NaN (the engine scores it at the cap).
+    inspected = np.full(n, math.nan)
+    for sid, last in (
+        Inspection.objects.filter(subject_id__in=ids, status=InspectionStatus.FINISHED)
+        .values_list("subject_id")
+        .annotate(last=Max("visited_on"))
+        .order_by()
+    ):
+        inspected[index[sid]] = max((today - last).days, 0) / DAYS_PER_MONTH
     opened = np.array([(today - rows[s][2]).days if rows[s][2] else math.nan for s in ids], dtype=float)
     return RiskColumns(
         credit=np.array([rows[s][0] or "" for s in ids]),
         complaints_12m=complaints,
-        violation_load=violation_load_many(np.array(owner), np.array(severity), np.array(ago), n),
-        months_since_inspection=np.full(n, math.nan),  # no inspection records yet: never inspected
+        violation_load=violation_load_many(np.array(owner), np.array(severity), np.array(ago), n, policy),
+        months_since_inspection=inspected,
         industry=np.array([rows[s][1] or "" for s in ids]),
         months_open=_months(opened),
         scenarios=scenarios,
     )
 
 
+def _reasons(result, i: int) -> list[dict]:
+    return [
+        {
+            "factor": r.factor,
+            "factor_label": FACTOR_LABELS.get(r.factor, r.factor),
+            "label": r.label,
+            "value": r.value,
+            "points": round(float(r.points), 1),
+        }
+        for r in result.result(i).reasons
+    ]
+
+
 def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> RecomputeReport:
-    """Score every subject in batches; write only colours and scores that changed, with a history row for
-    each colour change; one audit record for the run. Safe to run again."""
+    """Score every subject in batches with the policy in force; write only colours and scores that changed,
+    with a history row for each colour change; one audit record for the run. Safe to run again."""
     started = time.perf_counter()
     report = RecomputeReport(counts={"green": 0, "yellow": 0, "red": 0})
     now = timezone.now()
     today = timezone.localdate()
+    policy = risk_policy_current()
     ids_all = list(Subject.objects.order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids_all), batch_size):
         ids = ids_all[start : start + batch_size]
-        rows = {
-            sid: (credit, industry, opened)
-            for sid, credit, industry, opened in Subject.objects.filter(id__in=ids).values_list(
-                "id", "credit_class", "industry_code", "opened_on"
-            )
-        }
-        result = score_many(_columns(ids, rows, today), DEFAULT_POLICY)
+        result = score_many(_columns(ids, today, policy), policy)
         colours = result.colours()
         current = {r.subject_id: r for r in SubjectRisk.objects.filter(subject_id__in=ids)}
         new, changed, history = [], [], []
@@ -111,16 +138,7 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> Recomp
             if old is not None and old.colour == colour and old.score == score:
                 continue
             previous = old.colour if old is not None else ""
-            reasons = [
-                {
-                    "factor": r.factor,
-                    "factor_label": FACTOR_LABELS.get(r.factor, r.factor),
-                    "label": r.label,
-                    "value": r.value,
-                    "points": round(float(r.points), 1),
-                }
-                for r in result.result(i).reasons
-            ]
+            reasons = _reasons(result, i)
             if old is None:
                 new.append(
                     SubjectRisk(subject_id=sid, score=score, colour=colour, reasons=reasons, computed_at=now)
@@ -160,6 +178,52 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> Recomp
     return report
 
 
+def risk_assess(*, subject: Subject, by) -> SubjectRisk:
+    """重新评定 — score one subject now from its records with the policy in force (the same features as the
+    batch); a colour change is kept in the history; audited."""
+    scope = scope_for(by)
+    require_write(scope)
+    if not scope.covers_path(subject.region_path):
+        raise Http404("监管对象不存在或不在您的辖区内")
+    policy = risk_policy_current()
+    now = timezone.now()
+    result = score_many(_columns([subject.pk], timezone.localdate(), policy), policy)
+    colour, score = str(result.colours()[0]), round(float(result.score[0]), 1)
+    reasons = _reasons(result, 0)
+    with transaction.atomic():
+        risk = SubjectRisk.objects.select_for_update().filter(subject_id=subject.pk).first()
+        previous = risk.colour if risk is not None else ""
+        before = {"colour": previous, "score": risk.score} if risk is not None else None
+        if risk is None:
+            risk = SubjectRisk.objects.create(
+                subject_id=subject.pk, score=score, colour=colour, reasons=reasons, computed_at=now
+            )
+        else:
+            risk.score, risk.colour, risk.reasons, risk.computed_at = score, colour, reasons, now
+            risk.save(update_fields=["score", "colour", "reasons", "computed_at"])
+        if previous != colour:
+            RiskColourChange.objects.create(
+                subject_id=subject.pk,
+                from_colour=previous,
+                to_colour=colour,
+                score=score,
+                reason="重新评定" if previous else "首次赋码",
+                at=now,
+            )
+        audit_record(
+            actor=by,
+            action="risk.assess",
+            obj=subject,
+            before=before,
+            after={
+                "colour": colour,
+                "score": score,
+                "top": [r["label"] for r in reasons if r["points"] > 0][:3],
+            },
+        )
+    return risk
+
+
 def colour_label(colour: str) -> str:
     return COLOUR_LABELS.get(colour, colour)
 
@@ -181,7 +245,7 @@ def risk_after_inspection(*, subject: Subject, severities: list[str], by) -> Sub
         risk = SubjectRisk.objects.select_for_update().filter(subject=subject).first()
         if risk is None:
             raise Conflict("该对象尚未赋码，请先运行三色赋码计算")
-        score_colour = DEFAULT_POLICY.colour_of(risk.score)
+        score_colour = risk_policy_current().colour_of(risk.score)
         change = after_inspection(
             risk.colour, [SEVERITY_LABELS[s] for s in severities], score_colour=score_colour
         )
@@ -220,9 +284,20 @@ def risk_overview(*, user) -> dict:
     for name, colour, n in rows:
         table.setdefault(name or "未定位", {"green": 0, "yellow": 0, "red": 0})[colour] = n
     totals = {c: sum(r[c] for r in table.values()) for c in ("green", "yellow", "red")}
-    policy = []
+    return {
+        "rows": sorted(table.items()),
+        "totals": totals,
+        "total": sum(totals.values()),
+        "policy": frequency_texts(),
+    }
+
+
+def frequency_texts() -> list[dict]:
+    """What each colour means for inspections under the current policy, in words."""
+    current = risk_policy_current()
+    out = []
     for colour in ("green", "yellow", "red"):
-        f = DEFAULT_POLICY.frequency[colour]
+        f = current.frequency[colour]
         text = (
             "仅在有投诉、抽查等事由时检查（无事不扰）"
             if f.on_cause_only
@@ -230,10 +305,71 @@ def risk_overview(*, user) -> dict:
         )
         if f.targeted:
             text += "，另加专项检查"
-        policy.append({"colour": colour, "label": COLOUR_LABELS[colour], "text": text})
-    return {
-        "rows": sorted(table.items()),
-        "totals": totals,
-        "total": sum(totals.values()),
-        "policy": policy,
-    }
+        out.append({"colour": colour, "label": COLOUR_LABELS[colour], "text": text})
+    return out
+
+
+# --- the policy: thresholds, weights, frequency per colour ------------------------------------------------
+
+POLICY_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND)
+
+
+def can_publish_policy(user) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return scope_for(user).can_write and (user.is_superuser or user.role in POLICY_ROLES)
+
+
+def risk_policy_publish(*, data: dict, note: str, by) -> RiskPolicyVersion:
+    """发布风险赋码策略 — a new version (defaults for what `data` leaves out) becomes the only active one.
+    District command and admins only: the policy sets how often every subject of the district is visited.
+    Colours follow at the next recompute or reassessment."""
+    require_write(scope_for(by))
+    if not (by.is_superuser or by.role in POLICY_ROLES):
+        raise PermissionError_("只有区协调指挥中心和系统管理员可以修改风险赋码策略")
+    note = (note or "").strip()
+    errors = []
+    if not note:
+        errors.append({"field": "note", "message": "请填写修改说明（如：依据某文件调整阈值）"})
+    elif len(note) > 200:
+        errors.append({"field": "note", "message": "修改说明不能超过 200 个字符"})
+    try:
+        policy = policy_from_data(data)
+    except ServiceError as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise ServiceError(errors[0]["message"] if len(errors) == 1 else f"有 {len(errors)} 处错误", errors)
+    with transaction.atomic():
+        old = RiskPolicyVersion.objects.select_for_update().filter(active=True).first()
+        if old is not None:
+            old.active = False
+            old.save(update_fields=["active"])
+        try:
+            with transaction.atomic():
+                version = RiskPolicyVersion.objects.create(
+                    data=policy.to_dict(),
+                    note=note,
+                    created_by=by if getattr(by, "pk", None) else None,
+                    created_at=timezone.now(),
+                    active=True,
+                )
+        except IntegrityError:
+            # Another first version was published at the same moment (no active row to lock before it).
+            raise Conflict("风险赋码策略刚被他人发布，请刷新后重试") from None
+        audit_record(
+            actor=by,
+            action="risk.policy_publish",
+            obj=version,
+            before=_policy_summary(old.data) if old is not None else None,
+            after={**_policy_summary(version.data), "note": note},
+        )
+    return version
+
+
+def _policy_summary(data: dict) -> dict:
+    """What people change, for the audit record (the industry table is left out: hundreds of codes)."""
+    return {k: v for k, v in data.items() if k != "industry_levels"}
+
+
+def risk_policy_versions() -> list[RiskPolicyVersion]:
+    return list(RiskPolicyVersion.objects.select_related("created_by").order_by("-created_at", "-id"))

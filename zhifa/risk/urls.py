@@ -3,4 +3,8 @@ from django.urls import path
 from zhifa.risk import views
 
 app_name = "risk"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("policy/", views.policy_page, name="policy"),
+    path("subjects/<int:pk>/assess/", views.assess, name="assess"),
+]

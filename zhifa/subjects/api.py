@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from zhifa.catalog.importing import check_size
@@ -40,6 +41,8 @@ class SubjectOut(Schema):
     status: str
     status_label: str
     version: int
+    colour: str | None
+    colour_label: str
 
 
 class ViolationOut(Schema):
@@ -81,6 +84,7 @@ class SubjectQuery(Schema):
     status: str = ""
     kind: str = ""
     building: str = ""
+    colour: str = ""
     page: int = 1
     page_size: int = 50
 
@@ -110,6 +114,14 @@ def _ref(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
+def _colour(s) -> dict:
+    try:
+        risk = s.risk
+    except ObjectDoesNotExist:
+        return {"colour": None, "colour_label": "未赋码"}
+    return {"colour": risk.colour, "colour_label": risk.get_colour_display()}
+
+
 def _out(s) -> dict:
     return {
         "id": s.pk,
@@ -130,6 +142,7 @@ def _out(s) -> dict:
         "status": s.status,
         "status_label": s.get_status_display(),
         "version": s.version,
+        **_colour(s),
     }
 
 
@@ -163,7 +176,9 @@ def _detail(s) -> dict:
 
 
 @router.get(
-    "", response=SubjectPage, summary="监管对象列表（搜索名称、代码、地址；按街道、行业、信用等级、状态筛选）"
+    "",
+    response=SubjectPage,
+    summary="监管对象列表（搜索名称、代码、地址；按街道、行业、信用等级、状态、赋码筛选）",
 )
 def subjects(request, params: Query[SubjectQuery]):
     filters = selectors.SubjectFilters(
@@ -174,6 +189,7 @@ def subjects(request, params: Query[SubjectQuery]):
         status=params.status,
         kind=params.kind,
         building=params.building,
+        colour=params.colour,
     )
     page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
     qs = selectors.subject_list(user=request.user, filters=filters)

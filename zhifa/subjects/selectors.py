@@ -11,6 +11,9 @@ from zhifa.engine.uscc import normalise
 from zhifa.subjects.choices import INDUSTRIES, CreditClass, SubjectKind, SubjectStatus
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
 
+# The list's colour filter: the three colours and the subjects not yet coded.
+COLOUR_FILTERS = {"green": "绿码", "yellow": "黄码", "red": "红码", "none": "未赋码"}
+
 
 @dataclass(frozen=True)
 class SubjectFilters:
@@ -21,6 +24,7 @@ class SubjectFilters:
     status: str = ""
     kind: str = ""
     building: str = ""  # building code
+    colour: str = ""  # risk colour green / yellow / red, or "none" for subjects not yet coded
 
     def cleaned(self) -> SubjectFilters:
         """Unknown choice values are dropped rather than turned into an empty result."""
@@ -32,6 +36,7 @@ class SubjectFilters:
             status=self.status if self.status in SubjectStatus.values else "",
             kind=self.kind if self.kind in SubjectKind.values else "",
             building=self.building.strip()[:40],
+            colour=self.colour if self.colour in COLOUR_FILTERS else "",
         )
 
 
@@ -54,15 +59,19 @@ def subject_list(*, user, filters: SubjectFilters | None = None) -> QuerySet[Sub
         qs = qs.filter(kind=f.kind)
     if f.building:
         qs = qs.filter(building__code=f.building)
+    if f.colour == "none":
+        qs = qs.filter(risk__isnull=True)
+    elif f.colour:
+        qs = qs.filter(risk__colour=f.colour)
     return (
-        qs.select_related("subdistrict", "grid", "building")
+        qs.select_related("subdistrict", "grid", "building", "risk")
         .defer("subdistrict__geometry", "grid__geometry")
         .order_by("name", "id")
     )
 
 
 def subject_get(*, user, pk: int) -> Subject:
-    qs = Subject.objects.select_related("subdistrict", "grid", "building").defer(
+    qs = Subject.objects.select_related("subdistrict", "grid", "building", "risk").defer(
         "subdistrict__geometry", "grid__geometry"
     )
     return get_in_scope_or_404(qs, scope_for(user), "region_path", pk=pk)

@@ -1,4 +1,4 @@
-"""Pages of regulated subjects: the scoped list with search and filters, the detail page, and the file import."""
+"""Pages of regulated subjects: the scoped list with search and filters, the detail page, register and edit\none subject, and the file import."""
 
 from django import forms
 from django.contrib import messages
@@ -7,15 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from zhifa.catalog.importing import check_size
-from zhifa.core.errors import ServiceError
+from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.core.scope import scope_for
 from zhifa.org.selectors import subdistrict_choices
 from zhifa.subjects import selectors
 from zhifa.subjects.choices import INDUSTRY_CHOICES, CreditClass, SubjectKind, SubjectStatus
+from zhifa.subjects.forms import SubjectForm
 from zhifa.subjects.importing import COLUMNS
-from zhifa.subjects.services import subject_import
+from zhifa.subjects.services import subject_create, subject_import, subject_update
 
 ERRORS_SHOWN = 500
 
@@ -30,6 +31,7 @@ def _filters(request) -> selectors.SubjectFilters:
         status=get.get("status", ""),
         kind=get.get("kind", ""),
         building=get.get("building", ""),
+        colour=get.get("colour", ""),
     ).cleaned()
 
 
@@ -48,6 +50,7 @@ def subject_list(request):
         "credit_classes": CreditClass.choices,
         "statuses": SubjectStatus.choices,
         "kinds": SubjectKind.choices,
+        "colours": list(selectors.COLOUR_FILTERS.items()),
         "can_import": scope_for(request.user).can_write,
     }
     return render_page_or_fragment(
@@ -64,8 +67,75 @@ def subject_detail(request, pk: int):
         "scenarios": list(subject.scenarios.order_by("code")),
         "violations": list(selectors.subject_violations(subject=subject)),
         "event_links": list(selectors.subject_events(subject=subject)),
+        "colour_history": list(subject.colour_changes.order_by("at", "id")),
+        "can_edit": scope_for(request.user).can_write,
+        "can_assess": scope_for(request.user).can_write,
     }
     return render(request, "subjects/subject_detail.html", context)
+
+
+def _require_write(user) -> None:
+    if not scope_for(user).can_write:
+        raise PermissionDenied("您的角色为只读，不能登记或修改监管对象")
+
+
+def _form_page(request, form, *, subject=None, status=200, conflict=False):
+    context = {"active_nav": "subjects", "form": form, "subject": subject, "conflict": conflict}
+    return render(request, "subjects/subject_form.html", context, status=status)
+
+
+@login_required
+def subject_new(request):
+    _require_write(request.user)
+    subdistricts = subdistrict_choices(user=request.user)
+    if request.method != "POST":
+        return _form_page(request, SubjectForm(subdistricts=subdistricts))
+    form = SubjectForm(request.POST, subdistricts=subdistricts)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    try:
+        created = subject_create(by=request.user, **form.values())
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
+    except ServiceError as exc:
+        form.add_service_errors(exc.errors, exc.message)
+        return _form_page(request, form, status=exc.status)
+    messages.success(request, f"已登记：{created.name}")
+    return redirect("subjects:subject_detail", pk=created.pk)
+
+
+@login_required
+def subject_edit(request, pk: int):
+    subject = selectors.subject_get(user=request.user, pk=pk)
+    _require_write(request.user)
+    subdistricts = subdistrict_choices(user=request.user)
+    initial = SubjectForm.initial_from(subject)
+    if request.method != "POST":
+        return _form_page(request, SubjectForm(initial=initial, subdistricts=subdistricts), subject=subject)
+    form = SubjectForm(request.POST, subdistricts=subdistricts)
+    if not form.is_valid():
+        return _form_page(request, form, subject=subject, status=400)
+    changes = form.changes(initial)
+    version = form.cleaned_data.get("version")
+    if version is None:
+        form.add_error(None, "表单缺少版本号，请刷新页面后重新编辑")
+        return _form_page(request, form, subject=subject, status=400)
+    if not changes and version == subject.version:
+        messages.info(request, "未作修改")
+        return redirect("subjects:subject_detail", pk=subject.pk)
+    try:
+        updated = subject_update(subject=subject, by=request.user, version=version, **changes)
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
+    except Conflict as exc:
+        form.add_service_errors(exc.errors, exc.message)
+        stale = not exc.errors
+        return _form_page(request, form, subject=subject, status=409, conflict=stale)
+    except ServiceError as exc:
+        form.add_service_errors(exc.errors, exc.message)
+        return _form_page(request, form, subject=subject, status=exc.status)
+    messages.success(request, f"已保存：{updated.name}")
+    return redirect("subjects:subject_detail", pk=updated.pk)
 
 
 class ImportForm(forms.Form):

@@ -129,7 +129,7 @@ def plan_detail(request, pk: int):
     names = plans.domain_names()
     reasons = Counter(u["reason"].split("（")[0] for u in unfitted)
     user = request.user
-    writer = scope_for(user).can_write and plans.can_plan(user) and plans._may_plan(user, plan.region)
+    writer = scope_for(user).can_write and plans.can_plan(user) and plans.may_plan(user, plan.region)
     context = {
         "active_nav": "jointplans",
         "plan": plan,

@@ -1,39 +1,23 @@
-"""综合查一次 plans: create (demands → engine → squad days and visits), publish, withdraw, mark a visit; scoped reads.
-
-Who plans: the district command centre (and admins) for any subdistrict or functional area; a subdistrict
-command room or the region's own enforcement team for its own region. Which officers: every active officer
-whose team is one of the region's teams (the subdistrict's comprehensive team with its seconded officers, or a
-functional area's stationed teams); for a domain that fewer than ``MIN_LOCAL_OFFICERS`` of them are qualified
-for, the active officers of the district domain team(s) of that domain qualified for it join the pool. An
-officer already on a squad of another published plan on a day is not available that day.
-"""
+"""Joint plan actions: create (demands → engine → squad days and visits), publish, withdraw, mark a visit."""
 
 from __future__ import annotations
 
-import calendar
 import secrets
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
+from zhifa.core.errors import Conflict, PermissionError_, require_write
 from zhifa.core.scope import scope_for
 from zhifa.engine.planning import Limits, plan_joint
-from zhifa.engine.planning import Officer as EngineOfficer
-from zhifa.engine.planning import Subject as EngineSubject
 from zhifa.inspections.models import (
     DemandSource,
-    Inspection,
     InspectionRequest,
-    InspectionStatus,
     JointPlan,
     PlanStatus,
     PlanVisit,
@@ -41,27 +25,30 @@ from zhifa.inspections.models import (
     SquadDay,
     VisitStatus,
 )
-from zhifa.org.choices import RegionLevel, UnitKind
-from zhifa.org.models import Domain, Officer, Region, Unit
+from zhifa.inspections.plans.inputs import (
+    DEFAULT_LIMITS,
+    LOCAL_TEAM_KINDS,
+    MAX_PERIOD_DAYS,
+    PLAN_REGION_LEVELS,
+    REASON_NO_PLACE,
+    REASON_OUTSIDE,
+    OfficerPool,
+    as_date,
+    engine_subjects,
+    fail,
+    officer_pool,
+    quiet_dates,
+    visits_this_year,
+)
+from zhifa.inspections.plans.selectors import domain_names
+from zhifa.org.choices import UnitKind
+from zhifa.org.models import Region, Unit
 from zhifa.subjects.models import Subject
-
-MAX_PERIOD_DAYS = 92  # a quarter
-MIN_LOCAL_OFFICERS = 2  # below this many qualified local officers, the district team of the domain helps
-PLAN_REGION_LEVELS = (RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA)
-LOCAL_TEAM_KINDS = (UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM)
-REASON_NO_PLACE = "检查对象无坐标，无法排线路"
-REASON_OUTSIDE = "检查对象不在本计划区域内"
-DEFAULT_LIMITS = Limits()
-
-
-def _fail(field_name: str, message: str):
-    raise ServiceError(message, [{"field": field_name, "message": message}])
-
 
 # --- who may plan where -------------------------------------------------------------------------------------
 
 
-def _may_plan(user, region: Region) -> bool:
+def may_plan(user, region: Region) -> bool:
     """Command centre anywhere; a subdistrict command room or the region's own team for its own region."""
     if user.is_superuser or user.role in (Role.ADMIN, Role.DISTRICT_COMMAND):
         return True
@@ -83,7 +70,7 @@ def plan_regions_for(user) -> list[Region]:
     if not scope.can_write:
         return []
     qs = scope.filter(Region.objects.filter(level__in=PLAN_REGION_LEVELS), "path").defer("geometry")
-    return [r for r in qs.order_by("code") if _may_plan(user, r)]
+    return [r for r in qs.order_by("code") if may_plan(user, r)]
 
 
 def can_plan(user) -> bool:
@@ -96,151 +83,15 @@ def _region_for(region, scope) -> Region:
     else:
         code = (region or "").strip()
         if not code:
-            _fail("region", "请选择街道或功能区")
+            fail("region", "请选择街道或功能区")
         found = Region.objects.filter(code=code).defer("geometry").first()
         if found is None:
             raise Http404("区域不存在或不在您的辖区内")
     if not scope.covers_path(found.path):
         raise Http404("区域不存在或不在您的辖区内")
     if found.level not in PLAN_REGION_LEVELS:
-        _fail("region", "综合查一次计划按街道或功能区编制，请选择街道或功能区")
+        fail("region", "综合查一次计划按街道或功能区编制，请选择街道或功能区")
     return found
-
-
-# --- officers, bases, subjects, limits ----------------------------------------------------------------------
-
-
-@dataclass
-class OfficerPool:
-    officers: list[EngineOfficer]
-    bases: dict[str, tuple[float, float]]
-    local_teams: list[str]
-    helping_domains: list[str]  # domains for which district team officers joined
-
-
-def _centroid(region: Region | None) -> tuple[float, float] | None:
-    if region is None or region.centroid_lng is None or region.centroid_lat is None:
-        return None
-    return (region.centroid_lng, region.centroid_lat)
-
-
-def officer_pool(*, region: Region, domains_needed: Iterable[str], period: tuple[date, date]) -> OfficerPool:
-    """The officers a plan of ``region`` draws on (rule in the module docstring), as engine Officers."""
-    local_units = list(
-        Unit.objects.filter(kind__in=LOCAL_TEAM_KINDS, region=region, active=True).select_related("region")
-    )
-    active = Officer.objects.filter(active=True).select_related("team", "team__region").order_by("pk")
-    local = list(active.filter(team__in=local_units).prefetch_related("qualified_domains"))
-    qualified_count: Counter[str] = Counter()
-    for o in local:
-        qualified_count.update(d.code for d in o.qualified_domains.all())
-    helping = sorted(d for d in set(domains_needed) if qualified_count[d] < MIN_LOCAL_OFFICERS)
-    helpers = []
-    if helping:
-        helpers = list(
-            active.filter(
-                team__kind=UnitKind.DISTRICT_TEAM,
-                team__domain__code__in=helping,
-                qualified_domains__code__in=helping,
-            )
-            .distinct()
-            .prefetch_related("qualified_domains")
-        )
-    chosen = local + helpers
-    # Days already taken by a squad of another published plan.
-    busy: dict[int, set[date]] = defaultdict(set)
-    through = SquadDay.officers.through
-    for officer_id, day in through.objects.filter(
-        officer_id__in=[o.pk for o in chosen],
-        squadday__plan__status=PlanStatus.PUBLISHED,
-        squadday__day__range=period,
-    ).values_list("officer_id", "squadday__day"):
-        busy[officer_id].add(day)
-    all_days = frozenset(period[0] + timedelta(days=n) for n in range((period[1] - period[0]).days + 1))
-    engine_officers, bases = [], {}
-    for o in chosen:
-        bases.setdefault(o.team.code, _centroid(o.team.region))
-        engine_officers.append(
-            EngineOfficer(
-                id=o.pk,
-                domains=frozenset(d.code for d in o.qualified_domains.all()),
-                team=o.team.code,
-                available_days=(all_days - busy[o.pk]) if busy.get(o.pk) else None,
-            )
-        )
-    return OfficerPool(
-        officers=engine_officers,
-        bases={k: v for k, v in bases.items() if v is not None},
-        local_teams=[u.code for u in local_units],
-        helping_domains=sorted({d.code for o in helpers for d in o.qualified_domains.all()} & set(helping)),
-    )
-
-
-def engine_subjects(ids: Iterable[int], *, region: Region) -> tuple[list[EngineSubject], dict[int, str]]:
-    """Engine Subjects for the given pks inside ``region`` (coordinates, else the building's, else the grid's
-    centre) and the names of all of them."""
-    rows = Subject.objects.filter(pk__in=set(ids), region_path__startswith=region.path).values_list(
-        "pk",
-        "name",
-        "lng",
-        "lat",
-        "building__code",
-        "building__lng",
-        "building__lat",
-        "grid__code",
-        "grid__centroid_lng",
-        "grid__centroid_lat",
-    )
-    out, names = [], {}
-    for pk, name, lng, lat, b_code, b_lng, b_lat, g_code, g_lng, g_lat in rows:
-        names[pk] = name
-        for x, y in ((lng, lat), (b_lng, b_lat), (g_lng, g_lat)):
-            if x is not None and y is not None:
-                out.append(EngineSubject(pk, x, y, b_code, g_code))
-                break
-    return out, names
-
-
-def visits_this_year(*, subject_ids: Iterable[int], year: int) -> dict[int, int]:
-    """Finished inspections of each subject in ``year`` (the yearly cap counts them)."""
-    qs = (
-        Inspection.objects.filter(
-            subject_id__in=set(subject_ids), status=InspectionStatus.FINISHED, visited_on__year=year
-        )
-        .values("subject_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["subject_id"]: row["n"] for row in qs}
-
-
-def _dates(values: Iterable, period: tuple[date, date]) -> frozenset[date]:
-    out = set()
-    for v in values or ():
-        if isinstance(v, str):
-            try:
-                v = date.fromisoformat(v.strip())
-            except ValueError:
-                _fail("quiet_days", f"免扰日“{v}”不是有效日期，请按 2026-05-01 的格式填写")
-        if not period[0] <= v <= period[1]:
-            _fail("quiet_days", f"免扰日 {v.isoformat()} 不在计划期间内")
-        out.add(v)
-    return frozenset(out)
-
-
-def _as_date(value, field_name: str, label: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        _fail(field_name, f"请填写{label}（如 2026-04-01）")
-
-
-def parse_quiet_days(text: str) -> list[str]:
-    """Dates typed into the form, separated by spaces, commas, 、 or new lines."""
-    for sep in ("，", "、", ",", ";", "；", "\n", "\r", "\t"):
-        text = (text or "").replace(sep, " ")
-    return [t for t in text.split(" ") if t]
 
 
 # --- create ------------------------------------------------------------------------------------------------
@@ -278,27 +129,27 @@ def joint_plan_create(
     scope = scope_for(by)
     require_write(scope)
     reg = _region_for(region, scope)
-    if not _may_plan(by, reg):
+    if not may_plan(by, reg):
         raise PermissionError_("只有区协调指挥中心、本街道指挥室和本街道执法队可以编制综合查一次计划")
-    start = _as_date(period_start, "period_start", "开始日期")
-    end = _as_date(period_end, "period_end", "结束日期")
+    start = as_date(period_start, "period_start", "开始日期")
+    end = as_date(period_end, "period_end", "结束日期")
     if start > end:
-        _fail("period_end", "结束日期不能早于开始日期")
+        fail("period_end", "结束日期不能早于开始日期")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        _fail(
+        fail(
             "period_end", f"计划期间最长 {MAX_PERIOD_DAYS} 天（一个季度），当前为 {(end - start).days + 1} 天"
         )
-    quiet = _dates(quiet_days, (start, end))
+    quiet = quiet_dates(quiet_days, (start, end))
     cap = DEFAULT_LIMITS.max_visits_per_year if max_visits_per_year in (None, "") else max_visits_per_year
     if not isinstance(cap, int) or not 1 <= cap <= 52:
-        _fail("max_visits_per_year", "每户年度检查次数上限须为 1 到 52 的整数")
+        fail("max_visits_per_year", "每户年度检查次数上限须为 1 到 52 的整数")
     per_day = (
         DEFAULT_LIMITS.max_visits_per_squad_day
         if max_visits_per_squad_day is None
         else max_visits_per_squad_day
     )
     if not isinstance(per_day, int) or not 1 <= per_day <= 20:
-        _fail("max_visits_per_squad_day", "每组每日检查户数须为 1 到 20 的整数")
+        fail("max_visits_per_squad_day", "每组每日检查户数须为 1 到 20 的整数")
     name = (name or "").strip()[:120] or f"{reg.name}综合查一次计划（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
     seed = str(seed) if seed not in (None, "") else secrets.token_hex(8)
 
@@ -515,7 +366,7 @@ def _check_writer(plan: JointPlan, by) -> None:
     require_write(scope)
     if not scope.covers_path(plan.region_path):
         raise Http404("计划不存在或不在您的辖区内")
-    if not _may_plan(by, plan.region):
+    if not may_plan(by, plan.region):
         raise PermissionError_("只有区协调指挥中心、本街道指挥室和本街道执法队可以发布或撤回计划")
 
 
@@ -590,9 +441,9 @@ def plan_visit_mark(*, visit: PlanVisit, status: str, by, note: str = "") -> Pla
     if not scope.covers_path(plan.region_path):
         raise Http404("计划不存在或不在您的辖区内")
     if status not in MARKABLE:
-        _fail("status", "只能标记为“未检查”或“已取消”；已检查由检查记录自动标记")
+        fail("status", "只能标记为“未检查”或“已取消”；已检查由检查记录自动标记")
     member = by.officer_id is not None and visit.squad_day.officers.filter(pk=by.officer_id).exists()
-    if not member and not _may_plan(by, plan.region):
+    if not member and not may_plan(by, plan.region):
         raise PermissionError_("只有本检查组成员或计划编制单位可以标记")
     if plan.status != PlanStatus.PUBLISHED:
         raise Conflict("计划未发布或已撤回，不能标记检查")
@@ -613,151 +464,3 @@ def plan_visit_mark(*, visit: PlanVisit, status: str, by, note: str = "") -> Pla
         )
     visit.refresh_from_db()
     return visit
-
-
-# --- scoped reads -------------------------------------------------------------------------------------------
-
-
-def joint_plan_list(*, user, q: str = "", status: str = "") -> QuerySet[JointPlan]:
-    scope = scope_for(user)
-    qs = scope.filter(
-        JointPlan.objects.select_related("region", "created_by").defer("region__geometry"), "region_path"
-    )
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q))
-    if status in PlanStatus.values:
-        qs = qs.filter(status=status)
-    return qs
-
-
-def joint_plan_get(*, user, pk: int) -> JointPlan:
-    found = joint_plan_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("计划不存在或不在您的辖区内")
-    return found
-
-
-def plan_visit_get(*, user, pk: int) -> PlanVisit:
-    scope = scope_for(user)
-    found = (
-        scope.filter(
-            PlanVisit.objects.select_related("plan", "plan__region", "squad_day"), "plan__region_path"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404("计划检查不存在或不在您的辖区内")
-    return found
-
-
-def domain_names() -> dict[str, str]:
-    return dict(Domain.objects.values_list("code", "name"))
-
-
-def weekday_label(day: date) -> str:
-    return "星期" + "一二三四五六日"[day.weekday()]
-
-
-@dataclass
-class DayCell:
-    day: date
-    in_period: bool
-    squads: list = field(default_factory=list)
-    quiet: bool = False
-
-    @property
-    def weekend(self) -> bool:
-        return self.day.weekday() >= 5
-
-    @property
-    def weekday_label(self) -> str:
-        return weekday_label(self.day)
-
-
-@dataclass
-class Month:
-    year: int
-    month: int
-    weeks: list[list[DayCell]]
-
-    @property
-    def label(self) -> str:
-        return f"{self.year} 年 {self.month} 月"
-
-    @property
-    def squad_count(self) -> int:
-        return sum(len(c.squads) for week in self.weeks for c in week)
-
-
-def plan_squad_days(plan: JointPlan) -> list[SquadDay]:
-    """The plan's squad days with officers and visit counts, in day order (three queries)."""
-    days = list(
-        plan.squad_days.annotate(visit_count=Count("visits"))
-        .prefetch_related("officers")
-        .order_by("day", "id")
-    )
-    for n, sd in enumerate(days, start=1):
-        sd.number = n
-    return days
-
-
-def plan_calendar(plan: JointPlan, squad_days: Sequence[SquadDay]) -> list[Month]:
-    """Month grids (Monday first) covering the plan's period, each day with its squad days."""
-    by_day: dict[date, list[SquadDay]] = defaultdict(list)
-    for sd in squad_days:
-        by_day[sd.day].append(sd)
-    quiet = set((plan.limits or {}).get("quiet_days", []))
-    months, y, m = [], plan.period_start.year, plan.period_start.month
-    while (y, m) <= (plan.period_end.year, plan.period_end.month):
-        weeks = []
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(y, m):
-            weeks.append(
-                [
-                    DayCell(
-                        day=d,
-                        in_period=d.month == m and plan.period_start <= d <= plan.period_end,
-                        squads=by_day.get(d, []) if d.month == m else [],
-                        quiet=d.isoformat() in quiet,
-                    )
-                    for d in week
-                ]
-            )
-        months.append(Month(y, m, weeks))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
-
-
-def squad_day_visits(squad_day: SquadDay) -> list[PlanVisit]:
-    return list(
-        squad_day.visits.select_related("subject", "subject__building", "subject__grid")
-        .defer("subject__grid__geometry")
-        .order_by("order")
-    )
-
-
-def my_squad_days(*, user, today: date | None = None) -> list[SquadDay]:
-    """The logged-in officer's squad days in published plans, today and later, with their visits."""
-    if getattr(user, "officer_id", None) is None:
-        return []
-    today = today or timezone.localdate()
-    days = list(
-        SquadDay.objects.filter(
-            officers__pk=user.officer_id, plan__status=PlanStatus.PUBLISHED, day__gte=today
-        )
-        .select_related("plan")
-        .prefetch_related("officers")
-        .order_by("day", "id")[:60]
-    )
-    visits = defaultdict(list)
-    for v in (
-        PlanVisit.objects.filter(squad_day__in=days)
-        .select_related("subject", "subject__building")
-        .order_by("squad_day_id", "order")
-    ):
-        visits[v.squad_day_id].append(v)
-    for sd in days:
-        sd.ordered_visits = visits[sd.pk]
-        sd.weekday_label = weekday_label(sd.day)
-    return days

@@ -65,6 +65,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhifa.catalog.api import router as catalog_router
     from zhifa.dispatch.api import router as dispatch_router
+    from zhifa.inspections.api import router as inspections_router
     from zhifa.org.api import router as org_router
     from zhifa.subjects.api import router as subjects_router
 
@@ -72,6 +73,7 @@ def _register_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/dispatch", dispatch_router)
     api.add_router("/subjects", subjects_router)
+    api.add_router("/inspections", inspections_router)
 
 
 _register_routers()

@@ -18,6 +18,7 @@ def navigation(request):
         ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
         ("risk", "三色赋码", reverse("risk:overview")),
         ("draws", "双随机", reverse("inspections:draw_list")),
+        ("records", "检查记录", reverse("inspections:record_list")),
         ("plan", "执法计划", reverse("inspections:plan")),
         ("regions", "区域网格", reverse("org:region_list")),
         ("teams", "执法队伍", reverse("org:team_list")),

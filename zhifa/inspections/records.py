@@ -55,7 +55,7 @@ def _fail(field: str, message: str, cls=ServiceError):
 
 def _raise(errors: list[dict]) -> None:
     if errors:
-        raise ServiceError(errors[0]["message"] if len(errors) == 1 else f"有 {len(errors)} 处错误", errors)
+        raise ServiceError("；".join(dict.fromkeys(e["message"] for e in errors)), errors)
 
 
 def _inspector(by):

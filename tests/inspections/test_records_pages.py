@@ -4,7 +4,6 @@ on every page and endpoint; errors in Chinese; stale versions 409."""
 import hashlib
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
@@ -16,7 +15,7 @@ from zhifa.inspections.records import inspection_answer
 from zhifa.subjects.models import Violation
 
 
-def test_start_page_from_the_subject_and_the_checklist(rec, clients, settings, tmp_path):
+def test_start_page_from_the_subject_and_the_checklist(rec, clients, settings, tmp_path):  # noqa: F811
     w = rec
     settings.MEDIA_ROOT = tmp_path / "media"
     alice = clients["alice"]
@@ -105,7 +104,7 @@ def test_start_page_from_the_subject_and_the_checklist(rec, clients, settings, t
     assert f"/inspections/records/{i.pk}/" in html
 
 
-def test_finish_page_names_missing_items_and_keeps_answers(rec, clients):
+def test_finish_page_names_missing_items_and_keeps_answers(rec, clients):  # noqa: F811
     w = rec
     i = start(w)
     r = clients["alice"].post(
@@ -116,7 +115,7 @@ def test_finish_page_names_missing_items_and_keeps_answers(rec, clients):
     assert Finding.objects.get().item.code == "SJ0001"  # what was filled is kept
 
 
-def test_pages_and_api_are_scoped(rec, clients):
+def test_pages_and_api_are_scoped(rec, clients):  # noqa: F811
     w = rec
     i = start(w)
     for name in ("bob", "otto"):
@@ -152,7 +151,7 @@ def test_pages_and_api_are_scoped(rec, clients):
     assert r.status_code == 403
 
 
-def test_list_filters(rec, clients):
+def test_list_filters(rec, clients):  # noqa: F811
     w = rec
     start(w)
     start(w, kind="guidance", officers=[w.partner])
@@ -171,7 +170,7 @@ def test_list_filters(rec, clients):
     assert html.count(f"{w.nanxing_shop.name}</a>") == 2
 
 
-def test_api_start_answer_finish(rec, clients):
+def test_api_start_answer_finish(rec, clients):  # noqa: F811
     w = rec
     api = clients["alice"]
 
@@ -232,7 +231,7 @@ def test_api_start_answer_finish(rec, clients):
     assert api.get(f"/api/v1/inspections/records?subject={w.nanxing_shop.pk}").json()["count"] == 1
 
 
-def test_photo_must_be_an_image(rec, clients, settings, tmp_path):
+def test_photo_must_be_an_image(rec, clients, settings, tmp_path):  # noqa: F811
     w = rec
     settings.MEDIA_ROOT = tmp_path / "media"
     i = start(w)
@@ -243,7 +242,7 @@ def test_photo_must_be_an_image(rec, clients, settings, tmp_path):
     assert not [f for f in (tmp_path / "media").rglob("*") if f.is_file()]
 
 
-def test_guidance_page(rec, clients, settings):
+def test_guidance_page(rec, clients, settings):  # noqa: F811
     from datetime import timedelta
 
     from tests.subjects.conftest import code

@@ -87,6 +87,18 @@ def test_checklist_is_the_union_of_the_subjects_scenarios(rec):
     # No scenario: the domains' items that some scenario holds (SJ0005 is in none).
     assert codes(checklist_items(w.jiubao_firm)) == ["ZH0101", "SJ0001"]
     assert codes(checklist_items(w.jiubao_firm, ["market"])) == ["SJ0001"]
+    # Once another firm of its industry (I64) is in a scenario, it is checked like that peer.
+    EnforcementItem.objects.filter(code="ZH0018").update(status="active")
+    subject_create(
+        by=w.carol,
+        name="杭州示例0003网络科技有限公司",
+        kind="enterprise",
+        industry="I64",
+        uscc=code(3),
+        subdistrict="九堡街道",
+        scenarios=["SC07"],
+    )
+    assert codes(checklist_items(w.jiubao_firm)) == ["ZH0018", "ZH0101"]
 
 
 def test_start_needs_two_qualified_officers_in_jurisdiction(rec):

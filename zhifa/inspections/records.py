@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,15 +79,31 @@ def _ordered(qs: QuerySet[EnforcementItem]) -> list[EnforcementItem]:
 
 def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
     """The union of the subject's scenarios' active items in `domains` (codes or Domain rows; all when none),
-    ordered by domain then code. A subject in no scenario gets the domains' active items that belong to some
-    scenario (the items the district has chosen to check on a visit); if none of those exist either, the
-    domains' high-frequency items."""
+    ordered by domain then code.
+
+    A subject in no scenario is checked like its peers: the items of the scenario most subjects of its
+    industry belong to; failing that, the domains' active items that belong to any scenario (the items the
+    district has chosen to check on visits); failing that, the domains' high-frequency items."""
     codes = [d.code if isinstance(d, Domain) else str(d) for d in (domains or [])]
     items = _active_items()
     if codes:
         items = items.filter(domain__code__in=codes)
     if subject.scenarios.exists():
         return _ordered(items.filter(scenarios__subjects=subject))
+    through = Subject.scenarios.through
+    peers = (
+        through.objects.filter(
+            subject__industry_code=subject.industry_code, subject__status=SubjectStatus.ACTIVE
+        )
+        .values("scenario_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "scenario_id")
+        .values_list("scenario_id", flat=True)[:1]
+    )
+    if peers:
+        by_peers = _ordered(items.filter(scenarios__id__in=list(peers)))
+        if by_peers:
+            return by_peers
     in_scenarios = _ordered(items.filter(scenarios__isnull=False))
     return in_scenarios or _ordered(items.filter(high_frequency=True))
 

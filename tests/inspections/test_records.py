@@ -24,12 +24,12 @@ from zhifa.inspections.models import (
 )
 from zhifa.inspections.records import (
     checklist_items,
-    guidance_due,
     inspection_answer,
     inspection_checklist,
     inspection_finish,
     inspection_start,
 )
+from zhifa.inspections.records_selectors import guidance_due
 from zhifa.org.services import officer_create
 from zhifa.risk.models import RiskColourChange, SubjectRisk
 from zhifa.risk.services import risk_after_inspection, risk_recompute_all
@@ -410,3 +410,33 @@ def test_guidance_due_uses_the_configured_days(rec, settings):
     )
     row = next(r for r in guidance_due(user=w.alice, today=t) if r.subject == fresh)
     assert row.open_inspection_id == open_one.pk
+
+
+def test_complaint_check_keeps_its_event(rec):
+    from zhifa.dispatch.services import event_intake
+
+    w = rec
+    cause = event_intake(
+        channel="12345",
+        description="南星街道示例路8号小吃店油烟扰民，排烟管道直排",
+        subdistrict="南星街道",
+        by=w.carol,
+    )
+    with pytest.raises(Http404):
+        start(w, kind=InspectionKind.COMPLAINT, event=cause, by=w.bob)  # 九堡 sees neither subject nor event
+    i = start(w, kind=InspectionKind.COMPLAINT, event=cause)
+    inspection_answer(
+        inspection=i,
+        answers=[
+            {"item": "ZH0101", "result": "violation", "severity": "ordinary"},
+            {"item": "SJ0001", "result": "compliant"},
+        ],
+        version=1,
+        by=w.alice,
+    )
+    outcome = inspection_finish(inspection=i, summary="", start_event=True, by=w.alice)
+    assert outcome.event_receipt_no == "" and Event.objects.count() == 1  # no second event
+    v = Violation.objects.get()
+    assert (v.event, v.source) == (cause, "投诉核查")
+    i.refresh_from_db()
+    assert i.event == cause

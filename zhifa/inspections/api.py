@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhifa.core.pagination import api_page
 from zhifa.inspections import records as svc
+from zhifa.inspections import records_selectors as sel
 from zhifa.inspections.models import InspectionKind, InspectionStatus, PlanVisit
 from zhifa.subjects.selectors import subject_get
 
@@ -145,7 +146,7 @@ def _detail(i) -> dict:
 
 @router.get("/records", response=InspectionPage, summary="检查记录列表（按类型、状态、日期、对象筛选）")
 def records(request, params: Query[InspectionQuery]):
-    qs = svc.inspection_list_for_user(user=request.user)
+    qs = sel.inspection_list_for_user(user=request.user)
     if params.kind in InspectionKind.values:
         qs = qs.filter(kind=params.kind)
     if params.status in InspectionStatus.values:
@@ -166,7 +167,7 @@ def records(request, params: Query[InspectionQuery]):
 
 @router.get("/records/{int:record_id}", response=InspectionDetailOut, summary="检查记录详情（含检查清单）")
 def record(request, record_id: int):
-    return _detail(svc.inspection_get_for_user(user=request.user, pk=record_id))
+    return _detail(sel.inspection_get_for_user(user=request.user, pk=record_id))
 
 
 @router.post("/records", response={201: InspectionDetailOut}, summary="开始检查（对象或计划检查）")
@@ -194,29 +195,29 @@ def start(request, payload: StartIn):
         plan_visit=visit,
         by=request.user,
     )
-    return Status(201, _detail(svc.inspection_get_for_user(user=request.user, pk=made.pk)))
+    return Status(201, _detail(sel.inspection_get_for_user(user=request.user, pk=made.pk)))
 
 
 @router.post("/records/{int:record_id}/answers", response=InspectionDetailOut, summary="填写检查结果")
 def answers(request, record_id: int, payload: AnswersIn):
-    found = svc.inspection_get_for_user(user=request.user, pk=record_id)
+    found = sel.inspection_get_for_user(user=request.user, pk=record_id)
     svc.inspection_answer(
         inspection=found,
         answers=[a.dict() for a in payload.answers],
         version=payload.version,
         by=request.user,
     )
-    return _detail(svc.inspection_get_for_user(user=request.user, pk=record_id))
+    return _detail(sel.inspection_get_for_user(user=request.user, pk=record_id))
 
 
 @router.post("/records/{int:record_id}/finish", response=FinishOut, summary="完成检查")
 def finish(request, record_id: int, payload: FinishIn):
-    found = svc.inspection_get_for_user(user=request.user, pk=record_id)
+    found = sel.inspection_get_for_user(user=request.user, pk=record_id)
     outcome = svc.inspection_finish(
         inspection=found, summary=payload.summary, start_event=payload.start_event, by=request.user
     )
     return {
-        **_detail(svc.inspection_get_for_user(user=request.user, pk=record_id)),
+        **_detail(sel.inspection_get_for_user(user=request.user, pk=record_id)),
         "violations": outcome.violations,
         "colour_before": outcome.colour_before,
         "colour_after": outcome.colour_after,

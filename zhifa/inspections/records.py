@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from zhifa.audit.services import audit_record
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
-from zhifa.core.scope import get_in_scope_or_404, scope_for
+from zhifa.core.scope import scope_for
 from zhifa.inspections.models import (
     Finding,
     FindingResult,
@@ -44,7 +43,6 @@ INSPECT_ROLES = (
 MIN_OFFICERS = 2  # 行政处罚法 第四十二条：执法人员不得少于两人
 MAX_NOTE = 2000
 MAX_SUMMARY = 5000
-GUIDANCE_LOOKBACK_DAYS = 90  # how long an unvisited new business stays on the due list after its due date
 NOT_FOUND = "记录不存在或不在您的辖区内"
 SEVERITY_LABELS = dict(Severity.choices)
 
@@ -503,8 +501,9 @@ def inspection_finish(
         else:
             if not summary:
                 summary = f"发现违法行为 {len(violations)} 项" if violations else "经检查未发现违法行为"
-            event = None
-            if start_event and violations:
+            # A complaint check (检查因事件而起) keeps its event: the violations are tied to it, no second event.
+            event = current.event
+            if start_event and violations and event is None:
                 event = event_intake(
                     channel=Channel.PATROL,
                     description=_event_description(current, violations),
@@ -563,85 +562,3 @@ def inspection_finish(
         )
     inspection.refresh_from_db()
     return outcome
-
-
-# --- reads --------------------------------------------------------------------------------------------------
-
-
-def inspection_list_for_user(*, user) -> QuerySet[Inspection]:
-    return scope_for(user).filter(Inspection.objects.select_related("subject", "created_by"), "region_path")
-
-
-def inspection_get_for_user(*, user, pk: int) -> Inspection:
-    qs = Inspection.objects.select_related(
-        "subject", "subject__subdistrict", "plan_visit", "request", "draw", "event", "created_by"
-    ).defer("subject__subdistrict__geometry")
-    return get_in_scope_or_404(qs, scope_for(user), "region_path", pk=pk)
-
-
-def inspection_photo_get_for_user(*, user, pk: int) -> InspectionPhoto:
-    photo = InspectionPhoto.objects.select_related("inspection").filter(pk=pk).first()
-    if photo is None or not scope_for(user).covers_path(photo.inspection.region_path):
-        raise Http404(NOT_FOUND)
-    return photo
-
-
-def inspection_outcome(inspection: Inspection) -> dict:
-    """What finishing changed, as the finish audit record kept it (colour before and after, event)."""
-    from zhifa.audit.models import AuditRecord
-
-    record = (
-        AuditRecord.objects.filter(
-            action="inspections.inspection_finish",
-            object_type="inspections.inspection",
-            object_id=str(inspection.pk),
-        )
-        .order_by("-seq")
-        .values_list("after", flat=True)
-        .first()
-    )
-    return record or {}
-
-
-# --- guidance visits due (执法体检) ---------------------------------------------------------------------------
-
-
-@dataclass
-class GuidanceDue:
-    subject: Subject
-    due_on: date
-    overdue: bool
-    open_inspection_id: int | None
-
-
-def guidance_due(*, user, today: date | None = None) -> list[GuidanceDue]:
-    """New businesses due a guidance visit: opened_on + ZHIFA_GUIDANCE_VISIT_DAYS is the due date; those
-    whose due date is no more than 90 days past, active, in the user's jurisdiction, with no finished guidance
-    visit. Overdue first, then by due date. A visit already started is shown so it can be continued."""
-    today = today or timezone.localdate()
-    days = settings.ZHIFA_GUIDANCE_VISIT_DAYS
-    earliest_opening = today - timedelta(days=GUIDANCE_LOOKBACK_DAYS + days)
-    done = Inspection.objects.filter(kind=InspectionKind.GUIDANCE, status=InspectionStatus.FINISHED)
-    qs = (
-        scope_for(user)
-        .filter(Subject.objects.filter(status=SubjectStatus.ACTIVE), "region_path")
-        .filter(opened_on__gte=earliest_opening, opened_on__lte=today)
-        .exclude(pk__in=done.values("subject_id"))
-        .select_related("subdistrict", "grid")
-        .defer("subdistrict__geometry", "grid__geometry")
-        .order_by("opened_on", "id")
-    )
-    subjects = list(qs)
-    open_ones = dict(
-        Inspection.objects.filter(
-            Q(subject_id__in=[s.pk for s in subjects]),
-            kind=InspectionKind.GUIDANCE,
-            status=InspectionStatus.OPEN,
-        ).values_list("subject_id", "id")
-    )
-    rows = []
-    for s in subjects:
-        due = s.opened_on + timedelta(days=days)
-        rows.append(GuidanceDue(s, due, due < today, open_ones.get(s.pk)))
-    rows.sort(key=lambda r: (not r.overdue, r.due_on, r.subject.pk))
-    return rows

@@ -17,6 +17,7 @@ from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.core.scope import scope_for
 from zhifa.inspections import records as svc
+from zhifa.inspections import records_selectors as sel
 from zhifa.inspections.models import (
     FindingResult,
     InspectionKind,
@@ -52,7 +53,7 @@ def _date(text: str) -> date | None:
 @login_required
 def record_list(request):
     get = request.GET
-    qs = svc.inspection_list_for_user(user=request.user)
+    qs = sel.inspection_list_for_user(user=request.user)
     kind = get.get("kind", "") if get.get("kind", "") in InspectionKind.values else ""
     status = get.get("status", "") if get.get("status", "") in InspectionStatus.values else ""
     since, until = _date(get.get("since", "")), _date(get.get("until", ""))
@@ -222,7 +223,7 @@ def _groups(inspection, posted=None):
 def _detail_context(request, inspection, *, errors=None, posted=None, summary="", start_event=False):
     groups, rows, general_photos = _groups(inspection, posted)
     answered = sum(1 for r in rows if r["finding"] is not None)
-    outcome = svc.inspection_outcome(inspection) if inspection.status == InspectionStatus.FINISHED else {}
+    outcome = sel.inspection_outcome(inspection) if inspection.status == InspectionStatus.FINISHED else {}
     user_scope = scope_for(request.user)
     return {
         "active_nav": "records",
@@ -250,7 +251,7 @@ def _detail_context(request, inspection, *, errors=None, posted=None, summary=""
 @login_required
 def record_detail(request, pk: int):
     """The checklist. One form: 保存 writes the answers and photos; 完成检查 writes them, then finishes."""
-    inspection = svc.inspection_get_for_user(user=request.user, pk=pk)
+    inspection = sel.inspection_get_for_user(user=request.user, pk=pk)
     if request.method != "POST":
         return render(request, "inspections/record_detail.html", _detail_context(request, inspection))
     data = request.POST
@@ -287,7 +288,7 @@ def record_detail(request, pk: int):
 
 
 def _again(request, pk, err: ServiceError, *, posted=None, summary="", start_event=False):
-    inspection = svc.inspection_get_for_user(user=request.user, pk=pk)
+    inspection = sel.inspection_get_for_user(user=request.user, pk=pk)
     context = _detail_context(
         request, inspection, errors=_errors_of(err), posted=posted, summary=summary, start_event=start_event
     )
@@ -348,7 +349,7 @@ def _save(request, inspection) -> tuple[int, int]:
 @login_required
 def record_photo(request, pk: int):
     """The photo itself, only for those who may see the inspection; never from a public media URL."""
-    photo = svc.inspection_photo_get_for_user(user=request.user, pk=pk)
+    photo = sel.inspection_photo_get_for_user(user=request.user, pk=pk)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:
@@ -368,7 +369,7 @@ def record_photo(request, pk: int):
 def guidance_list(request):
     from django.conf import settings
 
-    rows = svc.guidance_due(user=request.user)
+    rows = sel.guidance_due(user=request.user)
     context = {
         "active_nav": "records",
         "page": paginate(request, rows),

@@ -2,6 +2,8 @@
 checklist — a violation with its severity and a photo — and finishes it with an event; the finished record is
 read-only with the colour change and the event. Screenshots at 390 and 1280 px."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,10 +11,11 @@ from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.dispatch.test_coordination import png_bytes
 from tests.e2e.test_coordination_browser import _login, shots  # noqa: F401 (fixture)
 from tests.inspections.test_records import rec  # noqa: F401 (fixture)
-from tests.subjects.conftest import subjects  # noqa: F401 (fixture)
+from tests.subjects.conftest import code, subjects  # noqa: F401 (fixture)
 from zhifa.inspections.models import Inspection, InspectionPhoto
 from zhifa.risk.models import SubjectRisk
 from zhifa.subjects.models import Violation
+from zhifa.subjects.services import subject_create
 
 pytestmark = pytest.mark.e2e
 
@@ -74,6 +77,28 @@ def test_officer_fills_a_checklist_on_the_phone(live_server, rec, browser, setti
     assert Violation.objects.get().severity == "serious"
     photo = InspectionPhoto.objects.get()
     assert (photo.lng, photo.lat) == (120.171, 30.221)
+
+    page.goto(f"{live_server.url}/inspections/records/")
+    expect(page.locator("#records")).to_contain_text("已完成")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 395
+    page.screenshot(path=str(shots / "record-list-390.png"), full_page=True)
+    new = subject_create(
+        by=w.carol,
+        name="杭州示例0041新开面馆",
+        kind="individual",
+        industry="H62",
+        uscc=code(41, "2"),
+        address="南星街道示例路41号",
+        subdistrict="南星街道",
+        opened_on=w.today - timedelta(days=12),
+    )
+    page.goto(f"{live_server.url}/inspections/guidance/")
+    expect(page.locator("#guidance")).to_contain_text(new.name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 395
+    page.screenshot(path=str(shots / "record-guidance-390.png"), full_page=True)
+    page.click("#guidance a:has-text('开始体检')")
+    page.wait_for_url("**/inspections/records/new/?subject=*")
+    expect(page.locator("#id_kind")).to_have_value("guidance")
     context.close()
 
     desk = browser.new_page(viewport={"width": 1280, "height": 900})

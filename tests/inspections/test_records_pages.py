@@ -266,3 +266,42 @@ def test_guidance_page(rec, clients, settings):  # noqa: F811
     assert new.name not in clients["bob"].get("/inspections/guidance/").content.decode()
     html = clients["alice"].get(f"/inspections/records/new/?subject={new.pk}&kind=guidance").content.decode()
     assert '<option value="guidance" selected>' in html
+
+
+def test_start_from_a_plan_visit_is_prefilled(rec, clients):  # noqa: F811
+    from tests.inspections.test_records import _plan_visit
+
+    w = rec
+    visit = _plan_visit(w, ["SJ0005", "SJ0001"])
+    alice = clients["alice"]
+    html = alice.get(f"/inspections/records/new/?plan_visit={visit.pk}").content.decode()
+    assert (
+        f'value="{w.partner.pk}" checked' in html and f'value="{w.nanxing_officer_record.pk}" checked' in html
+    )
+    assert 'value="market" checked' in html and 'value="comprehensive" checked' not in html
+    assert "检查清单（2 项）" in html and "对经营超过保质期食品的行政处罚" in html
+    assert clients["bob"].get(f"/inspections/records/new/?plan_visit={visit.pk}").status_code == 404
+    r = alice.post(
+        "/inspections/records/new/",
+        {
+            "plan_visit": visit.pk,
+            "visited_on": w.today.isoformat(),
+            "officers": [w.partner.pk],
+            "certificates": "ZJ-TEST-0002",
+            "domains": ["market"],
+        },
+    )
+    i = Inspection.objects.get()
+    assert r.status_code == 302 and i.kind == "joint" and i.plan_visit == visit
+    # Opening the visit again goes to its record.
+    r = alice.get(f"/inspections/records/new/?plan_visit={visit.pk}")
+    assert r.status_code == 302 and r["Location"] == f"/inspections/records/{i.pk}/"
+
+
+def test_list_page_query_count(rec, clients, django_assert_max_num_queries):  # noqa: F811
+    w = rec
+    for _ in range(5):
+        start(w)
+    with django_assert_max_num_queries(12):
+        r = clients["alice"].get("/inspections/records/")
+    assert r.content.decode().count(f"{w.nanxing_shop.name}</a>") == 5

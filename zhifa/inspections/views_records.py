@@ -20,6 +20,7 @@ from zhifa.inspections import records as svc
 from zhifa.inspections import records_selectors as sel
 from zhifa.inspections.models import (
     FindingResult,
+    Inspection,
     InspectionKind,
     InspectionStatus,
     PlanVisit,
@@ -115,6 +116,9 @@ def record_new(request):
     visit = _plan_visit_for(user, source["plan_visit"]) if source.get("plan_visit") else None
     if visit is not None:
         subject = subject_get(user=user, pk=visit.subject_id)
+        started = Inspection.objects.filter(plan_visit=visit).values_list("pk", flat=True).first()
+        if started is not None:  # the visit has its record already: go on with it
+            return redirect("inspections:record_detail", pk=started)
     elif str(source.get("subject", "")).isdigit():
         subject = subject_get(user=user, pk=int(source["subject"]))
     else:

@@ -66,6 +66,7 @@ def _register_routers() -> None:
     from zhifa.catalog.api import router as catalog_router
     from zhifa.dispatch.api import router as dispatch_router
     from zhifa.inspections.api_draws import router as draws_router
+    from zhifa.inspections.api_records import router as records_router
     from zhifa.org.api import router as org_router
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router
@@ -76,6 +77,7 @@ def _register_routers() -> None:
     api.add_router("/subjects", subjects_router)
     api.add_router("/risk", risk_router)
     api.add_router("/inspections/draws", draws_router)
+    api.add_router("/inspections/records", records_router)
 
 
 _register_routers()

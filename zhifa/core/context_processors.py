@@ -19,6 +19,7 @@ def navigation(request):
         ("risk", "三色赋码", reverse("risk:overview")),
         ("demands", "检查需求", reverse("inspections:demands")),
         ("draws", "双随机", reverse("inspections:draw_list")),
+        ("records", "检查记录", reverse("inspections:record_list")),
         ("plan", "执法计划", reverse("inspections:plan")),
         ("regions", "区域网格", reverse("org:region_list")),
         ("teams", "执法队伍", reverse("org:team_list")),

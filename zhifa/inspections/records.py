@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.core.scope import scope_for
+from zhifa.inspections.demands import DELEGATED_DOMAIN, industry_checks
 from zhifa.inspections.models import (
     Finding,
     FindingResult,
@@ -77,17 +78,25 @@ def _ordered(qs: QuerySet[EnforcementItem]) -> list[EnforcementItem]:
 
 def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
     """The union of the subject's scenarios' active items in `domains` (codes or Domain rows; all when none),
-    ordered by domain then code.
+    ordered by domain then code. Items delegated to the subdistricts (赋权) are in the 综合执法 domain's
+    checklist too, since the subdistrict's team checks them (as the demands count them).
 
-    A subject in no scenario is checked like its peers: the items of the scenario most subjects of its
-    industry belong to; failing that, the domains' active items that belong to any scenario (the items the
-    district has chosen to check on visits); failing that, the domains' high-frequency items."""
+    A subject in no scenario gets its industry's base checklist (the one its due checks were planned with,
+    zhifa/inspections/data/industry_checks.csv); failing that it is checked like its peers: the items of the
+    scenario most subjects of its industry belong to; failing that, the domains' active items that belong to
+    any scenario; failing that, the domains' high-frequency items."""
     codes = [d.code if isinstance(d, Domain) else str(d) for d in (domains or [])]
     items = _active_items()
     if codes:
-        items = items.filter(domain__code__in=codes)
+        q = Q(domain__code__in=codes)
+        if DELEGATED_DOMAIN in codes:
+            q |= Q(delegated=True)
+        items = items.filter(q)
     if subject.scenarios.exists():
         return _ordered(items.filter(scenarios__subjects=subject))
+    base = _ordered(items.filter(code__in=industry_checks().get(subject.industry_code, ())))
+    if base:
+        return base
     through = Subject.scenarios.through
     peers = (
         through.objects.filter(

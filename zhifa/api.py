@@ -67,6 +67,7 @@ def _register_routers() -> None:
     from zhifa.dispatch.api import router as dispatch_router
     from zhifa.inspections.api_draws import router as draws_router
     from zhifa.inspections.api_plans import router as joint_plans_router
+    from zhifa.inspections.api_records import router as records_router
     from zhifa.org.api import router as org_router
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router
@@ -77,6 +78,7 @@ def _register_routers() -> None:
     api.add_router("/subjects", subjects_router)
     api.add_router("/risk", risk_router)
     api.add_router("/inspections/draws", draws_router)
+    api.add_router("/inspections/records", records_router)
     api.add_router("/inspections/joint-plans", joint_plans_router)
 
 

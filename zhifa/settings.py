@@ -134,6 +134,10 @@ ZHIFA_SECONDED_TARGET = envint("ZHIFA_SECONDED_TARGET_PERCENT", 65, minimum=0) /
 # Largest evidence file (image or PDF) accepted, in bytes.
 ZHIFA_EVIDENCE_MAX_BYTES = envint("ZHIFA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
+# A new business is due its guidance visit (执法体检) this many days after opening.
+ZHIFA_GUIDANCE_VISIT_DAYS = envint("ZHIFA_GUIDANCE_VISIT_DAYS", 30, minimum=1)
+# A complaint about a business asks for a check in its domain within this many days.
+ZHIFA_COMPLAINT_CHECK_DAYS = envint("ZHIFA_COMPLAINT_CHECK_DAYS", 15, minimum=1)
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

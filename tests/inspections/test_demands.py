@@ -143,3 +143,16 @@ def test_industry_checklist_for_a_subject_in_no_scenario(demo_db):
     assert domains["market"] == {"SJ0033", "SJ0034", "SJ0059"}
     assert domains["emergency"] == {"YJ0004", "YJ0017"}
     assert "XF0004" in domains["fire"]
+
+
+def test_record_checklist_is_what_the_demands_planned(demo_db):
+    from zhifa.inspections.records import checklist_items
+
+    garment = Subject.objects.filter(industry_code="C18", scenarios__isnull=True).order_by("id").first()
+    planned = {c for codes in subject_domains([garment.pk])[garment.pk].values() for c in codes}
+    assert {i.code for i in checklist_items(garment)} == planned
+    grocery = Subject.objects.filter(scenarios__code="SC04").order_by("id").first()
+    comprehensive = {i.code for i in checklist_items(grocery, ["comprehensive"])}
+    assert (
+        comprehensive == subject_domains([grocery.pk])[grocery.pk]["comprehensive"]
+    )  # incl. delegated SJ0018

@@ -20,6 +20,7 @@ def navigation(request):
         ("demands", "检查需求", reverse("inspections:demands")),
         ("draws", "双随机", reverse("inspections:draw_list")),
         ("jointplans", "综合查一次", reverse("inspections:jointplan_list")),
+        ("records", "检查记录", reverse("inspections:record_list")),
         ("plan", "执法计划", reverse("inspections:plan")),
         ("regions", "区域网格", reverse("org:region_list")),
         ("teams", "执法队伍", reverse("org:team_list")),

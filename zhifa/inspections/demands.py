@@ -62,8 +62,8 @@ class DemandSet:
 
 def demand_rules() -> DemandRules:
     return DemandRules(
-        complaint_days=getattr(settings, "ZHIFA_COMPLAINT_CHECK_DAYS", 15),
-        guidance_days=getattr(settings, "ZHIFA_GUIDANCE_VISIT_DAYS", 30),
+        complaint_days=settings.ZHIFA_COMPLAINT_CHECK_DAYS,
+        guidance_days=settings.ZHIFA_GUIDANCE_VISIT_DAYS,
         policy=risk_policy_current(),
     )
 

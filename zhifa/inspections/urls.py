@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhifa.inspections import views, views_demands, views_draws, views_plans
+from zhifa.inspections import views, views_demands, views_draws, views_plans, views_records
 
 app_name = "inspections"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("my-days/", views_plans.my_days, name="my_days"),
     # Public, no login: published results only.
     path("public/draws/<int:pk>/", views_draws.draw_public, name="draw_public"),
+    path("records/", views_records.record_list, name="record_list"),
+    path("records/new/", views_records.record_new, name="record_new"),
+    path("records/<int:pk>/", views_records.record_detail, name="record_detail"),
+    path("records/photos/<int:pk>/", views_records.record_photo, name="record_photo"),
+    path("guidance/", views_records.guidance_list, name="guidance"),
 ]

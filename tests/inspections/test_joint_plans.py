@@ -385,6 +385,16 @@ def test_squad_members_mark_a_visit_missed_or_cancelled(town):
     assert visit.status == VisitStatus.CANCELLED
     with pytest.raises(Conflict, match="已不是“待检查”状态"):
         plans.plan_visit_mark(visit=visit, status=VisitStatus.MISSED, by=member_user)
+    started = PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED).first()
+    record = inspect(w, started.subject, date(2026, 4, 2))
+    record.plan_visit = started
+    record.save()
+    with pytest.raises(Conflict, match="该对象已开始检查，请在检查记录中完成"):
+        plans.plan_visit_mark(visit=started, status=VisitStatus.MISSED, by=w.carol)
+    plans.joint_plan_withdraw(plan=plan, by=w.carol)
+    started.refresh_from_db()
+    assert started.status == VisitStatus.PLANNED  # its record finishes it
+    assert PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED).count() == 1
 
 
 def test_a_subject_without_coordinates_is_listed_not_dropped(town):

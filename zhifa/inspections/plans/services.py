@@ -17,6 +17,7 @@ from zhifa.core.scope import scope_for
 from zhifa.engine.planning import Limits, plan_joint
 from zhifa.inspections.models import (
     DemandSource,
+    Inspection,
     InspectionRequest,
     JointPlan,
     PlanStatus,
@@ -399,7 +400,8 @@ def joint_plan_withdraw(*, plan: JointPlan, by, reason: str = "") -> JointPlan:
         )
         if not changed:
             raise Conflict("只有已发布的计划可以撤回")
-        open_visits = PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED)
+        # A visit whose inspection record is already open stays: the record finishes it.
+        open_visits = PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED, inspection__isnull=True)
         requests = _request_ids(open_visits.values_list("sources", flat=True))
         cancelled = open_visits.update(status=VisitStatus.CANCELLED)
         reopened = InspectionRequest.objects.filter(pk__in=requests, status=RequestStatus.PLANNED).update(
@@ -447,6 +449,8 @@ def plan_visit_mark(*, visit: PlanVisit, status: str, by, note: str = "") -> Pla
         raise PermissionError_("只有本检查组成员或计划编制单位可以标记")
     if plan.status != PlanStatus.PUBLISHED:
         raise Conflict("计划未发布或已撤回，不能标记检查")
+    if Inspection.objects.filter(plan_visit_id=visit.pk).exists():
+        raise Conflict("该对象已开始检查，请在检查记录中完成")
     with transaction.atomic():
         changed = PlanVisit.objects.filter(pk=visit.pk, status=VisitStatus.PLANNED).update(status=status)
         if not changed:

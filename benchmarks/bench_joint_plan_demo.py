@@ -1,4 +1,8 @@
-"""综合查一次 on the demo district: 四季青 (330102014), the next quarter after the demo's "today", real demands.
+"""综合查一次 on the demo district: 四季青 (330102014), the three months after the demo's "today", real demands.
+
+The default period (2026-12-01 – 2027-02-28) starts the day after the demo's last month, so every cause of a
+demand is present: colour frequency, scenarios, department requests, new businesses' guidance visits and the
+last month's complaints. `--start 2027-01-01 --end 2027-03-31` plans the calendar quarter instead.
 
 Builds the demo district (seed 42) on a throw-away SQLite file (or DATABASE_URL with "bench" in its name), then
 plans through the service (``joint_plan_create``: demands from the records, officer pool, engine, bulk save)
@@ -14,7 +18,7 @@ from datetime import date
 from _benchdb import setup_bench_database
 
 SIJIQING = "330102014"
-# Days off in Q1 2027 (元旦, 春节): assumed, the State Council publishes the 2027 calendar late in 2026.
+# Days off in the winter of 2027 (元旦, 春节): assumed, the State Council publishes the 2027 calendar late in 2026.
 QUIET_2027_Q1 = ["2027-01-01", *[f"2027-02-{d:02d}" for d in range(5, 12)]]
 
 
@@ -25,8 +29,8 @@ def _aim(ok: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", default="bench-2027q1")
-    parser.add_argument("--start", default="2027-01-01")
-    parser.add_argument("--end", default="2027-03-31")
+    parser.add_argument("--start", default="2026-12-01")
+    parser.add_argument("--end", default="2027-02-28")
     args = parser.parse_args()
     vendor = setup_bench_database("jointplan")
 

@@ -6,23 +6,10 @@ from django import forms
 from zhifa.catalog.models import Scenario
 from zhifa.subjects.choices import INDUSTRY_CHOICES, CreditClass, SubjectKind, SubjectStatus
 from zhifa.subjects.models import Subject
+from zhifa.subjects.services import EDITABLE
 
-# The form's fields, in the services' names (zhifa.subjects.services.EDITABLE).
-FIELDS = (
-    "uscc",
-    "name",
-    "kind",
-    "industry",
-    "address",
-    "lng",
-    "lat",
-    "subdistrict",
-    "building",
-    "opened_on",
-    "credit_class",
-    "status",
-    "scenarios",
-)
+# The form's fields, in the services' names.
+FIELDS = EDITABLE
 SHOWN_REQUIRED = {"name", "kind", "industry", "credit_class", "status"}
 
 

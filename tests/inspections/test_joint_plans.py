@@ -447,3 +447,25 @@ def test_my_squad_days_lists_only_published_future_days_of_the_officer(town):
     assert all(sd.day >= today for sd in mine)
     assert [v.order for v in mine[0].ordered_visits] == list(range(1, len(mine[0].ordered_visits) + 1))
     assert plans.my_squad_days(user=w.bob) == [] and plans.my_squad_days(user=w.carol) == []
+
+
+def test_two_published_plans_of_a_region_may_not_overlap(town):
+    w = town
+    first = plans.joint_plan_publish(plan=make(w), by=w.carol)
+    second = make(
+        w, period_start=Q2[1] - timedelta(days=10), period_end=Q2[1] + timedelta(days=20), quiet_days=()
+    )
+    with pytest.raises(Conflict, match="该区域已有期间重叠的已发布计划"):
+        plans.joint_plan_publish(plan=second, by=w.carol)
+    second.refresh_from_db()
+    assert second.status == PlanStatus.DRAFT
+    # The next quarter, starting the day after, is fine.
+    later = make(
+        w, period_start=Q2[1] + timedelta(days=1), period_end=Q2[1] + timedelta(days=30), quiet_days=()
+    )
+    assert plans.joint_plan_publish(plan=later, by=w.carol).status == PlanStatus.PUBLISHED
+    plans.joint_plan_withdraw(plan=first, by=w.carol)
+    with pytest.raises(Conflict, match=later.name):  # still overlaps the later one
+        plans.joint_plan_publish(plan=second, by=w.carol)
+    plans.joint_plan_withdraw(plan=later, by=w.carol)
+    assert plans.joint_plan_publish(plan=second, by=w.carol).status == PlanStatus.PUBLISHED

@@ -375,6 +375,23 @@ def joint_plan_publish(*, plan: JointPlan, by) -> JointPlan:
     """发布 — a draft becomes the squads' working plan; officers see their days."""
     _check_writer(plan, by)
     with transaction.atomic():
+        # One published plan per region and day: two would send two squads to the same businesses.
+        Region.objects.select_for_update().filter(pk=plan.region_id).first()
+        clash = (
+            JointPlan.objects.filter(
+                region_id=plan.region_id,
+                status=PlanStatus.PUBLISHED,
+                period_start__lte=plan.period_end,
+                period_end__gte=plan.period_start,
+            )
+            .exclude(pk=plan.pk)
+            .first()
+        )
+        if clash is not None:
+            raise Conflict(
+                f"该区域已有期间重叠的已发布计划“{clash.name}”（{clash.period_start:%Y-%m-%d} 至 "
+                f"{clash.period_end:%Y-%m-%d}），请先撤回该计划"
+            )
         changed = JointPlan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
             status=PlanStatus.PUBLISHED, published_at=timezone.now()
         )

@@ -2,7 +2,7 @@
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_bench python benchmarks/bench_risk_recompute.py
 (the database is emptied and rebuilt: its name must contain "bench"). The demo district's 9,243 subjects are
-copied in SQL (with their violations) until there are about 200,000; the copies are 场所-type rows without a
+copied in SQL (with their violations and past inspections) until there are about 200,000; the copies are 场所-type rows without a
 credit code so the code stays unique. Setting up is not timed; the recompute is, first run and re-run.
 """
 
@@ -22,6 +22,7 @@ def main() -> None:
     from django.db import connection
 
     from zhifa.demo.builder import demo_district_build
+    from zhifa.inspections.models import Inspection
     from zhifa.risk.models import RiskColourChange, SubjectRisk
     from zhifa.risk.services import risk_recompute_all
     from zhifa.subjects.models import Subject, Violation
@@ -36,25 +37,27 @@ def main() -> None:
     special = {"uscc": "''", "kind": "'place'", "name": "s.name || '#' || g"}
     columns = ", ".join(f.column for f in fields)
     values = ", ".join(special.get(f.column, f"s.{f.column}") for f in fields)
-    vfields = [f for f in Violation._meta.concrete_fields if f.column not in ("id", "subject_id")]
-    vcolumns = ", ".join(f.column for f in vfields)
-    vvalues = ", ".join(f"v.{f.column}" for f in vfields)
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {Subject._meta.db_table} ({columns}) SELECT {values} "
             f"FROM {Subject._meta.db_table} s, generate_series(1, %s) g WHERE s.name NOT LIKE '%%#%%'",
             [copies],
         )
-        cur.execute(
-            f"INSERT INTO {Violation._meta.db_table} (subject_id, {vcolumns}) SELECT c.id, {vvalues} "
-            f"FROM {Violation._meta.db_table} v JOIN {Subject._meta.db_table} s ON s.id = v.subject_id "
-            f"JOIN {Subject._meta.db_table} c ON c.name LIKE s.name || '#%%' AND c.kind = 'place' "
-            f"WHERE s.name NOT LIKE '%%#%%'"
-        )
+        for model in (Violation, Inspection):  # each copy gets its original's records
+            rfields = [f for f in model._meta.concrete_fields if f.column not in ("id", "subject_id")]
+            rcolumns = ", ".join(f.column for f in rfields)
+            rvalues = ", ".join(f"v.{f.column}" for f in rfields)
+            cur.execute(
+                f"INSERT INTO {model._meta.db_table} (subject_id, {rcolumns}) SELECT c.id, {rvalues} "
+                f"FROM {model._meta.db_table} v JOIN {Subject._meta.db_table} s ON s.id = v.subject_id "
+                f"JOIN {Subject._meta.db_table} c ON c.name LIKE s.name || '#%%' AND c.kind = 'place' "
+                f"WHERE s.name NOT LIKE '%%#%%'"
+            )
         cur.execute("ANALYZE")
     n = Subject.objects.count()
     print(
-        f"setup: {n} subjects, {Violation.objects.count()} violations in {time.perf_counter() - started:.0f} s"
+        f"setup: {n} subjects, {Violation.objects.count()} violations, "
+        f"{Inspection.objects.count()} inspections in {time.perf_counter() - started:.0f} s"
     )
     first = risk_recompute_all(batch_size=5000)
     print(

@@ -17,7 +17,6 @@ def navigation(request):
         ("catalog", "执法事项", reverse("catalog:item_list")),
         ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
         ("risk", "三色赋码", reverse("risk:overview")),
-        ("demands", "检查需求", reverse("inspections:demands")),
         ("draws", "双随机", reverse("inspections:draw_list")),
         ("jointplans", "综合查一次", reverse("inspections:jointplan_list")),
         ("records", "检查记录", reverse("inspections:record_list")),

@@ -38,6 +38,8 @@ from zhifa.subjects.models import Subject, SubjectEvent, Violation
 TODAY = calendar.AS_OF.date()
 PAST_CHECKS = {"A": (0, 0, 1), "B": (0, 1, 1, 2), "C": (1, 2, 3), "D": (2, 3, 4)}  # checks in the past year
 ALONE = 0.75  # share of past checks made by one department alone
+GUIDANCE_DAYS = 30  # the demo's ZHIFA_GUIDANCE_VISIT_DAYS
+GUIDANCE_DONE = 0.8  # share of businesses opened 1–5 months ago that had their guidance visit
 COMPLAINT_LINK = 0.35
 KINDS = ((InspectionKind.ROUTINE, 70), (InspectionKind.DRAW, 20), (InspectionKind.COMPLAINT, 10))
 # (domain, industries, reason, window from, window to, share of those subjects)
@@ -59,7 +61,9 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
     subjects = list(
         Subject.objects.filter(status=SubjectStatus.ACTIVE)
         .order_by("id")
-        .values_list("id", "credit_class", "subdistrict_id", "region_path", "grid_id", "industry_code")
+        .values_list(
+            "id", "credit_class", "subdistrict_id", "region_path", "grid_id", "industry_code", "opened_on"
+        )
     )
     ids = [s[0] for s in subjects]
     domains_of = subject_domains(ids)
@@ -87,32 +91,47 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
 
     rows, domain_links, officer_links = [], [], []
     next_id = (Inspection.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    for sid, credit, sd_id, path, _grid, _industry in subjects:
+    for sid, credit, sd_id, path, _grid, _industry, opened in subjects:
         mine = sorted(domains_of.get(sid, {}))
         if not mine:
             continue
         n = rng.choice(PAST_CHECKS.get(credit, (0, 1))) + min(violated.get(sid, 0), 2)
-        for _ in range(n):
+        visits = [(None, None) for _ in range(n)]
+        # Most new businesses had their 执法体检 within the guidance days; the rest are on the due list.
+        if (
+            opened
+            and TODAY - timedelta(days=150) <= opened <= TODAY - timedelta(days=GUIDANCE_DAYS)
+            and (rng.random() < GUIDANCE_DONE)
+        ):
+            visits.append((InspectionKind.GUIDANCE, opened + timedelta(days=rng.randrange(3, GUIDANCE_DAYS))))
+        for kind, day in visits:
+            guidance = kind == InspectionKind.GUIDANCE
             k = 1 if rng.random() < ALONE or len(mine) == 1 else rng.randint(2, min(3, len(mine)))
-            doms = rng.sample(mine, k)
+            doms = mine if guidance else rng.sample(mine, k)
             team = teams.get(sd_id)
             pool = sorted({o for d in doms for o in qualified.get((team.pk, d), [])}) if team else []
             if len(pool) < 2:
                 pool = sorted({o for d in doms for o in qualified.get((district_teams[doms[0]].pk, d), [])})
             if len(pool) < 2:
                 continue
-            day = TODAY - timedelta(days=rng.randrange(3, 365))
+            if day is None:
+                day = TODAY - timedelta(days=rng.randrange(3, 365))
+                if opened and day < opened:  # not before the business existed
+                    day = opened + (TODAY - opened) * rng.random()
+            step = timedelta(days=1 if opened and day - timedelta(days=2) < opened else -1)
             while day.weekday() > 4:
-                day -= timedelta(days=1)
+                day += step
+            if day >= TODAY:
+                continue
             at = timezone.make_aware(datetime.combine(day, time(10)))
             rows.append(
                 {
                     "id": next_id,
                     "subject_id": sid,
-                    "kind": _pick_weighted(rng, KINDS),
+                    "kind": kind or _pick_weighted(rng, KINDS),
                     "visited_on": day,
                     "status": InspectionStatus.FINISHED,
-                    "summary": "未发现违法行为。",
+                    "summary": "指导意见：经检查未发现问题。" if guidance else "未发现违法行为。",
                     "region_path": path,
                     "created_by_id": author.pk,
                     "created_at": at,
@@ -149,7 +168,7 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
 def _link_complaints(rng: random.Random, subjects, domains_of) -> int:
     """Tie a third of the grid's public complaints to a business there regulated in the complaint's domain."""
     by_grid: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for sid, _credit, _sd, _path, grid_id, _industry in subjects:
+    for sid, _credit, _sd, _path, grid_id, _industry, _opened in subjects:
         for dom in domains_of.get(sid, {}):
             if grid_id:
                 by_grid[(grid_id, dom)].append(sid)
@@ -186,7 +205,7 @@ def _requests(rng: random.Random, subjects, domains_of, domain_pk, *, by, now) -
         unit = departments.get(domain)
         if unit is None:
             continue
-        for sid, _credit, _sd, path, _grid, industry in subjects:
+        for sid, _credit, _sd, path, _grid, industry, _opened in subjects:
             if industry not in industries or domain not in domains_of.get(sid, {}) or rng.random() >= share:
                 continue
             request = InspectionRequest.objects.create(

@@ -44,7 +44,7 @@ def demand_page(request):
     elif errors:
         status = 400
     context = {
-        "active_nav": "demands",
+        "active_nav": "jointplans",
         "choices": choices,
         "region_code": region_code,
         "start": start,

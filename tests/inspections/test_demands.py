@@ -8,8 +8,17 @@ from django.test import Client
 from zhifa.accounts.models import User
 from zhifa.engine.demands import summarise
 from zhifa.inspections.demands import inspection_demands, next_quarter, subject_domains
-from zhifa.inspections.models import Inspection, InspectionRequest, InspectionStatus
-from zhifa.org.models import Region
+from zhifa.inspections.models import (
+    Inspection,
+    InspectionRequest,
+    InspectionStatus,
+    JointPlan,
+    PlanStatus,
+    PlanVisit,
+    RequestStatus,
+)
+from zhifa.inspections.plans import joint_plan_withdraw
+from zhifa.org.models import Domain, Region
 from zhifa.risk.models import SubjectRisk
 from zhifa.subjects.models import Subject
 
@@ -20,6 +29,9 @@ QUARTER = (date(2026, 12, 1), date(2027, 2, 28))
 
 @pytest.fixture
 def sjq_demands(demo_db):
+    """The demands of 四季青's winter with the demo's published plan withdrawn (its requests open again)."""
+    plan = JointPlan.objects.get(region__code=SJQ, status=PlanStatus.PUBLISHED)
+    joint_plan_withdraw(plan=plan, by=User.objects.get(username="command"), reason="重新编制")
     region = Region.objects.get(code=SJQ)
     return inspection_demands(
         region=region, period_start=QUARTER[0], period_end=QUARTER[1], today=date(2026, 11, 27)
@@ -73,6 +85,25 @@ def test_requests_and_scenario_items_reach_the_demands(sjq_demands):
     market = [x for x in found.demands if x.subject == shop.pk and x.domain == "market"]
     for x in market:
         assert {"SJ0017", "SJ0018"} <= set(x.items)
+
+
+def test_the_demo_winter_plan_took_in_the_departments_requests(demo_db):
+    plan = JointPlan.objects.get(region__code=SJQ, status=PlanStatus.PUBLISHED)
+    requests = InspectionRequest.objects.filter(subject__subdistrict__code=SJQ)
+    assert requests.filter(status=RequestStatus.PLANNED).count() > 20
+    # A request left open is one the plan could not fit, listed with its reason.
+    unfitted = {(u["subject"], u["domain"]) for u in plan.unfitted if u["source"] == "request"}
+    names = dict(Domain.objects.values_list("code", "name"))
+    for r in requests.filter(status=RequestStatus.OPEN).select_related("domain"):
+        assert (r.subject_id, r.domain.code) in unfitted or (r.subject_id, names[r.domain.code]) in unfitted
+    request = requests.filter(status=RequestStatus.PLANNED).order_by("id").first()
+    (visit,) = [
+        v
+        for v in PlanVisit.objects.filter(plan=plan, subject=request.subject)
+        if {"source": "request", "request": request.pk} in v.sources
+    ]
+    assert request.domain.code in visit.domains
+    assert plan.figures["visit_saving"] >= 0.5  # 综合查一次: at least half the visits of departments alone
 
 
 def test_colour_change_changes_the_demands(sjq_demands):

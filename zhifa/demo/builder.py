@@ -10,7 +10,7 @@ from django.db import transaction
 from zhifa.audit.services import audit_record
 from zhifa.demo import catalog_data, geography, organisation
 from zhifa.demo.events import demo_events_build
-from zhifa.demo.inspections import build_inspection_history
+from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
@@ -82,5 +82,6 @@ def demo_district_build(*, seed: int) -> DemoSummary:
         # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
+        summary.counts.update(build_joint_plans(seed=seed))
     summary.seconds = time.perf_counter() - started
     return summary

@@ -31,6 +31,7 @@ from zhifa.inspections.models import (
     RequestStatus,
 )
 from zhifa.inspections.plan import COMPLAINT_CHANNELS
+from zhifa.inspections.plans import joint_plan_create, joint_plan_publish
 from zhifa.org.models import Domain, Officer, Unit
 from zhifa.subjects.choices import SubjectStatus
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
@@ -223,3 +224,28 @@ def _requests(rng: random.Random, subjects, domains_of, domain_pk, *, by, now) -
             request.items.set([items[c] for c in domains_of[sid][domain] if c in items])
             made += 1
     return made
+
+
+# The winter's joint plans, published, so the calendar and the officers' phone page have something to show.
+PLAN_PERIOD = (date(2026, 12, 1), date(2027, 2, 28))
+PLAN_REGIONS = ("330102014", "330102008")  # 四季青 (its buildings), 南星 (its small eateries)
+# 元旦 and 春节 2027: assumed, the State Council publishes the 2027 holidays late in 2026.
+PLAN_QUIET_DAYS = (date(2027, 1, 1), *(date(2027, 2, d) for d in range(5, 12)))
+
+
+def build_joint_plans(*, seed: int) -> dict[str, int]:
+    planner = User.objects.get(username="command")
+    made = visits = 0
+    for code in PLAN_REGIONS:
+        plan = joint_plan_create(
+            region=code,
+            period_start=PLAN_PERIOD[0],
+            period_end=PLAN_PERIOD[1],
+            quiet_days=PLAN_QUIET_DAYS,
+            seed=f"demo-{seed}-{code}",
+            by=planner,
+        )
+        joint_plan_publish(plan=plan, by=planner)
+        made += 1
+        visits += plan.figures["joint_visits"]
+    return {"joint_plans": made, "joint_plan_visits": visits}

@@ -123,3 +123,53 @@ def test_pages_scope_and_publication(pool, clients, client):
         {"name": "页面抽查", "domain": "market", "count": "2", "subdistrict": "330102008"},
     )
     assert r.status_code == 302 and RandomDraw.objects.filter(name="页面抽查").exists()
+
+
+def test_a_drawn_subject_is_inspected_by_the_drawn_team_and_the_result_is_shown(pool, clients, client):
+    from zhifa.inspections.models import Inspection, InspectionKind
+    from zhifa.inspections.records import inspection_answer, inspection_finish
+
+    w = pool
+    d = draw_create(name="南星餐饮抽查", domain="market", count=2, subdistrict="330102008", by=w.carol)
+    (first_id, team), (second_id, _) = [(int(s), [int(i) for i in t]) for s, t in d.record["assignments"]]
+    page = clients["alice"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    assert page.count("开始检查") == 2 and f"subject={first_id}&draw={d.pk}" in page
+
+    new = clients["alice"].get(f"/inspections/records/new/?subject={first_id}&draw={d.pk}")
+    assert new.status_code == 200 and "双随机抽查" in new.content.decode()
+    assert sorted(new.context["chosen_domains"]) == ["market"]
+    started = clients["alice"].post(
+        "/inspections/records/new/",
+        {"subject": first_id, "draw": d.pk, "visited_on": date.today().isoformat(), "officers": team,
+         "domains": ["market"]},
+    )  # fmt: skip
+    assert started.status_code == 302
+    record = Inspection.objects.get(draw=d, subject_id=first_id)
+    assert record.kind == InspectionKind.DRAW and sorted(record.officers.values_list("pk", flat=True)) == team
+    # Coming back to the drawn subject goes on with its record; the draw page shows it under way.
+    again = clients["alice"].get(f"/inspections/records/new/?subject={first_id}&draw={d.pk}")
+    assert again.status_code == 302 and again.url.endswith(f"/inspections/records/{record.pk}/")
+    assert "检查中" in clients["alice"].get(f"/inspections/draws/{d.pk}/").content.decode()
+
+    record = inspection_answer(
+        inspection=record,
+        answers=[{"item": "SJ0001", "result": "compliant"}],
+        version=record.version,
+        by=w.alice,
+    )
+    inspection_finish(inspection=record, summary="", by=w.alice)
+    draw_publish(draw_obj=d, by=w.carol)
+    public = client.get(f"/inspections/public/draws/{d.pk}/").content.decode()
+    assert "未发现问题" in public and "未检查" in public and "开始检查" not in public
+
+    # A subject that was not drawn cannot be inspected under the draw.
+    outsider = (
+        Subject.objects.exclude(pk__in=[first_id, second_id]).filter(subdistrict__code="330102008").first()
+    )
+    refused = clients["alice"].post(
+        "/inspections/records/new/",
+        {"subject": outsider.pk, "draw": d.pk, "visited_on": date.today().isoformat(), "officers": team,
+         "domains": ["market"]},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "该对象不在这次双随机抽查的结果中" in refused.content.decode()
+    assert clients["bob"].get(f"/inspections/records/new/?subject={first_id}&draw={d.pk}").status_code == 404

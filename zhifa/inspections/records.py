@@ -57,6 +57,10 @@ def _raise(errors: list[dict]) -> None:
         raise ServiceError("；".join(dict.fromkeys(e["message"] for e in errors)), errors)
 
 
+def can_inspect(user) -> bool:
+    return scope_for(user).can_write and (user.is_superuser or user.role in INSPECT_ROLES)
+
+
 def _inspector(by):
     scope = scope_for(by)
     require_write(scope)

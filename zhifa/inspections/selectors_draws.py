@@ -3,13 +3,13 @@ over its own subjects and the district sees all."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.scope import scope_for
-from zhifa.inspections.models import RandomDraw
+from zhifa.inspections.models import FindingResult, Inspection, InspectionStatus, RandomDraw
 from zhifa.org.models import Officer, Region
 from zhifa.subjects.models import Subject
 
@@ -61,16 +61,35 @@ def draw_picks(d: RandomDraw, *, mask: bool) -> tuple[list[dict], list[dict]]:
     def shown(name: str) -> str:
         return (name[:1] + "*" * (len(name) - 1)) if mask and name else name
 
+    results = draw_results(d)
     picks = [
         {
             "subject": subjects.get(int(s)),
             "inspector_ids": [int(i) for i in team],
             "inspectors": [shown(names.get(int(i), "")) for i in team],
+            "record_id": results.get(int(s), (None, ""))[0],
+            "result": results.get(int(s), (None, "未检查"))[1],
         }
         for s, team in record.get("assignments", [])
     ]
     infeasible = [{"subject": subjects.get(int(s)), "reason": r} for s, r in record.get("infeasible", [])]
     return picks, infeasible
+
+
+def draw_results(d: RandomDraw) -> dict[int, tuple[int, str]]:
+    """Subject id → (its inspection record of this draw, the result in words): 检查中, 未发现问题, 发现问题 N 项."""
+    out: dict[int, tuple[int, str]] = {}
+    records = (
+        Inspection.objects.filter(draw=d)
+        .annotate(n=Count("findings", filter=Q(findings__result=FindingResult.VIOLATION)))
+        .values_list("pk", "subject_id", "status", "n")
+    )
+    for pk, sid, status, n in records:
+        if status != InspectionStatus.FINISHED:
+            out[sid] = (pk, "检查中")
+        else:
+            out[sid] = (pk, f"发现问题 {n} 项" if n else "未发现问题")
+    return out
 
 
 def scenario_items() -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from zhifa.core.scope import scope_for
 from zhifa.engine.draw import draw_verify
 from zhifa.inspections import selectors_draws
 from zhifa.inspections.models import RandomDraw
+from zhifa.inspections.records import can_inspect
 from zhifa.inspections.services import DRAW_ROLES, draw_create, draw_publish
 from zhifa.org.models import Domain
 from zhifa.org.selectors import subdistrict_choices
@@ -87,6 +88,7 @@ def draw_detail(request, pk: int):
         "infeasible": infeasible,
         "verification": verification,
         "filter_text": selectors_draws.draw_filter_text(d),
+        "can_inspect": can_inspect(request.user),
         "can_publish": d.published_at is None
         and scope_for(request.user).can_write
         and (request.user.is_superuser or request.user.role in DRAW_ROLES),

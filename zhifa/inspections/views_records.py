@@ -25,6 +25,7 @@ from zhifa.inspections.models import (
     InspectionStatus,
     PlanVisit,
 )
+from zhifa.inspections.selectors_draws import draw_get
 from zhifa.org.models import Domain, Officer
 from zhifa.risk.services import colour_label
 from zhifa.subjects.choices import Severity
@@ -123,6 +124,24 @@ def record_new(request):
         subject = subject_get(user=user, pk=int(source["subject"]))
     else:
         raise Http404("请从监管对象或计划检查进入")
+    # From a 双随机 draw: the drawn subject, the draw's domain and the inspectors drawn for it.
+    draw = draw_get(user=user, pk=int(source["draw"])) if str(source.get("draw", "")).isdigit() else None
+    drawn_team = (
+        next(
+            (
+                [int(i) for i in team]
+                for s, team in (draw.record or {}).get("assignments", [])
+                if str(s) == str(subject.pk)
+            ),
+            None,
+        )
+        if draw is not None
+        else None
+    )
+    if draw is not None:
+        started = Inspection.objects.filter(draw=draw, subject=subject).values_list("pk", flat=True).first()
+        if started is not None:
+            return redirect("inspections:record_detail", pk=started)
     errors, status = {}, 200
     if request.method == "POST":
         data = request.POST
@@ -134,11 +153,12 @@ def record_new(request):
         try:
             made = svc.inspection_start(
                 subject=subject,
-                kind=InspectionKind.JOINT if visit else data.get("kind", ""),
+                kind=InspectionKind.JOINT if visit else InspectionKind.DRAW if draw else data.get("kind", ""),
                 visited_on=visited_on,
                 officers=officers,
                 domains=data.getlist("domains"),
                 plan_visit=visit,
+                draw=draw,
                 by=user,
             )
         except ServiceError as err:
@@ -158,11 +178,15 @@ def record_new(request):
             chosen_officers = list(visit.squad_day.officers.values_list("pk", flat=True))
             chosen_domains = list(visit.domains)
             day = visit.squad_day.day
+        elif draw is not None:
+            chosen_officers = drawn_team or []
+            chosen_domains = [draw.domain.code]
+            day = timezone.localdate()
         else:
             chosen_officers = [user.officer_id] if getattr(user, "officer_id", None) else []
             chosen_domains = []
             day = timezone.localdate()
-        kind = request.GET.get("kind", "")
+        kind = InspectionKind.DRAW if draw is not None else request.GET.get("kind", "")
         form = {
             "kind": kind if kind in InspectionKind.values else InspectionKind.ROUTINE,
             "visited_on": min(day, timezone.localdate()).isoformat(),
@@ -180,6 +204,7 @@ def record_new(request):
         "active_nav": "records",
         "subject": subject,
         "visit": visit,
+        "draw": draw,
         "form": form,
         "errors": errors,
         "kinds": KIND_FOR_START,

@@ -65,6 +65,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhifa.catalog.api import router as catalog_router
     from zhifa.dispatch.api import router as dispatch_router
+    from zhifa.inspections.api_demands import router as demands_router
     from zhifa.inspections.api_draws import router as draws_router
     from zhifa.inspections.api_plans import router as joint_plans_router
     from zhifa.inspections.api_records import router as records_router
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/subjects", subjects_router)
     api.add_router("/risk", risk_router)
     api.add_router("/inspections/draws", draws_router)
+    api.add_router("/inspections/demands", demands_router)
     api.add_router("/inspections/records", records_router)
     api.add_router("/inspections/joint-plans", joint_plans_router)
 

@@ -2,9 +2,10 @@
 
 What a subject is checked for: the items of its scenarios (监管一件事) grouped by domain; a subject in no scenario
 gets its industry's base checklist (data/industry_checks.csv: division → item codes; codes not in the catalog
-or retired are skipped). An item delegated to the subdistricts (赋权) is checked by the subdistrict's comprehensive
-team whatever department it came from, so it counts under the 综合执法 domain — as routing sends it there. Its colour is the stored 三色赋码 (a subject not yet coded counts as yellow: two routine
-checks a year until the first coding). A domain's last check is the latest finished inspection covering it.
+or retired are skipped). An item delegated to the subdistricts (赋权) is checked by the subdistrict's
+comprehensive team whatever department it came from, so it counts under the 综合执法 domain, as routing sends
+it there. Its colour is the stored 三色赋码 (a subject not yet coded counts as yellow: two routine checks a year
+until the first coding). A domain's last check is the latest finished inspection covering it.
 """
 
 from __future__ import annotations

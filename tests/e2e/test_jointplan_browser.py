@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.e2e.test_coordination_browser import _login, shots  # noqa: F401 (fixture)
 from tests.inspections.test_joint_plans import demands_for, make, town  # noqa: F401 (fixture)
 from zhifa.inspections import plans

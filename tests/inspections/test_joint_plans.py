@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.subjects.conftest import code
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
@@ -36,25 +37,10 @@ PASSWORD = "Zhifa-test-2026"
 
 
 @pytest.fixture
-def town(world):
+def town(district):  # noqa: F811
     """南星 with 24 subjects (16 in two buildings), a local team that lacks 市场监管 and a district market team."""
-    w = world
+    w = district
     w.fire = domain_create(code="fire", name="消防", sort=7)
-    w.market_dept = unit_create(
-        code="DEP-market",
-        name="区市场监督管理局",
-        kind=UnitKind.DEPARTMENT,
-        region=w.district,
-        domain=w.market,
-    )
-    w.market_team = unit_create(
-        code="DT-market",
-        name="区市场监管综合执法大队",
-        kind=UnitKind.DISTRICT_TEAM,
-        region=w.district,
-        domain=w.market,
-        parent=w.market_dept,
-    )
     w.nanxing_cmd_unit = unit_create(
         code="SC-330102008",
         name="南星街道综合信息指挥室",
@@ -303,7 +289,7 @@ def test_who_may_plan_where(town):
     with pytest.raises(PermissionError_, match="只有区协调指挥中心、本街道指挥室和本街道执法队"):
         make(w, by=w.market_user)
     assert [r.code for r in plans.plan_regions_for(w.nanxing_cmd)] == ["330102008"]
-    assert [r.code for r in plans.plan_regions_for(w.carol)] == ["330102008", "330102018"]
+    assert [r.code for r in plans.plan_regions_for(w.carol)] == ["330102008", "330102018", "330102HUB"]
     assert plans.plan_regions_for(w.olga) == [] and plans.plan_regions_for(w.market_user) == []
     assert JointPlan.objects.count() == 2
 

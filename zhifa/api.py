@@ -69,6 +69,7 @@ def _register_routers() -> None:
     from zhifa.inspections.api_draws import router as draws_router
     from zhifa.inspections.api_plans import router as joint_plans_router
     from zhifa.inspections.api_records import router as records_router
+    from zhifa.inspections.api_requests import router as requests_router
     from zhifa.org.api import router as org_router
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router
@@ -80,6 +81,7 @@ def _register_routers() -> None:
     api.add_router("/risk", risk_router)
     api.add_router("/inspections/draws", draws_router)
     api.add_router("/inspections/demands", demands_router)
+    api.add_router("/inspections/requests", requests_router)
     api.add_router("/inspections/records", records_router)
     api.add_router("/inspections/joint-plans", joint_plans_router)
 

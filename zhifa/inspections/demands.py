@@ -177,10 +177,10 @@ def inspection_demands(
         point = next(
             ((x, y) for x, y in ((lng, lat), (blng, blat), (glng, glat), (slng, slat)) if x is not None), None
         )
-        if point is None:
-            continue  # nowhere to go: not plannable (the subdistrict has no centroid either)
         names[sid] = name
-        subjects.append(planning.Subject(sid, point[0], point[1], bcode, gcode))
+        # A subject with no place at all is still due; a plan lists it as not fitted (no place to go).
+        if point is not None:
+            subjects.append(planning.Subject(sid, point[0], point[1], bcode, gcode))
         mine = checks[sid]
         due.append(
             DueSubject(

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from zhifa.inspections import views, views_demands, views_draws, views_plans, views_records
+from zhifa.inspections import views, views_demands, views_draws, views_plans, views_records, views_requests
 
 app_name = "inspections"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("demands/", views_demands.demand_page, name="demands"),
+    path("requests/", views_requests.request_list, name="request_list"),
+    path("requests/new/", views_requests.request_new, name="request_new"),
+    path("requests/<int:pk>/cancel/", views_requests.request_cancel, name="request_cancel"),
     path("draws/", views_draws.draw_list, name="draw_list"),
     path("draws/new/", views_draws.draw_new, name="draw_new"),
     path("draws/<int:pk>/", views_draws.draw_detail, name="draw_detail"),

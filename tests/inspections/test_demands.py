@@ -33,9 +33,7 @@ def sjq_demands(demo_db):
     plan = JointPlan.objects.get(region__code=SJQ, status=PlanStatus.PUBLISHED)
     joint_plan_withdraw(plan=plan, by=User.objects.get(username="command"), reason="重新编制")
     region = Region.objects.get(code=SJQ)
-    return inspection_demands(
-        region=region, period_start=QUARTER[0], period_end=QUARTER[1], today=date(2026, 11, 27)
-    )
+    return inspection_demands(region=region, period_start=QUARTER[0], period_end=QUARTER[1])
 
 
 def test_every_cause_is_present_and_green_is_only_checked_on_cause(sjq_demands):

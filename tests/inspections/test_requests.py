@@ -69,7 +69,6 @@ def test_a_department_files_a_request_in_its_domain_and_it_becomes_a_demand(dept
         region=w.nanxing,
         period_start=TODAY + timedelta(days=5),
         period_end=TODAY + timedelta(days=95),
-        today=TODAY,
     )
     (demand,) = [d for d in found.demands if d.source == "request"]
     assert (demand.subject, demand.domain, demand.id, demand.items) == (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -19,14 +20,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.http import Http404
 from django.utils import timezone
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core.errors import ServiceError
+from zhifa.core.scope import scope_for
 from zhifa.dispatch.models import EventItem
 from zhifa.engine import planning
-from zhifa.engine.demands import Complaint, DemandRules, DueSubject, Request, build_demands
+from zhifa.engine.demands import (
+    SOURCES,
+    Complaint,
+    DemandRules,
+    DueSubject,
+    Request,
+    build_demands,
+    summarise,
+)
 from zhifa.inspections.models import (
+    DemandSource,
     Inspection,
     InspectionKind,
     InspectionRequest,
@@ -34,7 +47,7 @@ from zhifa.inspections.models import (
     RequestStatus,
 )
 from zhifa.inspections.plan import COMPLAINT_CHANNELS
-from zhifa.org.models import Region
+from zhifa.org.models import Domain, Region
 from zhifa.risk.models import SubjectRisk
 from zhifa.risk.policy import risk_policy_current
 from zhifa.subjects.choices import SubjectStatus
@@ -133,12 +146,9 @@ def subject_domains(ids: list[int]) -> dict[int, dict[str, set[str]]]:
     return {sid: dict(c.domains) for sid, c in subject_checks(rows).items()}
 
 
-def inspection_demands(
-    *, region: Region, period_start: date, period_end: date, today: date | None = None, rules=None
-) -> DemandSet:
+def inspection_demands(*, region: Region, period_start: date, period_end: date, rules=None) -> DemandSet:
     """Every due check in `region` for the period (see the module text); the planner's input."""
     rules = rules or demand_rules()
-    today = today or timezone.localdate()
     rows = list(
         Subject.objects.filter(region_path__startswith=region.path, status=SubjectStatus.ACTIVE)
         .order_by("id")
@@ -161,13 +171,6 @@ def inspection_demands(
             last_checked[sid][dom] = last
     guided = set(
         finished.filter(kind=InspectionKind.GUIDANCE).values_list("subject_id", flat=True).distinct()
-    )
-    year_start = date(period_start.year, 1, 1)
-    visits_this_year = dict(
-        finished.filter(visited_on__gte=year_start, visited_on__lte=today)
-        .values_list("subject_id")
-        .annotate(n=Count("id"))
-        .order_by()
     )
 
     subjects: list[planning.Subject] = []
@@ -202,7 +205,20 @@ def inspection_demands(
     demands = build_demands(
         due, (period_start, period_end), complaints=complaints, requests=requests, rules=rules
     )
-    return DemandSet(subjects, demands, visits_this_year, names, {s.id: s.colour for s in due})
+    visits = visits_this_year(subject_ids=ids, year=period_start.year)
+    return DemandSet(subjects, demands, visits, names, {s.id: s.colour for s in due})
+
+
+def visits_this_year(*, subject_ids: Iterable[int], year: int) -> dict[int, int]:
+    """Finished inspections of each subject in ``year`` (the yearly cap counts them)."""
+    return dict(
+        Inspection.objects.filter(
+            subject_id__in=set(subject_ids), status=InspectionStatus.FINISHED, visited_on__year=year
+        )
+        .values_list("subject_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
 def _complaints(ids: list[int], since: date, until: date) -> list[Complaint]:
@@ -269,14 +285,6 @@ def next_quarter(today: date) -> tuple[date, date]:
 
 def demand_overview(*, user, region_code: str, period_start: date, period_end: date) -> DemandOverview:
     """The due checks of one subdistrict in the user's jurisdiction, per domain and source and per subject."""
-    from django.http import Http404
-
-    from zhifa.core.errors import ServiceError
-    from zhifa.core.scope import scope_for
-    from zhifa.engine.demands import SOURCES, summarise
-    from zhifa.inspections.models import DemandSource
-    from zhifa.org.models import Domain
-
     region = Region.objects.filter(code=region_code).first()
     if region is None or not scope_for(user).covers_path(region.path):
         raise Http404("区域不存在或不在您的辖区内")

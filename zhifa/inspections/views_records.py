@@ -126,22 +126,13 @@ def record_new(request):
         raise Http404("请从监管对象或计划检查进入")
     # From a 双随机 draw: the drawn subject, the draw's domain and the inspectors drawn for it.
     draw = draw_get(user=user, pk=int(source["draw"])) if str(source.get("draw", "")).isdigit() else None
-    drawn_team = (
-        next(
-            (
-                [int(i) for i in team]
-                for s, team in (draw.record or {}).get("assignments", [])
-                if str(s) == str(subject.pk)
-            ),
-            None,
-        )
-        if draw is not None
-        else None
-    )
+    drawn_team: list[int] = []
     if draw is not None:
         started = Inspection.objects.filter(draw=draw, subject=subject).values_list("pk", flat=True).first()
         if started is not None:
             return redirect("inspections:record_detail", pk=started)
+        teams = {str(s): team for s, team in (draw.record or {}).get("assignments", [])}
+        drawn_team = [int(i) for i in teams.get(str(subject.pk), [])]
     errors, status = {}, 200
     if request.method == "POST":
         data = request.POST
@@ -179,7 +170,7 @@ def record_new(request):
             chosen_domains = list(visit.domains)
             day = visit.squad_day.day
         elif draw is not None:
-            chosen_officers = drawn_team or []
+            chosen_officers = drawn_team
             chosen_domains = [draw.domain.code]
             day = timezone.localdate()
         else:

@@ -7,15 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count
-
 from zhifa.core.errors import ServiceError
 from zhifa.engine.planning import Limits
 from zhifa.engine.planning import Officer as EngineOfficer
 from zhifa.engine.planning import Subject as EngineSubject
+from zhifa.inspections.demands import visits_this_year  # noqa: F401 (part of this module's API)
 from zhifa.inspections.models import (
-    Inspection,
-    InspectionStatus,
     PlanStatus,
     SquadDay,
 )
@@ -128,18 +125,6 @@ def engine_subjects(ids: Iterable[int], *, region: Region) -> tuple[list[EngineS
                 out.append(EngineSubject(pk, x, y, b_code, g_code))
                 break
     return out, names
-
-
-def visits_this_year(*, subject_ids: Iterable[int], year: int) -> dict[int, int]:
-    """Finished inspections of each subject in ``year`` (the yearly cap counts them)."""
-    qs = (
-        Inspection.objects.filter(
-            subject_id__in=set(subject_ids), status=InspectionStatus.FINISHED, visited_on__year=year
-        )
-        .values("subject_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["subject_id"]: row["n"] for row in qs}
 
 
 def quiet_dates(values: Iterable, period: tuple[date, date]) -> frozenset[date]:

@@ -15,6 +15,7 @@ from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, PermissionError_, require_write
 from zhifa.core.scope import scope_for
 from zhifa.engine.planning import Limits, plan_joint
+from zhifa.inspections.demands import inspection_demands
 from zhifa.inspections.models import (
     DemandSource,
     Inspection,
@@ -101,8 +102,6 @@ def _region_for(region, scope) -> Region:
 def _demand_set(demands, *, region: Region, period_start: date, period_end: date):
     """(engine demands, engine subjects or None, names) from the argument or the demands module."""
     if demands is None:
-        from zhifa.inspections.demands import inspection_demands
-
         demands = inspection_demands(region=region, period_start=period_start, period_end=period_end)
     if hasattr(demands, "demands"):
         visits = getattr(demands, "visits_this_year", None)

@@ -28,6 +28,7 @@ run: $(STAMP)
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: $(DEVSTAMP) lint
 	$(PY) manage.py makemigrations --check --dry-run

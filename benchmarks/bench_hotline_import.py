@@ -21,7 +21,7 @@ def workbook(n: int) -> bytes:
     from django.utils import timezone
     from openpyxl import Workbook
 
-    from zhifa.dispatch.importing import COLUMNS
+    from zhifa.dispatch.hotline.columns import COLUMNS
     from zhifa.org.choices import RegionLevel
     from zhifa.org.models import Region
 
@@ -62,7 +62,8 @@ def main() -> None:
     from zhifa.accounts.models import User
     from zhifa.demo.builder import demo_district_build
     from zhifa.dispatch.directory import classifier
-    from zhifa.dispatch.importing import hotline_import, parse_hotline_file
+    from zhifa.dispatch.hotline.parse import parse_hotline_file
+    from zhifa.dispatch.hotline.services import hotline_import
 
     started = time.perf_counter()
     demo_district_build(seed=42)

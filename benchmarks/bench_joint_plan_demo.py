@@ -36,8 +36,9 @@ def main() -> None:
 
     from zhifa.accounts.models import User
     from zhifa.demo.builder import demo_district_build
-    from zhifa.inspections.demands import inspection_demands
-    from zhifa.inspections.models import JointPlan, PlanStatus, PlanVisit
+    from zhifa.inspections.choices import PlanStatus
+    from zhifa.inspections.demands.selectors import inspection_demands
+    from zhifa.inspections.models import JointPlan, PlanVisit
     from zhifa.inspections.plans import joint_plan_create, joint_plan_withdraw
     from zhifa.org.models import Region
 

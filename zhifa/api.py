@@ -65,11 +65,11 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhifa.catalog.api import router as catalog_router
     from zhifa.dispatch.api import router as dispatch_router
-    from zhifa.inspections.api_demands import router as demands_router
-    from zhifa.inspections.api_draws import router as draws_router
-    from zhifa.inspections.api_plans import router as joint_plans_router
-    from zhifa.inspections.api_records import router as records_router
-    from zhifa.inspections.api_requests import router as requests_router
+    from zhifa.inspections.demands.api import requests_router
+    from zhifa.inspections.demands.api import router as demands_router
+    from zhifa.inspections.draws.api import router as draws_router
+    from zhifa.inspections.plans.api import router as joint_plans_router
+    from zhifa.inspections.records.api import router as records_router
     from zhifa.org.api import router as org_router
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router

@@ -19,7 +19,7 @@ def test_login_success_and_wrong_password_message(world):
     assert "用户名或密码错误" in bad.content.decode()
     ok = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
     assert ok.status_code == 302
-    assert ok["Location"] == "/"
+    assert ok["Location"] == "/start/"
     assert LoginFailure.objects.filter(username="alice").count() == 0
 
 
@@ -47,7 +47,7 @@ def test_open_redirect_is_refused(world):
     res = Client().post(
         "/accounts/login/", {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert res["Location"] == "/"
+    assert res["Location"] == "/start/"
 
 
 def test_api_token_hashed_at_rest_and_revocable(world):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from zhifa.dispatch.directory import build_router, units_by_code
-from zhifa.dispatch.services import _sla_for
+from zhifa.dispatch.events.services import sla_for
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 from zhifa.org.services import unit_create
@@ -39,10 +39,10 @@ def test_a_value_built_inside_a_rolled_back_transaction_is_not_kept(world):
         pass
 
     with pytest.raises(Rollback), transaction.atomic():
-        policy = _sla_for("urgent")
+        policy = sla_for("urgent")
         assert policy.code == "1315"
         raise Rollback
     # The policy row was rolled back: the next call must not hand out the vanished row.
-    again = _sla_for("urgent")
+    again = sla_for("urgent")
     assert again.code == "1315"
     assert type(again).objects.filter(pk=again.pk).exists()

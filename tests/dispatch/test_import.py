@@ -11,16 +11,11 @@ from django.utils import timezone
 from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus, Priority
-from zhifa.dispatch.importing import (
-    MAX_BYTES,
-    MAX_ROWS,
-    ImportRejected,
-    hotline_import,
-    parse_hotline_file,
-    parse_received_at,
-)
+from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.hotline.columns import MAX_BYTES, MAX_ROWS, ImportRejected
+from zhifa.dispatch.hotline.parse import parse_hotline_file, parse_received_at
+from zhifa.dispatch.hotline.services import hotline_import
 from zhifa.dispatch.models import Event
-from zhifa.dispatch.services import event_intake
 
 HEADER = [
     "工单编号",
@@ -393,7 +388,7 @@ def test_page_as_htmx_fragment_and_file_errors(district, clients):
 
 
 def test_page_refuses_an_oversized_file_before_reading_it(district, clients, monkeypatch):
-    import zhifa.dispatch.importing.parse as importing  # where check_upload_size reads its limit
+    import zhifa.dispatch.hotline.parse as importing  # where check_upload_size reads its limit
 
     monkeypatch.setattr(importing, "MAX_BYTES", 1024)
     res = clients["carol"].post(PAGE, {"file": _upload(b"x" * 2048, "big.csv")})
@@ -459,7 +454,7 @@ def test_api_import_refused(district, clients, who):
 def test_imported_order_number_shows_in_ledger_search_and_detail(district, clients):
     from openpyxl import load_workbook
 
-    from zhifa.dispatch.ledger import HEADER as LEDGER
+    from zhifa.dispatch.events.ledger import HEADER as LEDGER
 
     hotline_import(data=csv_bytes([HEADER, JIUBAO_ROW]), filename="a.csv", by=district.carol)
     event = Event.objects.get()

@@ -5,8 +5,8 @@ import pytest
 from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import EventStatus
+from zhifa.dispatch.events.services import event_intake
 from zhifa.dispatch.models import Event, EventStatusChange, EventUnit
-from zhifa.dispatch.services import event_intake
 
 
 def test_delegated_item_in_jiubao_goes_to_jiubao_team(district):

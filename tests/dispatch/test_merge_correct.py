@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus
-from zhifa.dispatch.models import EventItem
-from zhifa.dispatch.selectors import event_list_for_user
-from zhifa.dispatch.services import (
+from zhifa.dispatch.events.selectors import event_list_for_user
+from zhifa.dispatch.events.services import (
     event_accept,
     event_answer,
     event_correct,
@@ -18,6 +17,7 @@ from zhifa.dispatch.services import (
     event_rate,
     event_resolve,
 )
+from zhifa.dispatch.models import EventItem
 from zhifa.org.services import building_create
 
 OILY = "楼下饭店油烟扰民，每天晚上排烟熏得开不了窗"

@@ -10,15 +10,15 @@ from django.test import Client
 from django.utils import timezone
 
 from zhifa.dispatch.choices import EventStatus
-from zhifa.dispatch.ledger import HEADER
-from zhifa.dispatch.models import Event
-from zhifa.dispatch.services import (
+from zhifa.dispatch.events.ledger import HEADER
+from zhifa.dispatch.events.services import (
     event_accept,
     event_answer,
     event_arrive,
     event_intake,
     event_resolve,
 )
+from zhifa.dispatch.models import Event
 
 PHONE = "13812345678"
 HX = {"HTTP_HX_REQUEST": "true"}

@@ -8,9 +8,8 @@ from django.http import Http404
 
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus
-from zhifa.dispatch.models import EventStatusChange
-from zhifa.dispatch.selectors import event_get_by_receipt, event_get_for_user, event_list_for_user
-from zhifa.dispatch.services import (
+from zhifa.dispatch.events.selectors import event_get_by_receipt, event_get_for_user, event_list_for_user
+from zhifa.dispatch.events.services import (
     event_accept,
     event_answer,
     event_arrive,
@@ -20,6 +19,7 @@ from zhifa.dispatch.services import (
     event_resolve,
     event_return,
 )
+from zhifa.dispatch.models import EventStatusChange
 
 
 @pytest.fixture

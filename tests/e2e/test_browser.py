@@ -40,10 +40,12 @@ def test_login_dashboard_search_and_open_item(live_server, world, catalog, brows
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # An officer lands on 我的任务.
+    page.wait_for_url(f"{live_server.url}/dispatch/tasks/")
     assert page.locator("h1").first.inner_text() != ""
     assert "南星街道" in page.locator(".scope").inner_text()
 
+    page.click("nav >> summary:has-text('办案')")
     page.click("nav >> text=执法事项")
     page.fill("input[name=q]", "油烟")
     page.keyboard.press("Enter")

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.dispatch.test_coordination import png_bytes
-from zhifa.dispatch import coordination
+from zhifa.dispatch.coordination import services as coordination
+from zhifa.dispatch.events.services import event_intake
 from zhifa.dispatch.models import Evidence
-from zhifa.dispatch.services import event_intake
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,8 @@ def _login(page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    # Each role lands on its own start page (officers 我的任务, command 指挥调度).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url and "/start/" not in url)
 
 
 def test_officer_attaches_a_photo_on_the_phone(live_server, district, browser, settings, tmp_path, shots):  # noqa: F811

@@ -57,7 +57,8 @@ def test_upload_shows_row_errors_then_imports_the_corrected_file(
     page.fill("#id_username", "carol")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/dispatch/")  # the command centre lands on 指挥调度
+    page.click("nav >> summary:has-text('指挥')")
     page.click("nav >> text=12345 导入")
     page.wait_for_url("**/dispatch/imports/hotline/")
 

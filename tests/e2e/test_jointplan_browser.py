@@ -36,6 +36,7 @@ def test_calendar_at_desktop_and_phone_width(live_server, town, browser, shots):
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     _login(page, live_server.url, "carol")
+    page.click("nav >> summary:has-text('监管')")
     page.click("nav >> text=综合查一次")
     page.wait_for_url("**/inspections/joint-plans/")
     page.click(f"text={plan.name}")

@@ -9,8 +9,8 @@ from django.utils import timezone
 from tests.dispatch.conftest import HEADER, ROWS, district  # noqa: F401  (district is the fixture)
 from zhifa.catalog.services import release_apply, release_import
 from zhifa.dispatch import directory
+from zhifa.dispatch.events.services import event_intake
 from zhifa.dispatch.models import EventItem
-from zhifa.dispatch.services import event_intake
 
 
 def _confirm(n: int, w, start: int = 0) -> None:

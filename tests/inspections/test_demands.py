@@ -7,16 +7,9 @@ from django.test import Client
 
 from zhifa.accounts.models import User
 from zhifa.engine.demands import summarise
-from zhifa.inspections.demands import inspection_demands, next_quarter, subject_domains
-from zhifa.inspections.models import (
-    Inspection,
-    InspectionRequest,
-    InspectionStatus,
-    JointPlan,
-    PlanStatus,
-    PlanVisit,
-    RequestStatus,
-)
+from zhifa.inspections.choices import InspectionStatus, PlanStatus, RequestStatus
+from zhifa.inspections.demands.selectors import inspection_demands, next_quarter, subject_domains
+from zhifa.inspections.models import Inspection, InspectionRequest, JointPlan, PlanVisit
 from zhifa.inspections.plans import joint_plan_withdraw
 from zhifa.org.models import Domain, Region
 from zhifa.risk.models import SubjectRisk
@@ -175,7 +168,7 @@ def test_industry_checklist_for_a_subject_in_no_scenario(demo_db):
 
 
 def test_record_checklist_is_what_the_demands_planned(demo_db):
-    from zhifa.inspections.records import checklist_items
+    from zhifa.inspections.records.services import checklist_items
 
     garment = Subject.objects.filter(industry_code="C18", scenarios__isnull=True).order_by("id").first()
     planned = {c for codes in subject_domains([garment.pk])[garment.pk].values() for c in codes}

@@ -8,8 +8,8 @@ from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.subjects.conftest import code
 from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.engine.draw import draw_verify
+from zhifa.inspections.draws.services import conflict_declare, draw_create, draw_publish
 from zhifa.inspections.models import RandomDraw
-from zhifa.inspections.services import conflict_declare, draw_create, draw_publish
 from zhifa.org.services import officer_create
 from zhifa.subjects.models import Subject
 from zhifa.subjects.services import subject_create
@@ -126,8 +126,9 @@ def test_pages_scope_and_publication(pool, clients, client):
 
 
 def test_a_drawn_subject_is_inspected_by_the_drawn_team_and_the_result_is_shown(pool, clients, client):
-    from zhifa.inspections.models import Inspection, InspectionKind
-    from zhifa.inspections.records import inspection_answer, inspection_finish
+    from zhifa.inspections.choices import InspectionKind
+    from zhifa.inspections.models import Inspection
+    from zhifa.inspections.records.services import inspection_answer, inspection_finish
 
     w = pool
     d = draw_create(name="南星餐饮抽查", domain="market", count=2, subdistrict="330102008", by=w.carol)

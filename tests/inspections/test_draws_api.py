@@ -7,8 +7,8 @@ from tests.inspections.test_draws import pool  # noqa: F401 (fixture)
 from zhifa.catalog.models import Scenario
 from zhifa.core.errors import ServiceError
 from zhifa.engine.draw import draw_verify
+from zhifa.inspections.draws.services import draw_create
 from zhifa.inspections.models import RandomDraw
-from zhifa.inspections.services import draw_create
 from zhifa.subjects.models import Subject
 from zhifa.subjects.services import subject_update
 

@@ -14,18 +14,8 @@ from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.engine.planning import REASON_CAP, REASON_QUALIFIED, Demand
 from zhifa.inspections import plans
-from zhifa.inspections.models import (
-    Inspection,
-    InspectionKind,
-    InspectionRequest,
-    InspectionStatus,
-    JointPlan,
-    PlanStatus,
-    PlanVisit,
-    RequestStatus,
-    SquadDay,
-    VisitStatus,
-)
+from zhifa.inspections.choices import InspectionKind, InspectionStatus, PlanStatus, RequestStatus, VisitStatus
+from zhifa.inspections.models import Inspection, InspectionRequest, JointPlan, PlanVisit, SquadDay
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Building
 from zhifa.org.services import domain_create, officer_create, unit_create

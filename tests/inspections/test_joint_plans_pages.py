@@ -12,7 +12,8 @@ from tests.conftest import client_for
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.inspections.test_joint_plans import Q2, QUIET, demands_for, make, town  # noqa: F401 (fixture)
 from zhifa.inspections import plans
-from zhifa.inspections.models import JointPlan, PlanStatus, PlanVisit, SquadDay
+from zhifa.inspections.choices import PlanStatus
+from zhifa.inspections.models import JointPlan, PlanVisit, SquadDay
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
-from zhifa.dispatch.services import event_correct, event_intake
-from zhifa.inspections.plan import annual_plan
+from zhifa.dispatch.events.services import event_correct, event_intake
+from zhifa.inspections.annual.selectors import annual_plan
 
 TZ = timezone.get_current_timezone()
 IN_2025 = datetime(2025, 6, 1, 10, 0, tzinfo=TZ)

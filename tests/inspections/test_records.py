@@ -13,23 +13,16 @@ from zhifa.audit.models import AuditRecord
 from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.models import Event, EventItem
-from zhifa.inspections.models import (
-    Finding,
-    Inspection,
-    InspectionKind,
-    JointPlan,
-    PlanVisit,
-    SquadDay,
-    VisitStatus,
-)
-from zhifa.inspections.records import (
+from zhifa.inspections.choices import InspectionKind, VisitStatus
+from zhifa.inspections.models import Finding, Inspection, JointPlan, PlanVisit, SquadDay
+from zhifa.inspections.records.selectors import guidance_due
+from zhifa.inspections.records.services import (
     checklist_items,
     inspection_answer,
     inspection_checklist,
     inspection_finish,
     inspection_start,
 )
-from zhifa.inspections.records_selectors import guidance_due
 from zhifa.org.services import officer_create
 from zhifa.risk.models import RiskColourChange, SubjectRisk
 from zhifa.risk.services import risk_after_inspection, risk_recompute_all
@@ -413,7 +406,7 @@ def test_guidance_due_uses_the_configured_days(rec, settings):
 
 
 def test_complaint_check_keeps_its_event(rec):
-    from zhifa.dispatch.services import event_intake
+    from zhifa.dispatch.events.services import event_intake
 
     w = rec
     cause = event_intake(

@@ -11,7 +11,7 @@ from tests.dispatch.test_coordination import png_bytes
 from tests.inspections.test_records import rec, start  # noqa: F401 (fixture)
 from tests.subjects.conftest import subjects  # noqa: F401 (fixture)
 from zhifa.inspections.models import Finding, Inspection, InspectionPhoto
-from zhifa.inspections.records import inspection_answer
+from zhifa.inspections.records.services import inspection_answer
 from zhifa.subjects.models import Violation
 
 

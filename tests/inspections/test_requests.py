@@ -12,9 +12,10 @@ from tests.subjects.conftest import code
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
-from zhifa.inspections.demands import inspection_demands
-from zhifa.inspections.models import InspectionRequest, RequestStatus
-from zhifa.inspections.requests import inspection_request_cancel, inspection_request_create
+from zhifa.inspections.choices import RequestStatus
+from zhifa.inspections.demands.selectors import inspection_demands
+from zhifa.inspections.demands.services import inspection_request_cancel, inspection_request_create
+from zhifa.inspections.models import InspectionRequest
 from zhifa.subjects.services import subject_create
 
 TODAY = date(2026, 11, 27)

@@ -11,7 +11,8 @@ from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.subjects.conftest import code, subjects  # noqa: F401 (fixture)
 from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import PermissionError_
-from zhifa.inspections.models import Inspection, InspectionKind, InspectionStatus
+from zhifa.inspections.choices import InspectionKind, InspectionStatus
+from zhifa.inspections.models import Inspection
 from zhifa.risk.models import RiskColourChange, SubjectRisk
 from zhifa.risk.services import risk_after_inspection, risk_assess, risk_policy_publish, risk_recompute_all
 from zhifa.subjects.services import subject_create

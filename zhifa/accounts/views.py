@@ -27,9 +27,12 @@ def login_view(request):
                 error = exc.message
             else:
                 login(request, user)
-                if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                # The site root means "where I start", which depends on the role.
+                if next_url == "/" or not url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
                     next_url = ""
-                return redirect(next_url or "dashboard:home")
+                return redirect(next_url or "start")
     status = 400 if error else 200
     return render(request, "accounts/login.html", {"error": error, "next": next_url}, status=status)
 

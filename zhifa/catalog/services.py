@@ -19,10 +19,10 @@ from zhifa.catalog.models import (
 )
 from zhifa.catalog.selectors import RELEASE_ADMIN_MESSAGE, can_manage_releases
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
-from zhifa.core.scope import scope_for
 from zhifa.core.snapshot import snapshot
 from zhifa.engine.catalog_flags import derive_usage_flags
 from zhifa.org.models import Domain
+from zhifa.org.scope import scope_for
 
 STALE_MESSAGE = "清单已被其他版本更新，请重新导入后再发布"
 BATCH = 500

@@ -7,9 +7,9 @@ from django.db.models import Count, Q
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
-from zhifa.core.scope import scope_for
 from zhifa.org.choices import TEAM_KINDS, UnitKind
 from zhifa.org.models import Domain, Officer, Unit
+from zhifa.org.scope import scope_for
 from zhifa.org.selectors import YOUNG_AGE, born_on_or_before_for_age, today_local, young_q
 
 # Age bands of the chart: (label, youngest age, oldest age); None means open-ended.

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhifa.dashboard.selectors import home_charts, home_stats
-from zhifa.dispatch.stats import UNIT_CLOCKS, resolution_mix, unit_on_time_rates
+from zhifa.dispatch.events.stats import UNIT_CLOCKS, resolution_mix, unit_on_time_rates
 
 WINDOWS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
 

@@ -22,15 +22,10 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.demo.events import calendar
 from zhifa.demo.subjects import _insert, _reset_sequences
 from zhifa.dispatch.models import Event, EventItem
-from zhifa.inspections.demands import subject_domains
-from zhifa.inspections.models import (
-    Inspection,
-    InspectionKind,
-    InspectionRequest,
-    InspectionStatus,
-    RequestStatus,
-)
-from zhifa.inspections.plan import COMPLAINT_CHANNELS
+from zhifa.inspections.annual.selectors import COMPLAINT_CHANNELS
+from zhifa.inspections.choices import InspectionKind, InspectionStatus, RequestStatus
+from zhifa.inspections.demands.selectors import subject_domains
+from zhifa.inspections.models import Inspection, InspectionRequest
 from zhifa.inspections.plans import joint_plan_create, joint_plan_publish
 from zhifa.org.models import Domain, Officer, Unit
 from zhifa.subjects.choices import SubjectStatus

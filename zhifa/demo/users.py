@@ -6,7 +6,7 @@ from zhifa.accounts.choices import Role
 from zhifa.accounts.models import User
 from zhifa.accounts.services import user_create
 from zhifa.demo.spec import DEMO_PASSWORD
-from zhifa.dispatch.services import open311_key_create
+from zhifa.dispatch.events.services import open311_key_create
 from zhifa.org.models import GridWorker, Officer, Unit
 
 # (username, full name, role, unit code, what they can try)

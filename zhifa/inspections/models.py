@@ -3,6 +3,15 @@
 from django.db import models
 from django.db.models import Q
 
+from zhifa.inspections.choices import (
+    FindingResult,
+    InspectionKind,
+    InspectionStatus,
+    PlanStatus,
+    RequestStatus,
+    VisitStatus,
+)
+
 
 class RandomDraw(models.Model):
     name = models.CharField("抽查名称", max_length=120)
@@ -58,32 +67,6 @@ class InspectorConflict(models.Model):
 # --- inspection demands, joint plans, visit records (综合查一次 / 监管一件事) ---------------------------------------
 
 
-class InspectionKind(models.TextChoices):
-    ROUTINE = "routine", "例行检查"
-    JOINT = "joint", "综合查一次"
-    DRAW = "draw", "双随机抽查"
-    COMPLAINT = "complaint", "投诉核查"
-    REQUEST = "request", "部门检查需求"
-    GUIDANCE = "guidance", "执法体检（指导）"
-
-
-class DemandSource(models.TextChoices):
-    """Where a due check comes from (the engine's Demand.source)."""
-
-    POLICY = "policy", "赋码频次"
-    SCENARIO = "scenario", "场景监管"
-    COMPLAINT = "complaint", "投诉举报"
-    REQUEST = "request", "部门需求"
-    GUIDANCE = "guidance", "新设主体体检"
-
-
-class RequestStatus(models.TextChoices):
-    OPEN = "open", "待安排"
-    PLANNED = "planned", "已排入计划"
-    DONE = "done", "已检查"
-    CANCELLED = "cancelled", "已撤销"
-
-
 class InspectionRequest(models.Model):
     """部门检查需求 — a department asks for one subject to be checked in its domain within a window."""
 
@@ -121,12 +104,6 @@ class InspectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.domain} {self.due_from}–{self.due_to}"
-
-
-class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class JointPlan(models.Model):
@@ -178,13 +155,6 @@ class SquadDay(models.Model):
         indexes = [models.Index(fields=["plan", "day"])]
 
 
-class VisitStatus(models.TextChoices):
-    PLANNED = "planned", "待检查"
-    DONE = "done", "已检查"
-    MISSED = "missed", "未检查"
-    CANCELLED = "cancelled", "已取消"
-
-
 class PlanVisit(models.Model):
     """One visit in a plan: a subject, the domains and items due there, and why (sources)."""
 
@@ -203,11 +173,6 @@ class PlanVisit(models.Model):
         verbose_name = verbose_name_plural = "计划检查"
         ordering = ["squad_day__day", "squad_day_id", "order"]
         constraints = [models.UniqueConstraint(fields=["squad_day", "order"], name="plan_visit_order_once")]
-
-
-class InspectionStatus(models.TextChoices):
-    OPEN = "open", "检查中"
-    FINISHED = "finished", "已完成"
 
 
 class Inspection(models.Model):
@@ -245,12 +210,6 @@ class Inspection(models.Model):
         verbose_name = verbose_name_plural = "检查记录"
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["subject", "visited_on"])]
-
-
-class FindingResult(models.TextChoices):
-    COMPLIANT = "compliant", "合规"
-    VIOLATION = "violation", "违法"
-    NOT_APPLICABLE = "na", "不适用"
 
 
 class Finding(models.Model):

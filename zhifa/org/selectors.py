@@ -7,9 +7,9 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zhifa.core.scope import get_in_scope_or_404, scope_for
 from zhifa.org.choices import TEAM_KINDS, RegionLevel
 from zhifa.org.models import Building, Domain, Officer, Region, Squad, Unit
+from zhifa.org.scope import get_in_scope_or_404, scope_for
 
 # Levels shown by default on the region list: the top of the tree below the district.
 TOP_LEVELS = (RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA)

@@ -8,9 +8,9 @@ from django.db import transaction
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import PermissionError_, ServiceError
-from zhifa.core.scope import scope_for
 from zhifa.core.snapshot import snapshot
 from zhifa.org.models import Building, Domain, GridWorker, Officer, Region, Unit
+from zhifa.org.scope import scope_for
 
 ORG_MANAGER_ROLES = {Role.ADMIN, Role.DISTRICT_COMMAND}
 

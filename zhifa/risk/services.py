@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
-from zhifa.core.scope import scope_for
 from zhifa.engine.risk import (
     COLOUR_LABELS,
     FACTOR_LABELS,
@@ -24,9 +23,10 @@ from zhifa.engine.risk import (
     score_many,
     violation_load_many,
 )
-from zhifa.inspections.models import Inspection, InspectionStatus
+from zhifa.org.scope import scope_for
 from zhifa.risk.models import RiskColourChange, RiskPolicyVersion, SubjectRisk
 from zhifa.risk.policy import policy_from_data, risk_policy_current
+from zhifa.risk.sources import last_inspections
 from zhifa.subjects.choices import Severity
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
 
@@ -84,12 +84,7 @@ def _columns(ids: list[int], today, policy: RiskPolicy) -> RiskColumns:
         scenarios[index[sid]] = k
     # Months since the last finished inspection; never inspected stays NaN (the engine scores it at the cap).
     inspected = np.full(n, math.nan)
-    for sid, last in (
-        Inspection.objects.filter(subject_id__in=ids, status=InspectionStatus.FINISHED)
-        .values_list("subject_id")
-        .annotate(last=Max("visited_on"))
-        .order_by()
-    ):
+    for sid, last in last_inspections(ids).items():
         inspected[index[sid]] = max((today - last).days, 0) / DAYS_PER_MONTH
     opened = np.array([(today - rows[s][2]).days if rows[s][2] else math.nan for s in ids], dtype=float)
     return RiskColumns(

@@ -8,7 +8,7 @@ from ninja import File, Query, Router, Schema, Status, UploadedFile
 from zhifa.catalog.importing import check_size
 from zhifa.core.errors import require_write
 from zhifa.core.pagination import api_page
-from zhifa.core.scope import scope_for
+from zhifa.org.scope import scope_for
 from zhifa.subjects import selectors
 from zhifa.subjects.services import subject_create, subject_import
 

@@ -25,11 +25,11 @@ from zhifa.catalog.importing import (
 )
 from zhifa.catalog.models import Scenario
 from zhifa.core.errors import ServiceError
-from zhifa.core.scope import Scope
 from zhifa.dispatch.places import place_resolve
 from zhifa.engine.uscc import normalise, uscc_validate
 from zhifa.org.geo import region_index
 from zhifa.org.models import Building, Region
+from zhifa.org.scope import Scope
 from zhifa.subjects.choices import INDUSTRIES, CreditClass, SubjectKind, SubjectStatus
 
 COLUMNS = (

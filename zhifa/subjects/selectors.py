@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from zhifa.core.scope import get_in_scope_or_404, scope_for
 from zhifa.engine.uscc import normalise
+from zhifa.org.scope import get_in_scope_or_404, scope_for
 from zhifa.subjects.choices import INDUSTRIES, CreditClass, SubjectKind, SubjectStatus
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
 

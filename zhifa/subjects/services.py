@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, ServiceError, require_write
-from zhifa.core.scope import scope_for
 from zhifa.core.snapshot import snapshot
+from zhifa.org.scope import scope_for
 from zhifa.subjects.choices import Severity
 from zhifa.subjects.importing import HEADERS, Lookups, clean_values, parse_file
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
@@ -268,7 +268,7 @@ def subject_link_event(*, subject: Subject, event, by) -> SubjectEvent:
     require_write(scope)
     if not scope.covers_path(subject.region_path):
         raise Http404("记录不存在或不在您的辖区内")
-    from zhifa.dispatch.selectors import event_list_for_user
+    from zhifa.dispatch.events.selectors import event_list_for_user
 
     if not event_list_for_user(user=by).filter(pk=event.pk).exists():
         raise Http404("事件不存在或不在您的辖区内")

@@ -10,7 +10,7 @@ from zhifa.catalog.importing import check_size
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
-from zhifa.core.scope import scope_for
+from zhifa.org.scope import scope_for
 from zhifa.org.selectors import subdistrict_choices
 from zhifa.subjects import selectors
 from zhifa.subjects.choices import INDUSTRY_CHOICES, CreditClass, SubjectKind, SubjectStatus

@@ -18,8 +18,8 @@ from zhifa.demo.events import bulk, calendar, lifecycle, places, routes, texts
 from zhifa.demo.names import NameMaker
 from zhifa.demo.spec import HUB_CODE
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, UnitRole
+from zhifa.dispatch.events.services import DEFAULT_SLA, sla_for
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
-from zhifa.dispatch.services import DEFAULT_SLA, _sla_for
 from zhifa.engine.geo import RegionIndex
 from zhifa.engine.routing import Place
 from zhifa.org.choices import WorkerRole
@@ -127,7 +127,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
 
     units = {u.code: u for u in Unit.objects.all()}
     command = units[router.router.district_command]
-    policies = {p: _sla_for(p) for p in (Priority.URGENT, Priority.NORMAL)}
+    policies = {p: sla_for(p) for p in (Priority.URGENT, Priority.NORMAL)}
     limits = {
         p: {k.removesuffix("_minutes"): v for k, v in DEFAULT_SLA[p].items() if k.endswith("_minutes")}
         for p in policies

@@ -11,11 +11,9 @@ from zhifa.core.errors import ServiceError
 from zhifa.engine.planning import Limits
 from zhifa.engine.planning import Officer as EngineOfficer
 from zhifa.engine.planning import Subject as EngineSubject
-from zhifa.inspections.demands import visits_this_year  # noqa: F401 (part of this module's API)
-from zhifa.inspections.models import (
-    PlanStatus,
-    SquadDay,
-)
+from zhifa.inspections.choices import PlanStatus
+from zhifa.inspections.demands.selectors import visits_this_year  # noqa: F401 (part of this module's API)
+from zhifa.inspections.models import SquadDay
 from zhifa.org.choices import RegionLevel, UnitKind
 from zhifa.org.models import Officer, Region, Unit
 from zhifa.subjects.models import Subject

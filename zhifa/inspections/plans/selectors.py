@@ -12,14 +12,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhifa.core.scope import scope_for
-from zhifa.inspections.models import (
-    JointPlan,
-    PlanStatus,
-    PlanVisit,
-    SquadDay,
-)
+from zhifa.inspections.choices import PlanStatus
+from zhifa.inspections.models import JointPlan, PlanVisit, SquadDay
 from zhifa.org.models import Domain
+from zhifa.org.scope import scope_for
 
 
 def joint_plan_list(*, user, q: str = "", status: str = "") -> QuerySet[JointPlan]:

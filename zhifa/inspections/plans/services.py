@@ -13,20 +13,10 @@ from django.utils import timezone
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, PermissionError_, require_write
-from zhifa.core.scope import scope_for
 from zhifa.engine.planning import Limits, plan_joint
-from zhifa.inspections.demands import inspection_demands
-from zhifa.inspections.models import (
-    DemandSource,
-    Inspection,
-    InspectionRequest,
-    JointPlan,
-    PlanStatus,
-    PlanVisit,
-    RequestStatus,
-    SquadDay,
-    VisitStatus,
-)
+from zhifa.inspections.choices import DemandSource, PlanStatus, RequestStatus, VisitStatus
+from zhifa.inspections.demands.selectors import inspection_demands
+from zhifa.inspections.models import Inspection, InspectionRequest, JointPlan, PlanVisit, SquadDay
 from zhifa.inspections.plans.inputs import (
     DEFAULT_LIMITS,
     LOCAL_TEAM_KINDS,
@@ -45,6 +35,7 @@ from zhifa.inspections.plans.inputs import (
 from zhifa.inspections.plans.selectors import domain_names
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Region, Unit
+from zhifa.org.scope import scope_for
 from zhifa.subjects.models import Subject
 
 # --- who may plan where -------------------------------------------------------------------------------------

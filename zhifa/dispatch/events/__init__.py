@@ -1,0 +1,1 @@
+"""Events of the command centre: intake, routing, the workflow, the board, tasks and the ledger."""

@@ -1,0 +1,47 @@
+"""Reads of events, scoped by who asks: their subdistrict, or the events their unit works on."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhifa.dispatch.models import Event
+from zhifa.org.scope import scope_for
+
+
+def event_list_for_user(*, user, status: str | None = None, q: str = "") -> QuerySet:
+    scope = scope_for(user)
+    qs = Event.objects.select_related("lead_unit", "subdistrict", "sla")
+    if not scope.district_wide:
+        # A subdistrict sees what happened inside it; a team also sees what it was asked to work on elsewhere.
+        qs = qs.filter(
+            Q(region_path__startswith=scope.region_path)
+            | Q(event_units__unit_id=scope.unit_id, event_units__active=True)
+        ).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(description__icontains=q)
+            | Q(receipt_no=q.strip().upper())
+            | Q(external_no=q.strip())
+            | Q(address__icontains=q)
+        )
+    return qs
+
+
+def event_get_for_user(*, user, pk: int) -> Event:
+    event = event_list_for_user(user=user).filter(pk=pk).first()
+    if event is None:
+        raise Http404("事件不存在或不在您的辖区内")
+    return event
+
+
+def event_get_by_receipt(*, receipt_no: str) -> Event:
+    """The public's view: one event, by its receipt number only."""
+    event = (
+        Event.objects.select_related("lead_unit")
+        .filter(receipt_no=(receipt_no or "").strip().upper())
+        .first()
+    )
+    if event is None:
+        raise Http404("未找到该受理编号")
+    return event

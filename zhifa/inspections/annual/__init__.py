@@ -1,0 +1,1 @@
+"""执法计划: next year's enforcement focus from a year of complaints."""

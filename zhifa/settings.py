@@ -129,6 +129,13 @@ MEDIA_URL = "/media/"
 ZHIFA_MAX_IMPORT_BYTES = envint("ZHIFA_MAX_IMPORT_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ZHIFA_MAX_IMPORT_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = ZHIFA_MAX_IMPORT_BYTES
+# What an uploaded spreadsheet may unpack to (zhifa.core.tabular): a small xlsx can expand to millions of cells, so
+# a workbook over any of these is refused before or while it is read, with the limit named.
+ZHIFA_IMPORT_MAX_UNZIPPED_BYTES = envint(
+    "ZHIFA_IMPORT_MAX_UNZIPPED_BYTES", 32 * 1024 * 1024, minimum=1024 * 1024
+)
+ZHIFA_IMPORT_MAX_CELLS = envint("ZHIFA_IMPORT_MAX_CELLS", 300_000, minimum=1000)
+ZHIFA_IMPORT_MAX_SHEET_ROWS = envint("ZHIFA_IMPORT_MAX_SHEET_ROWS", 50_000, minimum=100)
 # Province-required minimum share of officers seconded to subdistricts (下沉比例).
 ZHIFA_SECONDED_TARGET = envint("ZHIFA_SECONDED_TARGET_PERCENT", 65, minimum=0) / 100
 # Largest evidence file (image or PDF) accepted, in bytes.

@@ -1,7 +1,7 @@
 """Subject rows from a form, the API or a spreadsheet: one cleaner checks and places each, naming row and column.
 
-The file readers (xlsx, csv in UTF-8 or GB18030, header mapping) are the catalog import's; this module adds the
-subject columns and what a subject row must satisfy.
+The file readers (xlsx, csv in UTF-8 or GB18030, header mapping, row errors) are zhifa.core.tabular's; this module
+adds the subject columns and what a subject row must satisfy.
 """
 
 from __future__ import annotations
@@ -12,19 +12,21 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from zhifa.catalog.importing import (
-    Column,
-    _check_file,
-    _data_rows,
-    _map_header,
-    _parse_date,
-    _read_csv,
-    _read_xlsx,
-    _text,
-    file_error,
-)
 from zhifa.catalog.models import Scenario
 from zhifa.core.errors import ServiceError
+from zhifa.core.tabular import (
+    MAX_ERRORS_KEPT,
+    Column,
+    cell_text,
+    check_file,
+    data_rows,
+    file_error,
+    map_header,
+    parse_date,
+    read_tables,
+    row_error,
+    sheet_named,
+)
 from zhifa.dispatch.places import place_resolve
 from zhifa.engine.uscc import normalise, uscc_validate
 from zhifa.org.geo import region_index
@@ -49,7 +51,6 @@ COLUMNS = (
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
 SHEET_NAMES = ("监管对象", "subjects")
-MAX_ERRORS_KEPT = 2000
 LIST_SPLIT = re.compile(r"[|,，、;；\n]")
 INDUSTRY_BY_NAME = {name: code for code, name in INDUSTRIES.items()}
 
@@ -159,7 +160,7 @@ def clean_values(values: dict[str, str], *, lookups: Lookups, scope: Scope) -> C
     data["address"] = address
 
     raw_opened = values.get("opened_on", "").strip()
-    opened = _parse_date(raw_opened) if raw_opened else None
+    opened = parse_date(raw_opened) if raw_opened else None
     if raw_opened and opened is None:
         err("opened_on", f"成立日期“{raw_opened}”无法识别，格式应为 YYYY-MM-DD")
     data["opened_on"] = opened
@@ -258,17 +259,10 @@ class ParsedFile:
     rows: list[tuple[int, CleanRow]]  # (spreadsheet row number, cleaned row)
 
 
-def _row_error(row: int, column: str, message: str) -> dict:
-    return {"field": f"第{row}行·{column}", "row": row, "column": column, "message": message}
-
-
 def read_table(content: bytes, filename: str) -> list[list]:
-    kind = _check_file(content, filename, "file")
-    if kind == "csv":
-        return _read_csv(content, "file")
-    sheets = _read_xlsx(content, "file")
-    wanted = {n.lower() for n in SHEET_NAMES}
-    title = next((t for t in sheets if t.strip().lower() in wanted), None) or next(iter(sheets), None)
+    kind = check_file(content, filename, "file")
+    sheets = read_tables(content, kind, "file")
+    title = sheet_named(sheets, SHEET_NAMES) or next(iter(sheets), None)
     if title is None:
         raise file_error("Excel 文件中没有工作表")
     return sheets[title]
@@ -279,16 +273,14 @@ def parse_file(*, content: bytes, filename: str, lookups: Lookups, scope: Scope,
 
     `existing_uscc(codes) -> set` answers which of the codes are already in the database."""
     table = read_table(content, filename)
-    if not table or not any(_text(c) for c in table[0]):
+    if not table or not any(cell_text(c) for c in table[0]):
         raise file_error("文件中没有内容：第 1 行应为表头")
-    from zhifa.catalog.importing import _Errors
-
-    header_errors = _Errors()
-    header = _map_header(table[0], COLUMNS, "监管对象", header_errors)
-    errors = [_row_error(e["row"], e["column"], e["message"]) for e in header_errors.rows]
+    mapped = map_header(table[0], COLUMNS)
+    errors = [row_error(1, column, message) for column, message in mapped.problems()]
     if errors:
         raise ServiceError(f"导入失败：表头有 {len(errors)} 处错误，未导入任何内容", errors=errors)
-    raw_rows = list(_data_rows(table, header))
+    header = mapped.found
+    raw_rows = list(data_rows(table, header))
     if not raw_rows:
         raise file_error("文件中没有数据：第 1 行为表头，第 2 行起每行一个监管对象")
     if len(raw_rows) > max_rows():
@@ -307,12 +299,12 @@ def parse_file(*, content: bytes, filename: str, lookups: Lookups, scope: Scope,
                 row.errors.append(("uscc", f"统一社会信用代码“{uscc}”与第 {first_row_of[uscc]} 行重复"))
             else:
                 first_row_of[uscc] = number
-        errors.extend(_row_error(number, column(k), m) for k, m in row.errors)
+        errors.extend(row_error(number, column(k), m) for k, m in row.errors)
         rows.append((number, row))
     taken = existing_uscc(list(first_row_of))
     for code in sorted(taken, key=first_row_of.get):
         number = first_row_of[code]
-        errors.append(_row_error(number, column("uscc"), f"统一社会信用代码“{code}”已登记，不能重复导入"))
+        errors.append(row_error(number, column("uscc"), f"统一社会信用代码“{code}”已登记，不能重复导入"))
     if errors:
         errors.sort(key=lambda e: e["row"])
         raise ServiceError(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from zhifa.core.errors import ServiceError
+from zhifa.core.tabular import Column as TableColumn
 from zhifa.dispatch.choices import EventStatus, Priority
 from zhifa.dispatch.events.services import MAX_EXTERNAL_NO, MAX_TEXT
 
@@ -23,11 +24,7 @@ RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization fai
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
+class Column(TableColumn):
     max_length: int | None = None
 
 
@@ -35,7 +32,7 @@ COLUMNS = (
     Column(
         "external_no",
         "工单编号",
-        (
+        aliases=(
             "工单号",
             "工单编码",
             "12345工单编号",
@@ -53,7 +50,7 @@ COLUMNS = (
     Column(
         "received_at",
         "受理时间",
-        (
+        aliases=(
             "来电时间",
             "登记时间",
             "受理日期",
@@ -69,7 +66,7 @@ COLUMNS = (
     Column(
         "description",
         "诉求内容",
-        (
+        aliases=(
             "诉求描述",
             "问题描述",
             "反映内容",
@@ -83,31 +80,33 @@ COLUMNS = (
         required=True,
         max_length=MAX_TEXT,
     ),
-    Column("title", "标题", ("工单标题", "诉求标题", "主题", "诉求主题", "title"), max_length=120),
+    Column("title", "标题", aliases=("工单标题", "诉求标题", "主题", "诉求主题", "title"), max_length=120),
     Column(
         "reporter_name",
         "反映人",
-        ("来电人", "诉求人", "反映人姓名", "来电人姓名", "联系人", "姓名", "reporter_name"),
+        aliases=("来电人", "诉求人", "反映人姓名", "来电人姓名", "联系人", "姓名", "reporter_name"),
         max_length=50,
     ),
     Column(
         "reporter_phone",
         "联系电话",
-        ("电话", "来电号码", "来电电话", "联系方式", "手机号", "手机号码", "手机", "reporter_phone"),
+        aliases=("电话", "来电号码", "来电电话", "联系方式", "手机号", "手机号码", "手机", "reporter_phone"),
         max_length=20,
     ),
     Column(
         "address",
         "事发地址",
-        ("地址", "事发地点", "发生地址", "问题地址", "详细地址", "事件地址", "address"),
+        aliases=("地址", "事发地点", "发生地址", "问题地址", "详细地址", "事件地址", "address"),
         max_length=200,
     ),
     Column(
-        "subdistrict", "所属街道", ("街道", "所在街道", "属地街道", "街道（乡镇）", "镇街", "subdistrict")
+        "subdistrict",
+        "所属街道",
+        aliases=("街道", "所在街道", "属地街道", "街道（乡镇）", "镇街", "subdistrict"),
     ),
-    Column("priority", "紧急程度", ("紧急度", "缓急程度", "是否紧急", "优先级", "priority")),
-    Column("lng", "经度", ("lng", "lon", "longitude")),
-    Column("lat", "纬度", ("lat", "latitude")),
+    Column("priority", "紧急程度", aliases=("紧急度", "缓急程度", "是否紧急", "优先级", "priority")),
+    Column("lng", "经度", aliases=("lng", "lon", "longitude")),
+    Column("lat", "纬度", aliases=("lat", "latitude")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)

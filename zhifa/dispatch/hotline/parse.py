@@ -6,9 +6,19 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
 
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 
-from zhifa.catalog.importing import _normal_header, _read_csv, _read_xlsx, file_error, human_size
 from zhifa.core.errors import ServiceError
+from zhifa.core.tabular import (
+    check_file,
+    check_size,
+    data_rows,
+    file_error,
+    map_header,
+    read_tables,
+    row_error,
+)
 from zhifa.dispatch.choices import Priority
 from zhifa.dispatch.events.services import MAX_EXTERNAL_NO
 from zhifa.dispatch.hotline.columns import (
@@ -28,19 +38,9 @@ from zhifa.dispatch.hotline.columns import (
     REQUIRED,
     SCIENTIFIC,
     URGENT_WORDS,
-    Column,
     HotlineRow,
     ParsedFile,
 )
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell_text(value) -> str:
@@ -79,8 +79,6 @@ def parse_received_at(value) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A date cell formatted as a number: days since 1899-12-30 (the range covers 1954–2119).
         if 20000 <= value <= 80000:
-            from openpyxl.utils.datetime import from_excel
-
             return timezone.make_aware(from_excel(value).replace(microsecond=0), local)
         return None
     text = unicodedata.normalize("NFKC", _cell_text(value))
@@ -113,31 +111,13 @@ def _number(text: str) -> float | None:
 # --- header ------------------------------------------------------------------------------------------------
 
 
-def _lookup() -> dict[str, Column]:
-    table = {}
-    for col in COLUMNS:
-        for name in (col.header, *col.aliases):
-            table[_normal_header(name)] = col
-    return table
-
-
 def _map_header(row: list) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """Column key → (position, header as written), and the headers not used (unknown, or a second alias)."""
-    lookup = _lookup()
-    found: dict[str, tuple[int, str]] = {}
-    ignored = []
-    for pos, cell in enumerate(row):
-        written = _cell_text(cell)
-        if not written:
-            continue
-        col = lookup.get(_normal_header(written))
-        if col is None:
-            ignored.append(written)
-        elif col.key in found:
-            ignored.append(f"{written}（与“{found[col.key][1]}”重复，已忽略）")
-        else:
-            found[col.key] = (pos, written)
-    return found, ignored
+    header = map_header(row, COLUMNS, match_keys=False, text=_cell_text)
+    ignored = [
+        f"{written}（与“{first}”重复，已忽略）" if first else written for written, first in header.unused
+    ]
+    return header.found, ignored
 
 
 def _find_header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]], list[str]]:
@@ -171,8 +151,8 @@ class _RowErrors:
 
     def add(self, row: int, key: str, message: str) -> None:
         pos, written = self.header.get(key, (None, COLUMN_BY_KEY[key].header))
-        cell = f"{_column_letter(pos)}{row}" if pos is not None else ""
-        self.rows.append({"row": row, "column": written, "cell": cell, "message": message})
+        cell = f"{get_column_letter(pos + 1)}{row}" if pos is not None else ""
+        self.rows.append(row_error(row, written, message, cell=cell))
 
 
 def _parse_row(
@@ -283,28 +263,21 @@ def _coordinates(number: int, text: dict, errors: _RowErrors) -> tuple[float | N
 # --- the file ----------------------------------------------------------------------------------------------
 
 
-def _kind_of(filename: str) -> str:
-    lower = (filename or "").strip().lower()
-    return next((k for k in ("xlsx", "csv") if lower.endswith("." + k)), "")
-
-
 def check_upload_size(size: int) -> None:
     """Refuse a file over MAX_BYTES (a view holding an upload checks this before reading it)."""
-    if size > MAX_BYTES:
-        raise file_error(f"文件过大（{human_size(size)}），12345 工单导入上限为 {human_size(MAX_BYTES)}")
+    check_size(size, limit=MAX_BYTES, what="12345 工单导入")
 
 
 def _tables(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
-    kind = _kind_of(filename)
-    if not kind:
-        name = filename or "未命名"
-        raise file_error(f"不支持的文件类型“{name}”，请上传 12345 系统导出的 .xlsx 或 .csv 文件")
-    check_upload_size(len(data))
-    if not data.strip():
-        raise file_error("文件为空")
-    if kind == "csv":
-        return [("", _read_csv(data, "file"))]
-    return list(_read_xlsx(data, "file").items())
+    kind = check_file(
+        data, filename, limit=MAX_BYTES, what="12345 工单导入", wanted="12345 系统导出的 .xlsx 或 .csv 文件"
+    )
+    return list(read_tables(data, kind).items())
+
+
+def _raw(value):
+    # A cell's own value (an Excel date stays a date), or None when it reads as blank.
+    return value if _cell_text(value) else None
 
 
 def parse_hotline_file(*, data: bytes, filename: str, now: datetime | None = None) -> ParsedFile:
@@ -325,11 +298,7 @@ def parse_hotline_file(*, data: bytes, filename: str, now: datetime | None = Non
     if index < 0 or any(c.key not in header for c in REQUIRED):
         raise _missing_header_error(index, header)
 
-    body = []
-    for offset, row in enumerate(rows[index + 1 :], start=index + 2):
-        raw = {key: row[pos] if pos < len(row) else None for key, (pos, _) in header.items()}
-        if any(_cell_text(v) for v in raw.values()):
-            body.append((offset, raw))
+    body = list(data_rows(rows, header, header_row=index + 1, text=_raw))
     if not body:
         raise file_error(f"文件中没有工单数据：表头在第 {index + 1} 行，其下每行应为一张工单")
     if len(body) > MAX_ROWS:

@@ -2,7 +2,11 @@
 
 from datetime import datetime
 
-from zhifa.catalog.importing import human_size
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from zhifa.core.tabular import append_row, human_size, workbook_bytes
 from zhifa.dispatch.events.services import MAX_TEXT
 from zhifa.dispatch.hotline.columns import (
     COLUMNS,
@@ -40,17 +44,11 @@ FORMATS = {
 
 def hotline_template_xlsx() -> bytes:
     """The import template: the headers with one example row, and a sheet that explains every column."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
     ws = wb.active
     ws.title = "12345工单"
-    ws.append([c.header for c in COLUMNS])
-    ws.append([EXAMPLE[c.key] for c in COLUMNS])
+    append_row(ws, [c.header for c in COLUMNS])
+    append_row(ws, [EXAMPLE[c.key] for c in COLUMNS])
     widths = {"description": 60, "address": 30, "received_at": 18, "external_no": 20}
     for i, col in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
@@ -66,25 +64,26 @@ def hotline_template_xlsx() -> bytes:
     ws.freeze_panes = "A2"
 
     notes = wb.create_sheet("填写说明")
-    notes.append(["列名", "必填", "也可写作", "填写要求"])
+    append_row(notes, ["列名", "必填", "也可写作", "填写要求"])
     for col in COLUMNS:
         aliases = "、".join(a for a in col.aliases if not a.isascii())
-        notes.append([col.header, "是" if col.required else "否", aliases, FORMATS[col.key]])
-    notes.append([])
-    notes.append(["说明", "", "", "第 1 行为表头（上方可有标题行），列的顺序不限，其他列会被忽略。"])
-    notes.append(["", "", "", "整个文件任何一行有错，都不会导入任何工单；页面会列出每处错误的行号和列。"])
-    notes.append(
+        append_row(notes, [col.header, "是" if col.required else "否", aliases, FORMATS[col.key]])
+    append_row(notes, [])
+    append_row(notes, ["说明", "", "", "第 1 行为表头（上方可有标题行），列的顺序不限，其他列会被忽略。"])
+    append_row(
+        notes, ["", "", "", "整个文件任何一行有错，都不会导入任何工单；页面会列出每处错误的行号和列。"]
+    )
+    append_row(
+        notes,
         [
             "",
             "",
             "",
             f"单个文件不超过 {human_size(MAX_BYTES)}、{MAX_ROWS} 行；CSV 可为 UTF-8 或 GB18030 编码。",
-        ]
+        ],
     )
     for letter, width in zip("ABCD", (10, 6, 40, 80), strict=True):
         notes.column_dimensions[letter].width = width
     for cell in notes[1]:
         cell.font = Font(bold=True)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

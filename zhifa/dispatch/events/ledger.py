@@ -1,10 +1,11 @@
 """实时信息台账: the events a user may see, one row each, as an xlsx workbook written in openpyxl's write-only mode."""
 
-import io
-
 from django.db.models import Prefetch
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
+from zhifa.core.tabular import append_row, workbook_bytes, xlsx_cell
 from zhifa.dispatch.choices import UnitRole
 from zhifa.dispatch.models import EventItem, EventUnit
 
@@ -76,18 +77,10 @@ def _items_text(event) -> str:
 
 
 def _cell(ws, value):
-    from openpyxl.cell import WriteOnlyCell
-
     if hasattr(value, "tzinfo"):
         # Excel has no time zones: the local (Beijing) wall time, as the people reading it expect.
-        cell = WriteOnlyCell(ws, value=timezone.localtime(value).replace(tzinfo=None))
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    cell = WriteOnlyCell(ws, value=value)
-    # Reporters' text such as "=…" must stay text, never a formula the spreadsheet runs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"
-    return cell
+        return xlsx_cell(ws, timezone.localtime(value).replace(tzinfo=None), number_format=DATETIME_FORMAT)
+    return value
 
 
 def _row(event) -> list:
@@ -110,18 +103,14 @@ def _row(event) -> list:
 
 
 def event_ledger_xlsx(events) -> bytes:
-    """One sheet 实时信息台账 with a frozen header row; times are local, empty when the step has not happened."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
+    """One sheet 实时信息台账 with a frozen header row; times are local, empty when the step has not happened.
+    Reporters' text such as "=…" stays text, never a formula the spreadsheet runs."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("实时信息台账")
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.append(HEADER)
+    append_row(ws, HEADER)
     for event in ledger_queryset(events).iterator(chunk_size=CHUNK):
-        ws.append([_cell(ws, v) for v in _row(event)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append_row(ws, [_cell(ws, v) for v in _row(event)])
+    return workbook_bytes(wb)

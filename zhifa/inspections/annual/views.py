@@ -1,7 +1,5 @@
 """执法计划表 page and its xlsx export."""
 
-import io
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from zhifa.core.tabular import append_row, workbook_bytes
 from zhifa.inspections.annual.selectors import annual_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,17 +58,15 @@ def plan_xlsx(request):
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year}年执法计划"
-    sheet.append([f"{year + 1} 年度执法计划表（依据 {year} 年投诉，门槛 {threshold} 件）"])
-    sheet.append(["序号", "事项编码", "执法事项", "领域", "投诉件数", "占全年投诉（%）"])
+    append_row(sheet, [f"{year + 1} 年度执法计划表（依据 {year} 年投诉，门槛 {threshold} 件）"])
+    append_row(sheet, ["序号", "事项编码", "执法事项", "领域", "投诉件数", "占全年投诉（%）"])
     for n, row in enumerate(plan.rows, start=1):
-        sheet.append([n, row.code, row.name, row.domain, row.count, row.percent])
-    sheet.append([])
-    sheet.append(["合计", f"{len(plan.rows)} 类", "", "", plan.focus_count, plan.focus_percent])
-    sheet.append(["全年投诉", "", "", "", plan.total])
+        append_row(sheet, [n, row.code, row.name, row.domain, row.count, row.percent])
+    append_row(sheet, [])
+    append_row(sheet, ["合计", f"{len(plan.rows)} 类", "", "", plan.focus_count, plan.focus_percent])
+    append_row(sheet, ["全年投诉", "", "", "", plan.total])
     for col, width in zip("ABCDEF", (6, 12, 60, 14, 10, 16), strict=True):
         sheet.column_dimensions[col].width = width
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response = HttpResponse(workbook_bytes(book), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"执法计划表-{year + 1}.xlsx")
     return response

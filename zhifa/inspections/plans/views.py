@@ -1,6 +1,5 @@
 """综合查一次 pages: plan list, new plan, the calendar (detail), a squad day's visits, xlsx, the officer's days."""
 
-import io
 from collections import Counter
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from openpyxl.styles import Font
 from zhifa.core.errors import ServiceError
 from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
+from zhifa.core.tabular import append_row, workbook_bytes
 from zhifa.inspections import plans
 from zhifa.inspections.annual.views import XLSX
 from zhifa.inspections.choices import DemandSource, PlanStatus, VisitStatus
@@ -210,7 +210,8 @@ def plan_xlsx(request, pk: int):
 
     sheet = book.active
     sheet.title = "日程"
-    sheet.append(
+    append_row(
+        sheet,
         [
             "日期",
             "星期",
@@ -227,7 +228,7 @@ def plan_xlsx(request, pk: int):
             "需求来源",
             "状态",
             "当日里程（公里）",
-        ]
+        ],
     )
     weekday = "一二三四五六日"
     visits_by_day: dict[int, list] = {}
@@ -237,7 +238,8 @@ def plan_xlsx(request, pk: int):
         visits_by_day.setdefault(v.squad_day_id, []).append(v)
     for sd in squad_days:
         for v in visits_by_day.get(sd.pk, []):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     sd.day,
                     f"星期{weekday[sd.day.weekday()]}",
@@ -256,7 +258,7 @@ def plan_xlsx(request, pk: int):
                     ),
                     statuses.get(v.status, v.status),
                     sd.km,
-                ]
+                ],
             )
             sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd"
     for col, width in zip(
@@ -266,9 +268,10 @@ def plan_xlsx(request, pk: int):
     sheet.freeze_panes = "A2"
 
     left = book.create_sheet("未排入")
-    left.append(["监管对象", "对象编号", "检查领域", "需求来源", "部门需求编号", "原因"])
+    append_row(left, ["监管对象", "对象编号", "检查领域", "需求来源", "部门需求编号", "原因"])
     for u in _unfitted_rows(plan):
-        left.append(
+        append_row(
+            left,
             [
                 u.get("subject_name"),
                 u.get("subject"),
@@ -276,56 +279,57 @@ def plan_xlsx(request, pk: int):
                 u["source_label"],
                 u.get("request") or "",
                 u.get("reason"),
-            ]
+            ],
         )
     for col, width in zip("ABCDEF", (34, 10, 14, 14, 14, 50), strict=True):
         left.column_dimensions[col].width = width
 
     f = _figures(plan)
     fig = book.create_sheet("指标")
-    fig.append([plan.name])
+    append_row(fig, [plan.name])
     fig.cell(row=1, column=1).font = bold
-    fig.append(["区域", plan.region.name])
-    fig.append(["计划期间", f"{plan.period_start:%Y-%m-%d} 至 {plan.period_end:%Y-%m-%d}"])
-    fig.append(["状态", plan.get_status_display()])
-    fig.append([])
-    fig.append(["指标", "综合查一次", "各部门单独检查", "变化（%）"])
-    fig.append(
+    append_row(fig, ["区域", plan.region.name])
+    append_row(fig, ["计划期间", f"{plan.period_start:%Y-%m-%d} 至 {plan.period_end:%Y-%m-%d}"])
+    append_row(fig, ["状态", plan.get_status_display()])
+    append_row(fig, [])
+    append_row(fig, ["指标", "综合查一次", "各部门单独检查", "变化（%）"])
+    append_row(
+        fig,
         [
             "检查次数",
             f.get("joint_visits"),
             f.get("separate_visits"),
             -f["visit_saving_pct"] if f["visit_saving_pct"] is not None else None,
-        ]
+        ],
     )
-    fig.append(
-        ["执法人员·日", f.get("officer_days"), f.get("separate_officer_days"), f["officer_days_change_pct"]]
+    append_row(
+        fig,
+        ["执法人员·日", f.get("officer_days"), f.get("separate_officer_days"), f["officer_days_change_pct"]],
     )
-    fig.append(
+    append_row(
+        fig,
         [
             "路线里程（公里，对比同日未排序）",
             f.get("km"),
             f.get("km_unordered"),
             -f["km_saving_pct"] if f["km_saving_pct"] is not None else None,
-        ]
+        ],
     )
-    fig.append(["路线里程（公里，对比同日随机顺序）", f.get("km"), f.get("km_shuffled")])
-    fig.append(["路线里程（公里，对比按输入顺序分日）", f.get("km"), f.get("km_unclustered")])
-    fig.append([])
-    fig.append(["检查需求", f.get("demands")])
-    fig.append(["检查对象", f.get("subjects")])
-    fig.append(["检查组·日", f.get("squad_days")])
-    fig.append(["工作日", f.get("working_days")])
-    fig.append(["未排入需求", f.get("unfitted")])
-    fig.append(["编制用时（秒）", f.get("seconds")])
-    fig.append(["随机种子", plan.seed])
+    append_row(fig, ["路线里程（公里，对比同日随机顺序）", f.get("km"), f.get("km_shuffled")])
+    append_row(fig, ["路线里程（公里，对比按输入顺序分日）", f.get("km"), f.get("km_unclustered")])
+    append_row(fig, [])
+    append_row(fig, ["检查需求", f.get("demands")])
+    append_row(fig, ["检查对象", f.get("subjects")])
+    append_row(fig, ["检查组·日", f.get("squad_days")])
+    append_row(fig, ["工作日", f.get("working_days")])
+    append_row(fig, ["未排入需求", f.get("unfitted")])
+    append_row(fig, ["编制用时（秒）", f.get("seconds")])
+    append_row(fig, ["随机种子", plan.seed])
     fig.column_dimensions["A"].width = 36
     for col in "BCD":
         fig.column_dimensions[col].width = 16
 
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response = HttpResponse(workbook_bytes(book), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"综合查一次计划-{plan.pk}.xlsx")
     return response
 

@@ -1,9 +1,8 @@
 """Predict labels for a CSV with a model from router_train: writes row,label,score."""
 
-import csv as csvmod
-
 from django.core.management.base import BaseCommand, CommandError
 
+from zhifa.core.tabular import SafeCsvWriter
 from zhifa.dispatch.management.commands.router_train import read_columns
 from zhifa.engine.classify import TextModel
 
@@ -24,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取模型：{exc}") from None
         texts = [r[0] for r in read_columns(csv, text_col)]
         with open(output, "w", encoding="utf-8", newline="") as fh:
-            writer = csvmod.writer(fh)
+            writer = SafeCsvWriter(fh)  # a label or feature name is never run as a formula
             writer.writerow(["row", "label", "score"])
             for i, (label, score) in enumerate(loaded.predict(texts) if texts else [], start=1):
                 writer.writerow([i, label, f"{score:.4f}"])

@@ -1,10 +1,9 @@
 """Score a CSV with a model from risk_fit: writes row,score,colour — score is the probability of finding a violation
 in percent, colour from the thresholds stored in the model; --explain adds the columns that raised it most (log-odds)."""
 
-import csv as csvmod
-
 from django.core.management.base import BaseCommand, CommandError
 
+from zhifa.core.tabular import SafeCsvWriter
 from zhifa.engine.risk import COLOUR_LABELS, COLOURS
 from zhifa.engine.risk_model import RiskModel, TableError, read_table
 
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         colours = result.colours()
         try:
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                writer = csvmod.writer(fh)
+                writer = SafeCsvWriter(fh)  # a label or feature name is never run as a formula
                 writer.writerow(["row", "score", "colour"] + (["reasons"] if explain else []))
                 for i, score in enumerate(result.score):
                     line = [i + 1, f"{score:.2f}", colours[i]]

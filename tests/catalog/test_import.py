@@ -298,3 +298,43 @@ def test_bands_given_twice_is_refused(world):
         )
     assert caught.value.errors[0]["field"] == "discretion_file"
     assert caught.value.message.startswith("裁量基准只能提供一次")
+
+
+# --- decompression bombs at both doors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bomb", ["cells", "dense"])
+def test_a_decompression_bomb_is_refused_fast_on_the_page_and_the_api(world, clients, bomb):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.core.test_tabular import CELLS_REFUSED, cell_bomb, dense_bomb, fast, unzipped_refusal
+
+    content = cell_bomb() if bomb == "cells" else dense_bomb()
+    message = unzipped_refusal(content) if bomb == "cells" else CELLS_REFUSED
+    # Warm up (the first request of a process loads the URL map, templates and API), then time the refusal.
+    assert clients["root"].get("/catalog/releases/new/").status_code == 200
+    assert clients["root"].get("/api/v1/catalog/releases").status_code == 200
+    with fast():
+        res = clients["root"].post(
+            "/catalog/releases/new/",
+            {"version": "v9", "title": "", "file": SimpleUploadedFile("清单.xlsx", content)},
+        )
+    assert res.status_code == 400
+    assert res.content.decode().count(message) == 2  # the banner and the file field's error
+    with fast():
+        res = clients["root"].post(
+            "/api/v1/catalog/releases", {"version": "v9", "file": SimpleUploadedFile("清单.xlsx", content)}
+        )
+    assert res.status_code == 400
+    assert res.json() == {"message": message, "errors": [{"field": "file", "message": message}]}
+    with fast(), pytest.raises(ServiceError) as caught:  # a bomb as the separate discretion file
+        release_import(
+            content=csv_bytes(base_rows()),
+            filename="v1.csv",
+            version="v9",
+            by=world.root,
+            discretion_content=content,
+            discretion_filename="裁量基准.xlsx",
+        )
+    assert caught.value.errors == [{"field": "discretion_file", "message": message}]
+    _nothing_written()

@@ -520,3 +520,28 @@ def test_directory_batch_reads_once_and_only_inside_the_batch():
     assert len(calls) == 1
     assert batch_memo("x", build) is not first  # outside a batch every call builds
     assert len(calls) == 2
+
+
+# --- decompression bombs at both doors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bomb", ["cells", "dense"])
+def test_a_decompression_bomb_is_refused_fast_on_the_page_and_the_api(district, clients, bomb):
+    from tests.core.test_tabular import CELLS_REFUSED, cell_bomb, dense_bomb, fast, unzipped_refusal
+
+    content = cell_bomb() if bomb == "cells" else dense_bomb()
+    assert len(content) < MAX_BYTES
+    message = unzipped_refusal(content) if bomb == "cells" else CELLS_REFUSED
+    # Warm up (the first request of a process loads the URL map, templates and API), then time the refusal.
+    assert clients["carol"].get(PAGE).status_code == 200
+    assert clients["carol"].get("/api/v1/dispatch/events").status_code == 200
+    with fast():
+        res = clients["carol"].post(PAGE, {"file": _upload(content, "工单.xlsx")})
+    assert res.status_code == 400
+    assert message in res.content.decode()
+    with fast():
+        res = clients["carol"].post(API, {"file": _upload(content, "工单.xlsx")})
+    assert res.status_code == 400
+    assert res.json() == {"message": message, "errors": [{"field": "file", "message": message}]}
+    assert Event.objects.count() == 0
+    assert not AuditRecord.objects.filter(action__startswith="dispatch.").exists()

@@ -138,3 +138,32 @@ def test_row_limit(subjects, settings):
     rows = [f"{code(200 + i)},示例{i},企业,F52,,南星街道,,,,," for i in range(3)]
     with pytest.raises(ServiceError, match="一次最多导入 2 行（文件中有 3 行）"):
         subject_import(content=_csv(*rows), filename="s.csv", by=subjects.carol)
+
+
+# --- decompression bombs at both doors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bomb", ["cells", "dense"])
+def test_a_decompression_bomb_is_refused_fast_on_the_page_and_the_api(subjects, clients, bomb):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.core.test_tabular import CELLS_REFUSED, cell_bomb, dense_bomb, fast, unzipped_refusal
+
+    content = cell_bomb() if bomb == "cells" else dense_bomb()
+    message = unzipped_refusal(content) if bomb == "cells" else CELLS_REFUSED
+    before = Subject.objects.count()
+    # Warm up (the first request of a process loads the URL map, templates and API), then time the refusal.
+    assert clients["alice"].get("/subjects/import/").status_code == 200
+    assert clients["alice"].get("/api/v1/subjects").status_code == 200
+    with fast():  # the import is open to officers: alice of 南星
+        res = clients["alice"].post("/subjects/import/", {"file": SimpleUploadedFile("s.xlsx", content)})
+    assert res.status_code == 400
+    assert message in res.content.decode()
+    with fast():
+        res = clients["alice"].post(
+            "/api/v1/subjects/import", {"file": SimpleUploadedFile("s.xlsx", content)}
+        )
+    assert res.status_code == 400
+    assert res.json() == {"message": message, "errors": [{"field": "file", "message": message}]}
+    assert Subject.objects.count() == before
+    assert not AuditRecord.objects.filter(action="subject.import").exists()

@@ -295,7 +295,7 @@ def test_headers_by_name_alias_or_key_written_loosely():
         "name": (1, "*事项名称"),
         "min_fine": (2, "最低罚款（元）"),
     }
-    assert header.complete and header.problems() == []
+    assert header.missing == [] and header.problems() == []
     assert map_header(["CODE", "Name"], COLUMNS).found == {"code": (0, "CODE"), "name": (1, "Name")}
     assert map_header(["code", "name"], COLUMNS, match_keys=False).found == {}
 

@@ -347,10 +347,6 @@ class Header:
     unused: list[tuple[str, str]] = field(default_factory=list)
     missing: list[Column] = field(default_factory=list)  # required columns not found
 
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
     def problems(self) -> list[tuple[str, str]]:
         """(column, message) for a header that must be exact: unknown and repeated columns, then missing ones."""
         out = [

@@ -1,0 +1,606 @@
+"""Context contracts of the enforcement documents (执法文书): one dataclass per document template.
+
+The cases app fills these with plain data; `document_build` checks a dict against its contract (a missing or
+mistyped field is refused with its name) and `document_data` turns it into the JSON the template reads.
+Everything here is generic: no app is imported, the documents know nothing of models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from zhifa.core.errors import ServiceError
+
+
+class DocumentError(ServiceError):
+    """A document cannot be made: its data breaks the contract, its template is broken, or a font is missing."""
+
+
+def _items(minimum: int = 0):
+    """A list field with at least `minimum` entries."""
+    return field(default_factory=list, metadata={"min_items": minimum})
+
+
+def _required_items(minimum: int):
+    return field(metadata={"min_items": minimum})
+
+
+# --- parts shared by several documents ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Agency:
+    """执法机关: the unit whose name heads the document and whose seal it carries."""
+
+    name: str
+    review_body: str  # 行政复议机关, e.g. the district government (行政复议法 2023 第二十四条)
+    court: str | None = None  # 人民法院 for 行政诉讼; none → "依法向人民法院提起行政诉讼"
+    address: str | None = None
+    contact: str | None = None  # 联系人
+    phone: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Party:
+    """当事人: an organisation (统一社会信用代码) or a person (身份证件号码)."""
+
+    kind: Literal["organisation", "person"]
+    name: str
+    uscc: str | None = None
+    id_number: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None  # 法定代表人（负责人）, organisations only
+    phone: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Officer:
+    """执法人员 with the number of the enforcement certificate (行政处罚法 第四十二条: at least two)."""
+
+    name: str
+    certificate_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Opinion:
+    """A signed opinion in an approval form; a missing one leaves the box blank for a handwritten one."""
+
+    text: str
+    signer: str | None = None
+    signed_on: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person:
+    """在场人 / 被询问人."""
+
+    name: str
+    gender: Literal["男", "女"] | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    employer: str | None = None  # 工作单位
+    position: str | None = None  # 职务
+    relation: str | None = None  # 与当事人关系
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionAnswer:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServedDocument:
+    title: str
+    number: str | None = None
+
+
+# --- the documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentContext:
+    """Fields every document has. `qr_code` is the 行政行为码 (PNG or SVG bytes), printed top right on page 1."""
+
+    template: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+
+    agency: Agency
+    qr_code: bytes | None = None
+    qr_caption: str = "扫码核验行政行为码"
+
+    def check(self) -> list[tuple[str, str]]:
+        """Rules across fields: (field, message) for each one broken."""
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseFilingApproval(DocumentContext):
+    template: ClassVar[str] = "case_filing_approval"
+    title: ClassVar[str] = "立案审批表"
+
+    number: str  # 案件编号
+    cause: str  # 案由
+    source: str  # 案件来源: 监督检查, 投诉举报, 移送 …
+    found_on: dt.date  # 发现（受案）日期
+    parties: list[Party] = _required_items(1)
+    facts: str  # 简要案情
+    legal_basis: str  # 涉嫌违反的规定
+    officers: list[Officer] = _required_items(2)
+    proposal: str  # 承办人意见
+    proposed_on: dt.date
+    department_opinion: Opinion | None = None  # 承办机构意见
+    leader_opinion: Opinion | None = None  # 执法机关负责人审批意见
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteInspectionRecord(DocumentContext):
+    template: ClassVar[str] = "site_inspection_record"
+    title: ClassVar[str] = "现场检查笔录"
+
+    number: str | None = None
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    place: str
+    inspectors: list[Officer] = _required_items(2)
+    recorder: str
+    party: Party
+    present_person: Person | None = None  # 现场负责人或在场人
+    recusal_answer: str = "不申请回避。"
+    findings: str  # 检查情况
+    evidence: list[str] = _items()  # 现场取证: 拍照、录像、抽样 …
+    measures: str | None = None  # 现场采取的措施
+    party_opinion: str | None = None  # 当事人（在场人）意见
+
+    def check(self):
+        return _not_before("ended_at", self.ended_at, self.started_at, "检查结束时间不能早于开始时间")
+
+
+@dataclass(frozen=True, kw_only=True)
+class InquiryRecord(DocumentContext):
+    template: ClassVar[str] = "inquiry_record"
+    title: ClassVar[str] = "询问笔录"
+
+    number: str | None = None
+    cause: str  # 案由
+    sequence: int = 1  # 第几次询问
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    place: str
+    interviewers: list[Officer] = _required_items(2)
+    recorder: str
+    interviewee: Person
+    recusal_answer: str = "不申请回避。"
+    questions: list[QuestionAnswer] = _required_items(1)
+
+    def check(self):
+        return _not_before("ended_at", self.ended_at, self.started_at, "询问结束时间不能早于开始时间")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionOrder(DocumentContext):
+    template: ClassVar[str] = "correction_order"
+    title: ClassVar[str] = "责令改正通知书"
+
+    number: str
+    party: Party
+    facts: str  # 经查明的违法事实
+    legal_basis: str  # 违反的规定
+    order_basis: str  # 责令改正的依据
+    deadline: dt.date | None = None  # none → 立即改正
+    requirements: str  # 改正内容和要求
+    issued_on: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyNotice(DocumentContext):
+    """行政处罚事先告知书 (行政处罚法 第四十四、四十五条; hearing right 第六十三、六十四条)."""
+
+    template: ClassVar[str] = "penalty_notice"
+    title: ClassVar[str] = "行政处罚事先告知书"
+
+    number: str
+    party: Party
+    cause: str
+    filed_on: dt.date
+    facts: str
+    evidence: list[str] = _items(1)
+    legal_basis: str  # 违反的规定（理由）
+    penalty_basis: str  # 处罚依据
+    discretion: str | None = None  # 裁量理由
+    penalties: list[str] = _items()  # 拟作出的处罚中除罚没款以外的内容: 警告, 责令停产停业 …
+    fine: Decimal | None = None
+    confiscation: Decimal | None = None  # 没收违法所得
+    statement_days: int = 5  # 陈述申辩期限（日）
+    hearing_right: bool  # whether 第六十三条 gives the party a hearing
+    issued_on: dt.date
+
+    def check(self):
+        if not (self.penalties or self.fine or self.confiscation):
+            return [("penalties", "拟作出的行政处罚内容不能为空")]
+        if self.statement_days < 1:
+            return [("statement_days", "陈述申辩期限至少为 1 日")]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class HearingNotice(DocumentContext):
+    """听证通知书: the hearing is notified at least seven days before it is held (行政处罚法 第六十四条)."""
+
+    template: ClassVar[str] = "hearing_notice"
+    title: ClassVar[str] = "听证通知书"
+
+    number: str
+    party: Party
+    cause: str
+    requested_on: dt.date | None = None  # 当事人申请听证日期
+    hearing_at: dt.datetime
+    place: str
+    host: str  # 听证主持人: not an investigator of the case
+    members: list[str] = _items()  # 听证员
+    clerk: str  # 记录员
+    public: bool = True
+    notified_on: dt.date
+
+    def check(self):
+        held_on = _local(self.hearing_at).date()
+        if held_on < self.notified_on + dt.timedelta(days=7):
+            return [("hearing_at", "听证应当在通知之日起七日后举行（行政处罚法第六十四条）")]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyDecision(DocumentContext):
+    """行政处罚决定书 with payment (第六十七条), the late fee (第七十二条) and the remedies."""
+
+    template: ClassVar[str] = "penalty_decision"
+    title: ClassVar[str] = "行政处罚决定书"
+
+    number: str
+    party: Party
+    cause: str
+    filed_on: dt.date
+    facts: str
+    evidence: list[str] = _items(1)
+    notice_number: str | None = None  # 事先告知书文号
+    notice_served_on: dt.date | None = None
+    statement: str | None = None  # 陈述申辩、听证情况及采纳情况
+    legal_basis: str
+    penalty_basis: str
+    discretion: str | None = None
+    penalties: list[str] = _items()
+    fine: Decimal | None = None
+    confiscation: Decimal | None = None
+    payment_method: str = "到指定的银行或者通过电子支付系统"
+    issued_on: dt.date
+
+    def check(self):
+        if not (self.penalties or self.fine or self.confiscation):
+            return [("penalties", "处罚内容不能为空")]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoPenaltyDecision(DocumentContext):
+    template: ClassVar[str] = "no_penalty_decision"
+    title: ClassVar[str] = "不予行政处罚决定书"
+
+    number: str
+    party: Party
+    cause: str
+    filed_on: dt.date
+    facts: str
+    evidence: list[str] = _items(1)
+    legal_basis: str  # 违反的规定
+    reasons: str  # 不予处罚的理由: 违法行为轻微并及时改正，没有造成危害后果 …
+    no_penalty_basis: str  # e.g. 《中华人民共和国行政处罚法》第三十三条第一款
+    education: str | None = None  # 批评教育、以学代罚等
+    issued_on: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceReceipt(DocumentContext):
+    template: ClassVar[str] = "service_receipt"
+    title: ClassVar[str] = "送达回证"
+
+    case_number: str | None = None
+    documents: list[ServedDocument] = _required_items(1)
+    recipient: str  # 受送达人
+    address: str  # 送达地点
+    method: str  # 直接送达、留置送达、邮寄送达、电子送达 …
+    servers: list[str] = _required_items(1)  # 送达人
+    served_at: dt.datetime | None = None  # blank → written by hand
+    proxy: str | None = None  # 代收人及代收理由
+    witness: str | None = None  # 见证人（留置送达）
+    remarks: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseClosingReport(DocumentContext):
+    template: ClassVar[str] = "case_closing_report"
+    title: ClassVar[str] = "结案报告"
+
+    case_number: str
+    cause: str
+    parties: list[Party] = _required_items(1)
+    filed_on: dt.date
+    decision_number: str | None = None
+    decided_on: dt.date | None = None
+    outcome: str  # 处理结果
+    fine: Decimal | None = None
+    paid: Decimal | None = None  # 已缴纳罚没款
+    late_fee: Decimal | None = None  # 加处罚款
+    execution: str  # 执行情况
+    closing_reason: str
+    officers: list[Officer] = _required_items(2)
+    proposed_on: dt.date
+    department_opinion: Opinion | None = None
+    leader_opinion: Opinion | None = None
+    closed_on: dt.date | None = None
+
+
+DOCUMENTS: dict[str, type[DocumentContext]] = {
+    cls.template: cls
+    for cls in (
+        CaseFilingApproval,
+        SiteInspectionRecord,
+        InquiryRecord,
+        CorrectionOrder,
+        PenaltyNotice,
+        HearingNotice,
+        PenaltyDecision,
+        NoPenaltyDecision,
+        ServiceReceipt,
+        CaseClosingReport,
+    )
+}
+
+
+def document_register(cls: type[DocumentContext]) -> type[DocumentContext]:
+    """Add a document an app needs beyond the ten (its template goes in the templates folder)."""
+    if not (dataclasses.is_dataclass(cls) and issubclass(cls, DocumentContext) and cls.template):
+        raise TypeError("a document is a DocumentContext dataclass with a template name")
+    DOCUMENTS[cls.template] = cls
+    return cls
+
+
+# --- checking a context against its contract ------------------------------------------------------
+
+
+def document_build(template: str, context: Mapping | DocumentContext) -> DocumentContext:
+    """The typed document for `context`, or DocumentError naming every field that is missing or wrong."""
+    cls = DOCUMENTS.get(template)
+    if cls is None:
+        raise DocumentError(f"没有名为 {template!r} 的文书")
+    errors: list[dict] = []
+    doc = _build(cls, context, "", errors)
+    if not errors:
+        errors = [{"field": name, "message": message} for name, message in doc.check()]
+    if errors:
+        listed = "；".join(f"{e['field']}：{e['message']}" for e in errors)
+        raise DocumentError(f"《{cls.title}》的数据有误：{listed}", errors=errors)
+    return doc
+
+
+def _build(cls, value, path: str, errors: list[dict]):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if not isinstance(value, cls):
+            errors.append({"field": path or cls.__name__, "message": f"应为 {cls.__name__}"})
+            return None
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if not isinstance(value, Mapping):
+        errors.append({"field": path or cls.__name__, "message": "应为对象（字典）"})
+        return None
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    for unknown in sorted(set(value) - set(fields)):
+        errors.append({"field": _join(path, unknown), "message": "不是本文书的字段"})
+    kwargs = {}
+    for name, f in fields.items():
+        where = _join(path, name)
+        has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        raw = value.get(name)
+        if raw is None or raw == "":
+            if name in value and _optional(hints[name]):
+                kwargs[name] = None
+            elif not has_default:
+                errors.append({"field": where, "message": "缺少必填项"})
+            continue
+        converted = _convert(hints[name], raw, where, errors)
+        minimum = f.metadata.get("min_items", 0)
+        if isinstance(converted, list) and len(converted) < minimum:
+            errors.append({"field": where, "message": f"至少需要 {minimum} 项"})
+        kwargs[name] = converted
+    if errors:
+        return None
+    return cls(**kwargs)
+
+
+def _optional(hint) -> bool:
+    return type(None) in typing.get_args(hint)
+
+
+def _convert(hint, raw, where: str, errors: list[dict]):
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = args[0] if len(args) == 1 else hint
+        args = list(typing.get_args(hint))
+    origin = typing.get_origin(hint)
+
+    def wrong(expected: str):
+        errors.append({"field": where, "message": f"应为{expected}"})
+
+    if origin is Literal:
+        if raw not in args:
+            wrong("以下之一：" + "、".join(map(str, args)))
+        return raw
+    if origin is list:
+        if not isinstance(raw, list | tuple):
+            wrong("列表")
+            return []
+        return [_convert(args[0], item, f"{where}[{i}]", errors) for i, item in enumerate(raw)]
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, raw, where, errors)
+    if hint is str:
+        if not isinstance(raw, str):
+            wrong("文字")
+        return raw
+    if hint is bool:
+        if not isinstance(raw, bool):
+            wrong("是或否（bool）")
+        return raw
+    if hint is int:
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            wrong("整数")
+        return raw
+    if hint is Decimal:
+        # Money is never a float: 0.1 + 0.2 must not reach a decision.
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
+            wrong("金额（Decimal、整数或数字文字）")
+            return raw
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            wrong("金额")
+            return raw
+        if not amount.is_finite() or amount < 0:
+            wrong("不小于 0 的金额")
+        return amount
+    if hint is dt.datetime:
+        if not isinstance(raw, dt.datetime):
+            wrong("日期时间")
+        return raw
+    if hint is dt.date:
+        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+            wrong("日期")
+        return raw
+    if hint is bytes:
+        if not isinstance(raw, bytes | bytearray) or image_format(bytes(raw)) is None:
+            wrong("PNG 或 SVG 图像")
+        return bytes(raw)
+    raise TypeError(f"{where}: unsupported contract type {hint!r}")  # a contract bug, not a data error
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _not_before(name: str, later: dt.datetime, earlier: dt.datetime, message: str):
+    return [(name, message)] if _local(later) < _local(earlier) else []
+
+
+# --- what the template reads -------------------------------------------------------------------------
+
+
+def document_data(doc: DocumentContext, *, attach: Callable[[bytes], str]) -> dict:
+    """JSON for the template: dates as 2026年3月5日, amounts in figures and in words, images as file paths.
+
+    `attach` stores image bytes where the template can read them and returns the path to use.
+    """
+    return {"title": doc.title, **_data(doc, attach)}
+
+
+def _data(value, attach):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _data(getattr(value, f.name), attach) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_data(v, attach) for v in value]
+    if isinstance(value, Decimal):
+        return {"figure": f"{_cents(value):,.2f}", "words": yuan_in_words(value)}
+    if isinstance(value, dt.datetime):
+        local = _local(value)
+        return {
+            "date": date_text(local.date()),
+            "time": f"{local.hour}时{local.minute:02d}分",
+            "text": f"{date_text(local.date())}{local.hour}时{local.minute:02d}分",
+        }
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, bytes):
+        return attach(value)
+    return value
+
+
+def date_text(day: dt.date) -> str:
+    """2026年3月5日: Arabic numerals, no leading zeros (GB/T 9704-2012 成文日期)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def image_format(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:2048].lower()):
+        return "svg"
+    return None
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def yuan_in_words(amount: Decimal) -> str:
+    """人民币大写: 5000 → 伍仟元整, 10050.5 → 壹万零伍拾元伍角整, 1.05 → 壹元零伍分."""
+    cents = int(_cents(amount) * 100)
+    yuan, rest = divmod(cents, 100)
+    jiao, fen = divmod(rest, 10)
+    words = _integer_words(yuan) + "元" if yuan else ""
+    if not jiao and not fen:
+        return (words or "零元") + "整"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif yuan:
+        words += "零"
+    return words + (_DIGITS[fen] + "分" if fen else "整")
+
+
+def _integer_words(number: int) -> str:
+    groups = []
+    while number:
+        number, group = divmod(number, 10000)
+        groups.append(group)
+    words, gap = "", False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if not group:
+            gap = True
+            continue
+        if words and (gap or group < 1000):
+            words += "零"
+        words += _group_words(group) + _GROUPS[index]
+        gap = False
+    return words
+
+
+def _group_words(group: int) -> str:
+    words, zero = "", False
+    for place, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+        digit = group // place % 10
+        if not digit:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+            zero = False
+        words += _DIGITS[digit] + unit
+    return words

@@ -1,24 +1,14 @@
-"""Context contracts of the enforcement documents (执法文书): one dataclass per document template.
-
-The cases app fills these with plain data; `document_build` checks a dict against its contract (a missing or
-mistyped field is refused with its name) and `document_data` turns it into the JSON the template reads.
-Everything here is generic: no app is imported, the documents know nothing of models.
-"""
+"""The context contract of each enforcement document (执法文书): one dataclass per template, its fields
+named and typed, optional ones with a default. Rules across fields live in each document's `check`."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import types
-import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import dataclass, field, is_dataclass
+from decimal import Decimal
 from typing import ClassVar, Literal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
+from zhifa.core.documents.data import local_time
 from zhifa.core.errors import ServiceError
 
 
@@ -254,7 +244,7 @@ class HearingNotice(DocumentContext):
     notified_on: dt.date
 
     def check(self):
-        held_on = _local(self.hearing_at).date()
+        held_on = local_time(self.hearing_at).date()
         if held_on < self.notified_on + dt.timedelta(days=7):
             return [("hearing_at", "听证应当在通知之日起七日后举行（行政处罚法第六十四条）")]
         return []
@@ -369,238 +359,11 @@ DOCUMENTS: dict[str, type[DocumentContext]] = {
 
 def document_register(cls: type[DocumentContext]) -> type[DocumentContext]:
     """Add a document an app needs beyond the ten (its template goes in the templates folder)."""
-    if not (dataclasses.is_dataclass(cls) and issubclass(cls, DocumentContext) and cls.template):
+    if not (is_dataclass(cls) and issubclass(cls, DocumentContext) and cls.template):
         raise TypeError("a document is a DocumentContext dataclass with a template name")
     DOCUMENTS[cls.template] = cls
     return cls
 
 
-# --- checking a context against its contract ------------------------------------------------------
-
-
-def document_build(template: str, context: Mapping | DocumentContext) -> DocumentContext:
-    """The typed document for `context`, or DocumentError naming every field that is missing or wrong."""
-    cls = DOCUMENTS.get(template)
-    if cls is None:
-        raise DocumentError(f"没有名为 {template!r} 的文书")
-    errors: list[dict] = []
-    doc = _build(cls, context, "", errors)
-    if not errors:
-        errors = [{"field": name, "message": message} for name, message in doc.check()]
-    if errors:
-        listed = "；".join(f"{e['field']}：{e['message']}" for e in errors)
-        raise DocumentError(f"《{cls.title}》的数据有误：{listed}", errors=errors)
-    return doc
-
-
-def _build(cls, value, path: str, errors: list[dict]):
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if not isinstance(value, cls):
-            errors.append({"field": path or cls.__name__, "message": f"应为 {cls.__name__}"})
-            return None
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if not isinstance(value, Mapping):
-        errors.append({"field": path or cls.__name__, "message": "应为对象（字典）"})
-        return None
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    for unknown in sorted(set(value) - set(fields)):
-        errors.append({"field": _join(path, unknown), "message": "不是本文书的字段"})
-    kwargs = {}
-    for name, f in fields.items():
-        where = _join(path, name)
-        has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-        raw = value.get(name)
-        if raw is None or raw == "":
-            if name in value and _optional(hints[name]):
-                kwargs[name] = None
-            elif not has_default:
-                errors.append({"field": where, "message": "缺少必填项"})
-            continue
-        converted = _convert(hints[name], raw, where, errors)
-        minimum = f.metadata.get("min_items", 0)
-        if isinstance(converted, list) and len(converted) < minimum:
-            errors.append({"field": where, "message": f"至少需要 {minimum} 项"})
-        kwargs[name] = converted
-    if errors:
-        return None
-    return cls(**kwargs)
-
-
-def _optional(hint) -> bool:
-    return type(None) in typing.get_args(hint)
-
-
-def _convert(hint, raw, where: str, errors: list[dict]):
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        hint = args[0] if len(args) == 1 else hint
-        args = list(typing.get_args(hint))
-    origin = typing.get_origin(hint)
-
-    def wrong(expected: str):
-        errors.append({"field": where, "message": f"应为{expected}"})
-
-    if origin is Literal:
-        if raw not in args:
-            wrong("以下之一：" + "、".join(map(str, args)))
-        return raw
-    if origin is list:
-        if not isinstance(raw, list | tuple):
-            wrong("列表")
-            return []
-        return [_convert(args[0], item, f"{where}[{i}]", errors) for i, item in enumerate(raw)]
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, raw, where, errors)
-    if hint is str:
-        if not isinstance(raw, str):
-            wrong("文字")
-        return raw
-    if hint is bool:
-        if not isinstance(raw, bool):
-            wrong("是或否（bool）")
-        return raw
-    if hint is int:
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            wrong("整数")
-        return raw
-    if hint is Decimal:
-        # Money is never a float: 0.1 + 0.2 must not reach a decision.
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
-            wrong("金额（Decimal、整数或数字文字）")
-            return raw
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            wrong("金额")
-            return raw
-        if not amount.is_finite() or amount < 0:
-            wrong("不小于 0 的金额")
-        return amount
-    if hint is dt.datetime:
-        if not isinstance(raw, dt.datetime):
-            wrong("日期时间")
-        return raw
-    if hint is dt.date:
-        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
-            wrong("日期")
-        return raw
-    if hint is bytes:
-        if not isinstance(raw, bytes | bytearray) or image_format(bytes(raw)) is None:
-            wrong("PNG 或 SVG 图像")
-        return bytes(raw)
-    raise TypeError(f"{where}: unsupported contract type {hint!r}")  # a contract bug, not a data error
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
 def _not_before(name: str, later: dt.datetime, earlier: dt.datetime, message: str):
-    return [(name, message)] if _local(later) < _local(earlier) else []
-
-
-# --- what the template reads -------------------------------------------------------------------------
-
-
-def document_data(doc: DocumentContext, *, attach: Callable[[bytes], str]) -> dict:
-    """JSON for the template: dates as 2026年3月5日, amounts in figures and in words, images as file paths.
-
-    `attach` stores image bytes where the template can read them and returns the path to use.
-    """
-    return {"title": doc.title, **_data(doc, attach)}
-
-
-def _data(value, attach):
-    if dataclasses.is_dataclass(value):
-        return {f.name: _data(getattr(value, f.name), attach) for f in dataclasses.fields(value)}
-    if isinstance(value, list):
-        return [_data(v, attach) for v in value]
-    if isinstance(value, Decimal):
-        return {"figure": f"{_cents(value):,.2f}", "words": yuan_in_words(value)}
-    if isinstance(value, dt.datetime):
-        local = _local(value)
-        return {
-            "date": date_text(local.date()),
-            "time": f"{local.hour}时{local.minute:02d}分",
-            "text": f"{date_text(local.date())}{local.hour}时{local.minute:02d}分",
-        }
-    if isinstance(value, dt.date):
-        return date_text(value)
-    if isinstance(value, bytes):
-        return attach(value)
-    return value
-
-
-def date_text(day: dt.date) -> str:
-    """2026年3月5日: Arabic numerals, no leading zeros (GB/T 9704-2012 成文日期)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-def image_format(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    head = data[:512].lstrip().lower()
-    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:2048].lower()):
-        return "svg"
-    return None
-
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_GROUPS = ("", "万", "亿", "万亿")
-
-
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def yuan_in_words(amount: Decimal) -> str:
-    """人民币大写: 5000 → 伍仟元整, 10050.5 → 壹万零伍拾元伍角整, 1.05 → 壹元零伍分."""
-    cents = int(_cents(amount) * 100)
-    yuan, rest = divmod(cents, 100)
-    jiao, fen = divmod(rest, 10)
-    words = _integer_words(yuan) + "元" if yuan else ""
-    if not jiao and not fen:
-        return (words or "零元") + "整"
-    if jiao:
-        words += _DIGITS[jiao] + "角"
-    elif yuan:
-        words += "零"
-    return words + (_DIGITS[fen] + "分" if fen else "整")
-
-
-def _integer_words(number: int) -> str:
-    groups = []
-    while number:
-        number, group = divmod(number, 10000)
-        groups.append(group)
-    words, gap = "", False
-    for index in reversed(range(len(groups))):
-        group = groups[index]
-        if not group:
-            gap = True
-            continue
-        if words and (gap or group < 1000):
-            words += "零"
-        words += _group_words(group) + _GROUPS[index]
-        gap = False
-    return words
-
-
-def _group_words(group: int) -> str:
-    words, zero = "", False
-    for place, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
-        digit = group // place % 10
-        if not digit:
-            zero = bool(words)
-            continue
-        if zero:
-            words += "零"
-            zero = False
-        words += _DIGITS[digit] + unit
-    return words
+    return [(name, message)] if local_time(later) < local_time(earlier) else []

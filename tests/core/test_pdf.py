@@ -363,3 +363,15 @@ def test_a_missing_district_template_folder_stops_start_up():
     )
     assert proc.returncode != 0
     assert "ZHIFA_DOCUMENT_TEMPLATES_DIR='/nonexistent/zhifa-documents' is not a directory" in proc.stderr
+
+
+def test_the_sample_command_writes_a_district_preview(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("document_sample", "penalty_decision", output_dir=str(tmp_path), stdout=out)
+    assert "行政处罚决定书" in out.getvalue()
+    assert "第12号" in text_of((tmp_path / "penalty_decision.pdf").read_bytes())
+    with pytest.raises(CommandError, match="没有这些文书：warning_letter"):
+        call_command("document_sample", "warning_letter", output_dir=str(tmp_path))

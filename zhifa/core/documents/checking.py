@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -38,7 +39,7 @@ def _build(cls, value, path: str, errors: list[dict]):
     if not isinstance(value, Mapping):
         errors.append({"field": path or cls.__name__, "message": "应为对象（字典）"})
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     for unknown in sorted(set(value) - set(fields)):
         errors.append({"field": _join(path, unknown), "message": "不是本文书的字段"})
@@ -61,6 +62,11 @@ def _build(cls, value, path: str, errors: list[dict]):
     if errors:
         return None
     return cls(**kwargs)
+
+
+@functools.cache
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls)
 
 
 def _optional(hint) -> bool:

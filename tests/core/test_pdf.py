@@ -375,3 +375,55 @@ def test_the_sample_command_writes_a_district_preview(tmp_path):
     assert "第12号" in text_of((tmp_path / "penalty_decision.pdf").read_bytes())
     with pytest.raises(CommandError, match="没有这些文书：warning_letter"):
         call_command("document_sample", "warning_letter", output_dir=str(tmp_path))
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_each_document_renders_with_only_its_required_fields(name):
+    import dataclasses
+
+    optional = {
+        f.name
+        for f in dataclasses.fields(DOCUMENTS[name])
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    }
+    context = {k: v for k, v in sample(name).items() if k not in optional}
+    context["agency"] = {"name": AGENCY, "review_body": "杭州市上城区人民政府"}
+    for key in ("party", "interviewee"):
+        if key in context:
+            context[key] = {k: context[key][k] for k in ("kind", "name") if k in context[key]}
+    if "parties" in context:
+        context["parties"] = [{"kind": "person", "name": "测试丁"}]
+    if name in ("penalty_notice", "penalty_decision"):
+        context["penalties"] = ["警告"]
+
+    text = text_of(render_pdf(name, context))
+
+    assert DOCUMENTS[name].title in text
+
+
+def test_optional_branches_print_what_they_carry():
+    decision = sample("penalty_decision")
+    decision.update(penalties=["警告"], confiscation=Decimal("1234.5"), notice_number=None)
+    text = text_of(render_pdf("penalty_decision", decision))
+    assert "1.警告；2.罚款人民币伍仟元整（¥5,000.00）；3.没收违法所得人民币壹仟贰佰叁拾肆元伍角整（¥1,234.50）。" in text
+
+    hearing = sample("hearing_notice")
+    hearing.update(public=False, members=[], requested_on=None)
+    text = text_of(render_pdf("hearing_notice", hearing))
+    assert "一案依法不公开举行听证" in text and "听证员" not in text
+
+    order = sample("correction_order")
+    order["deadline"] = None
+    assert "本机关责令你单位立即改正上述违法行为" in text_of(render_pdf("correction_order", order))
+
+    receipt = sample("service_receipt")
+    receipt["served_at"] = dt.datetime(2026, 2, 21, 6, 5, tzinfo=dt.UTC)  # 14:05 in Shanghai
+    receipt["documents"].append({"title": "责令改正通知书", "number": None})
+    text = text_of(render_pdf("service_receipt", receipt))
+    assert "2026年2月21日14时05分" in text and "《责令改正通知书》" in text
+
+    report = sample("case_closing_report")
+    report["leader_opinion"] = {"text": "同意结案。", "signer": "钱示例", "signed_on": dt.date(2026, 3, 4)}
+    report["parties"].append(sample("no_penalty_decision")["party"])
+    text = text_of(render_pdf("case_closing_report", report))
+    assert "同意结案。" in text and "签名：钱示例2026年3月4日" in text and "测试乙" in text

@@ -405,7 +405,10 @@ def test_optional_branches_print_what_they_carry():
     decision = sample("penalty_decision")
     decision.update(penalties=["警告"], confiscation=Decimal("1234.5"), notice_number=None)
     text = text_of(render_pdf("penalty_decision", decision))
-    assert "1.警告；2.罚款人民币伍仟元整（¥5,000.00）；3.没收违法所得人民币壹仟贰佰叁拾肆元伍角整（¥1,234.50）。" in text
+    assert (
+        "1.警告；2.罚款人民币伍仟元整（¥5,000.00）；3.没收违法所得人民币壹仟贰佰叁拾肆元伍角整（¥1,234.50）。"
+        in text
+    )
 
     hearing = sample("hearing_notice")
     hearing.update(public=False, members=[], requested_on=None)

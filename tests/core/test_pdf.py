@@ -214,6 +214,17 @@ def test_lists_enums_and_dates_are_checked():
     assert fields == {"officers", "parties[0].kind", "found_on"}
 
 
+def test_a_decision_without_evidence_or_penalty_is_refused():
+    context = sample("penalty_decision")
+    context["evidence"] = []
+    with pytest.raises(DocumentError, match="evidence：至少需要 1 项"):
+        render_pdf("penalty_decision", context)
+    context = sample("penalty_decision")
+    context["fine"] = None
+    with pytest.raises(DocumentError, match="penalties：行政处罚内容不能为空"):
+        render_pdf("penalty_decision", context)
+
+
 def test_unknown_document_and_bad_template_names_are_refused():
     with pytest.raises(DocumentError, match="没有名为 'warning_letter' 的文书"):
         render_pdf("warning_letter", {})

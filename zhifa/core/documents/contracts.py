@@ -194,34 +194,49 @@ class CorrectionOrder(DocumentContext):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PenaltyNotice(DocumentContext):
-    """行政处罚事先告知书 (行政处罚法 第四十四、四十五条; hearing right 第六十三、六十四条)."""
-
-    template: ClassVar[str] = "penalty_notice"
-    title: ClassVar[str] = "行政处罚事先告知书"
+class _CaseFindings(DocumentContext):
+    """What a notice and the decisions all state: the party, the case, the facts, their evidence, the law broken."""
 
     number: str
     party: Party
     cause: str
     filed_on: dt.date
     facts: str
-    evidence: list[str] = _items(1)
+    evidence: list[str] = _required_items(1)
     legal_basis: str  # 违反的规定（理由）
+    issued_on: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Penalty(_CaseFindings):
+    """The penalty a notice intends and a decision imposes."""
+
     penalty_basis: str  # 处罚依据
     discretion: str | None = None  # 裁量理由
-    penalties: list[str] = _items()  # 拟作出的处罚中除罚没款以外的内容: 警告, 责令停产停业 …
+    penalties: list[str] = _items()  # 罚没款以外的处罚: 警告, 责令停产停业 …
     fine: Decimal | None = None
     confiscation: Decimal | None = None  # 没收违法所得
-    statement_days: int = 5  # 陈述申辩期限（日）
-    hearing_right: bool  # whether 第六十三条 gives the party a hearing
-    issued_on: dt.date
 
     def check(self):
         if not (self.penalties or self.fine or self.confiscation):
-            return [("penalties", "拟作出的行政处罚内容不能为空")]
+            return [("penalties", "行政处罚内容不能为空（penalties、fine、confiscation 至少一项）")]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyNotice(_Penalty):
+    """行政处罚事先告知书 (行政处罚法 第四十四、四十五条; hearing right 第六十三、六十四条)."""
+
+    template: ClassVar[str] = "penalty_notice"
+    title: ClassVar[str] = "行政处罚事先告知书"
+
+    statement_days: int = 5  # 陈述申辩期限（日）
+    hearing_right: bool  # whether 第六十三条 gives the party a hearing
+
+    def check(self):
         if self.statement_days < 1:
             return [("statement_days", "陈述申辩期限至少为 1 日")]
-        return []
+        return super().check()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,52 +266,28 @@ class HearingNotice(DocumentContext):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PenaltyDecision(DocumentContext):
+class PenaltyDecision(_Penalty):
     """行政处罚决定书 with payment (第六十七条), the late fee (第七十二条) and the remedies."""
 
     template: ClassVar[str] = "penalty_decision"
     title: ClassVar[str] = "行政处罚决定书"
 
-    number: str
-    party: Party
-    cause: str
-    filed_on: dt.date
-    facts: str
-    evidence: list[str] = _items(1)
     notice_number: str | None = None  # 事先告知书文号
     notice_served_on: dt.date | None = None
     statement: str | None = None  # 陈述申辩、听证情况及采纳情况
-    legal_basis: str
-    penalty_basis: str
-    discretion: str | None = None
-    penalties: list[str] = _items()
-    fine: Decimal | None = None
-    confiscation: Decimal | None = None
     payment_method: str = "到指定的银行或者通过电子支付系统"
-    issued_on: dt.date
-
-    def check(self):
-        if not (self.penalties or self.fine or self.confiscation):
-            return [("penalties", "处罚内容不能为空")]
-        return []
 
 
 @dataclass(frozen=True, kw_only=True)
-class NoPenaltyDecision(DocumentContext):
+class NoPenaltyDecision(_CaseFindings):
+    """不予行政处罚决定书 (行政处罚法 第三十三条)."""
+
     template: ClassVar[str] = "no_penalty_decision"
     title: ClassVar[str] = "不予行政处罚决定书"
 
-    number: str
-    party: Party
-    cause: str
-    filed_on: dt.date
-    facts: str
-    evidence: list[str] = _items(1)
-    legal_basis: str  # 违反的规定
     reasons: str  # 不予处罚的理由: 违法行为轻微并及时改正，没有造成危害后果 …
     no_penalty_basis: str  # e.g. 《中华人民共和国行政处罚法》第三十三条第一款
     education: str | None = None  # 批评教育、以学代罚等
-    issued_on: dt.date
 
 
 @dataclass(frozen=True, kw_only=True)

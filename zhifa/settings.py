@@ -145,6 +145,14 @@ ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
 ZHIFA_GUIDANCE_VISIT_DAYS = envint("ZHIFA_GUIDANCE_VISIT_DAYS", 30, minimum=1)
 # A complaint about a business asks for a check in its domain within this many days.
 ZHIFA_COMPLAINT_CHECK_DAYS = envint("ZHIFA_COMPLAINT_CHECK_DAYS", 15, minimum=1)
+# Enforcement documents (PDF): the folders searched for the Chinese fonts (Debian's fonts-noto-cjk), and a
+# district's own document templates: a file there with the name of a shipped template replaces it.
+ZHIFA_PDF_FONT_DIRS = envlist("ZHIFA_PDF_FONT_DIRS", ["/usr/share/fonts/opentype/noto"])
+ZHIFA_DOCUMENT_TEMPLATES_DIR = envstr("ZHIFA_DOCUMENT_TEMPLATES_DIR", "")
+if ZHIFA_DOCUMENT_TEMPLATES_DIR and not Path(ZHIFA_DOCUMENT_TEMPLATES_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"ZHIFA_DOCUMENT_TEMPLATES_DIR={ZHIFA_DOCUMENT_TEMPLATES_DIR!r} is not a directory"
+    )
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

@@ -36,9 +36,30 @@ def _field_of(loc) -> str:
     return ".".join(parts)
 
 
+# Chinese for the checks every list shares (page, page_size) and other bounded numbers; pydantic's text otherwise.
+_MESSAGES = {
+    "less_than_equal": "不能大于 {le}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "greater_than": "应大于 {gt}",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "int_type": "应为整数",
+    "missing": "必填",
+}
+
+
+def _message_of(error: dict) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    try:
+        return template.format(**(error.get("ctx") or {})) if template else error.get("msg", "")
+    except (KeyError, IndexError):
+        return error.get("msg", "")
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation(request, exc: NinjaValidationError):
-    errors = [{"field": _field_of(e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors]
+    errors = [{"field": _field_of(e.get("loc", [])), "message": _message_of(e)} for e in exc.errors]
     return _error(request, 422, "请求参数有误", errors)
 
 

@@ -141,6 +141,10 @@ ZHIFA_SECONDED_TARGET = envint("ZHIFA_SECONDED_TARGET_PERCENT", 65, minimum=0) /
 # Largest evidence file (image or PDF) accepted, in bytes.
 ZHIFA_EVIDENCE_MAX_BYTES = envint("ZHIFA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
+# Most rows one API list page may ask for (`page_size`); a larger request is refused with 422, not clamped.
+ZHIFA_API_MAX_PAGE_SIZE = envint("ZHIFA_API_MAX_PAGE_SIZE", 200, minimum=1, maximum=1000)
+# A bare `@paginate` gets the API's pagination too, not django-ninja's limit/offset default.
+NINJA_PAGINATION_CLASS = "zhifa.core.pagination.ApiPagination"
 # A new business is due its guidance visit (执法体检) this many days after opening.
 ZHIFA_GUIDANCE_VISIT_DAYS = envint("ZHIFA_GUIDANCE_VISIT_DAYS", 30, minimum=1)
 # A complaint about a business asks for a check in its domain within this many days.

@@ -1,13 +1,14 @@
 """Catalog JSON API (/api/v1/catalog): items, domains, scenarios, and releases for admins."""
 
 from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja.pagination import paginate
 
 from zhifa.catalog import selectors
 from zhifa.catalog.importing import check_size
 from zhifa.catalog.schemas import (
     DomainOut,
     ItemDetailOut,
-    ItemPage,
+    ItemOut,
     ItemQuery,
     ReleaseDetailOut,
     ReleaseOut,
@@ -15,12 +16,13 @@ from zhifa.catalog.schemas import (
     ScenarioOut,
 )
 from zhifa.catalog.services import release_apply, release_discard, release_import
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination
 
 router = Router(tags=["catalog"])
 
 
-@router.get("/items", response=ItemPage, summary="搜索执法事项")
+@router.get("/items", response=list[ItemOut], summary="搜索执法事项")
+@paginate(ApiPagination)
 def items(request, params: Query[ItemQuery]):
     qs = selectors.item_search(
         user=request.user,
@@ -32,7 +34,7 @@ def items(request, params: Query[ItemQuery]):
         high_frequency=params.high_frequency,
         scene=params.scene,
     )
-    return api_page(qs, page=params.page, page_size=params.page_size)
+    return qs
 
 
 @router.get("/items/{code}", response=ItemDetailOut, summary="执法事项详情（含裁量基准、所属场景）")

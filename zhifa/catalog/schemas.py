@@ -22,8 +22,6 @@ class ItemQuery(Schema):
     high_frequency: bool | None = None
     scene: SceneValue | None = Field(None, description="出行场景：吃住行游购娱之一")
     status: Literal["active", "retired", "all"] = "active"
-    page: int = Field(1, ge=1, le=100000, description="页码，从 1 开始")
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class DomainRef(Schema):
@@ -47,13 +45,6 @@ class ItemOut(Schema):
     dormant: bool
     status: str
     updated_at: datetime
-
-
-class ItemPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[ItemOut]
 
 
 class BandOut(Schema):

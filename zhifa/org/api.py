@@ -2,16 +2,15 @@
 
 from datetime import date
 
-from django.conf import settings
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
+from zhifa.core.schemas import RefOut
 from zhifa.org import geo, selectors
 
 router = Router(tags=["组织机构"])
-
-MAX_PAGE_SIZE = 200
 
 
 # --- output schemas --------------------------------------------------------------------------------------
@@ -20,11 +19,6 @@ MAX_PAGE_SIZE = 200
 class MessageOut(Schema):
     message: str
     errors: list[dict] = []
-
-
-class RefOut(Schema):
-    code: str
-    name: str
 
 
 class RegionOut(Schema):
@@ -103,54 +97,21 @@ class LocateOut(Schema):
     functional_areas: list[RefOut]
 
 
-class RegionPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[RegionOut]
-
-
-class TeamPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[TeamOut]
-
-
-class OfficerPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[OfficerOut]
-
-
-class BuildingPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[BuildingOut]
-
-
 # --- input schemas ---------------------------------------------------------------------------------------
 
 
-class PageIn(Schema):
-    page: int = Query(1, ge=1)
-    page_size: int = Query(settings.ZHIFA_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-
-
-class RegionFilterIn(PageIn):
+class RegionFilterIn(Schema):
     level: str | None = None
     parent: str | None = None
     q: str | None = None
 
 
-class TeamFilterIn(PageIn):
+class TeamFilterIn(Schema):
     kind: str | None = None
     q: str | None = None
 
 
-class OfficerFilterIn(PageIn):
+class OfficerFilterIn(Schema):
     q: str | None = None
     team: str | None = None
     seconded: bool | None = None
@@ -158,7 +119,7 @@ class OfficerFilterIn(PageIn):
     young: bool = False
 
 
-class BuildingFilterIn(PageIn):
+class BuildingFilterIn(Schema):
     q: str | None = None
     subdistrict: str | None = None
 
@@ -173,10 +134,6 @@ class LocateIn(Schema):
 
 def _ref(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
-
-
-def _page(qs, params: PageIn, convert) -> dict:
-    return api_page(qs, page=params.page, page_size=params.page_size, convert=convert)
 
 
 def _region(r) -> dict:
@@ -238,10 +195,11 @@ def _building(b) -> dict:
 # --- handlers --------------------------------------------------------------------------------------------
 
 
-@router.get("/regions", response=RegionPage, summary="区域列表（辖区内）")
+@router.get("/regions", response=list[RegionOut], summary="区域列表（辖区内）")
+@paginate(ApiPagination)
 def regions(request, filters: Query[RegionFilterIn]):
     qs = selectors.region_list(user=request.user, level=filters.level, parent=filters.parent, q=filters.q)
-    return _page(qs, filters, _region)
+    return mapped(qs, _region)
 
 
 @router.get(
@@ -257,9 +215,10 @@ def region_detail(request, code: str):
     return data
 
 
-@router.get("/teams", response=TeamPage, summary="执法队伍列表")
+@router.get("/teams", response=list[TeamOut], summary="执法队伍列表")
+@paginate(ApiPagination)
 def teams(request, filters: Query[TeamFilterIn]):
-    return _page(selectors.team_list(user=request.user, kind=filters.kind, q=filters.q), filters, _team)
+    return mapped(selectors.team_list(user=request.user, kind=filters.kind, q=filters.q), _team)
 
 
 @router.get("/teams/{code}", response={200: TeamDetailOut, 404: MessageOut}, summary="执法队伍详情")
@@ -272,7 +231,8 @@ def team_detail(request, code: str):
     return data
 
 
-@router.get("/officers", response=OfficerPage, summary="执法队员列表")
+@router.get("/officers", response=list[OfficerOut], summary="执法队员列表")
+@paginate(ApiPagination)
 def officers(request, filters: Query[OfficerFilterIn]):
     f = selectors.OfficerFilters(
         q=filters.q or "",
@@ -283,7 +243,7 @@ def officers(request, filters: Query[OfficerFilterIn]):
     )
     today = selectors.today_local()
     qs = selectors.officer_list(user=request.user, filters=f, today=today)
-    return _page(qs, filters, lambda o: _officer(o, today))
+    return mapped(qs, lambda o: _officer(o, today))
 
 
 @router.get(
@@ -298,10 +258,11 @@ def officer_detail(request, officer_id: int):
     return data
 
 
-@router.get("/buildings", response=BuildingPage, summary="楼宇列表")
+@router.get("/buildings", response=list[BuildingOut], summary="楼宇列表")
+@paginate(ApiPagination)
 def buildings(request, filters: Query[BuildingFilterIn]):
     qs = selectors.building_list(user=request.user, q=filters.q, subdistrict=filters.subdistrict)
-    return _page(qs, filters, _building)
+    return mapped(qs, _building)
 
 
 @router.get("/buildings/{code}", response={200: BuildingOut, 404: MessageOut}, summary="楼宇详情")

@@ -4,22 +4,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import File, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
 
 from zhifa.catalog.importing import check_size
 from zhifa.core.errors import require_write
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
+from zhifa.core.schemas import RefOut
 from zhifa.org.scope import scope_for
 from zhifa.subjects import selectors
 from zhifa.subjects.services import subject_create, subject_import
 
 router = Router(tags=["监管对象"])
-
-MAX_PAGE_SIZE = 200
-
-
-class RefOut(Schema):
-    code: str
-    name: str
 
 
 class SubjectOut(Schema):
@@ -69,13 +64,6 @@ class SubjectDetailOut(SubjectOut):
     events: list[LinkedEventOut]
 
 
-class SubjectPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[SubjectOut]
-
-
 class SubjectQuery(Schema):
     q: str = ""
     subdistrict: str = ""
@@ -85,8 +73,6 @@ class SubjectQuery(Schema):
     kind: str = ""
     building: str = ""
     colour: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 class SubjectIn(Schema):
@@ -177,9 +163,10 @@ def _detail(s) -> dict:
 
 @router.get(
     "",
-    response=SubjectPage,
+    response=list[SubjectOut],
     summary="监管对象列表（搜索名称、代码、地址；按街道、行业、信用等级、状态、赋码筛选）",
 )
+@paginate(ApiPagination)
 def subjects(request, params: Query[SubjectQuery]):
     filters = selectors.SubjectFilters(
         q=params.q,
@@ -191,9 +178,7 @@ def subjects(request, params: Query[SubjectQuery]):
         building=params.building,
         colour=params.colour,
     )
-    page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
-    qs = selectors.subject_list(user=request.user, filters=filters)
-    return api_page(qs, page=max(1, params.page), page_size=page_size, convert=_out)
+    return mapped(selectors.subject_list(user=request.user, filters=filters), _out)
 
 
 @router.get("/{int:subject_id}", response=SubjectDetailOut, summary="监管对象详情（含违法记录、关联事件）")

@@ -2,13 +2,13 @@
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
 from pydantic import Field
 
 from zhifa.core.errors import ServiceError
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.dispatch.coordination import selectors as sc
 from zhifa.dispatch.coordination import services as coordination
 from zhifa.dispatch.coordination.selectors import units_by_code
@@ -67,8 +67,6 @@ class MeetingListIn(Schema):
     q: str = ""
     kind: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.ZHIFA_PAGE_SIZE, ge=1, le=200)
 
 
 class EvidenceUseOut(Schema):
@@ -181,13 +179,12 @@ def _units(codes: list[str], field: str) -> list[Unit]:
     return units
 
 
-@router.get("/consultations")
+@router.get("/consultations", response=list[ConsultationOut])
+@paginate(ApiPagination)
 def list_consultations(request, params: Query[MeetingListIn]):
     qs = sc.consultation_list_for_user(user=request.user, q=params.q, kind=params.kind, status=params.status)
     qs = sc.with_participants(qs.order_by("-held_at", "-id"))
-    return api_page(
-        qs, page=params.page, page_size=params.page_size, convert=lambda m: _consultation_for(request.user, m)
-    )
+    return mapped(qs, lambda m: _consultation_for(request.user, m))
 
 
 @router.post("/consultations", response={201: ConsultationOut})

@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from pydantic import Field
 
 from zhifa.accounts.choices import Role
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
+from zhifa.core.schemas import RefOut
 from zhifa.dispatch.choices import Channel, Priority
 from zhifa.dispatch.events import services
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
@@ -40,11 +41,6 @@ class EventIn(Schema):
     reporter_phone: str = ""
     item_codes: list[str] = []
     channel: Channel | None = None
-
-
-class RefOut(Schema):
-    code: str
-    name: str
 
 
 class EventOut(Schema):
@@ -88,8 +84,6 @@ class EventDetailOut(EventOut):
 class ListIn(Schema):
     status: str | None = None
     q: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(settings.ZHIFA_PAGE_SIZE, ge=1, le=200)
 
 
 class ResolveIn(Schema):
@@ -168,10 +162,11 @@ def create_event(request, payload: EventIn):
     return 201, _detail(event)
 
 
-@router.get("/events")
+@router.get("/events", response=list[EventOut])
+@paginate(ApiPagination)
 def list_events(request, params: Query[ListIn]):
     qs = event_list_for_user(user=request.user, status=params.status, q=params.q)
-    return api_page(qs, page=params.page, page_size=params.page_size, convert=event_row)
+    return mapped(qs, event_row)
 
 
 @router.get("/events/{int:pk}", response=EventDetailOut)

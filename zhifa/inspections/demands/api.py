@@ -5,8 +5,9 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, PageQuery, mapped, max_page_size, page_of
 from zhifa.inspections.demands import selectors
 from zhifa.inspections.demands import services as svc
 from zhifa.inspections.demands.selectors import demand_overview, next_quarter
@@ -14,12 +15,14 @@ from zhifa.inspections.demands.selectors import demand_overview, next_quarter
 router = Router(tags=["检查需求"])
 
 
-class DemandQuery(Schema):
+class DemandQuery(PageQuery):
     region: str
     start: date | None = None
     end: date | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(100, ge=1, le=500)
+    # The page of `subjects` in the answer: a longer default than other lists, the same limit.
+    page_size: int = Field(
+        min(100, max_page_size()), ge=1, le=max_page_size(), description=f"每页对象数，1–{max_page_size()}"
+    )
 
 
 class DomainRow(Schema):
@@ -40,18 +43,18 @@ class SubjectDemand(Schema):
     source: str
 
 
-class SubjectRow(Schema):
+class DemandSubjectOut(Schema):
     id: int
     name: str
-    colour: str
+    colour: str  # a subject not yet coded counts as yellow here, so there is always a colour
     demands: list[SubjectDemand]
 
 
-class SubjectPage(Schema):
+class DemandSubjectPage(Schema):
     count: int
     page: int
     page_size: int
-    results: list[SubjectRow]
+    results: list[DemandSubjectOut]
 
 
 class DemandsOut(Schema):
@@ -63,7 +66,7 @@ class DemandsOut(Schema):
     demands: int
     separate_visits: int  # (subject, domain) pairs: the visits if each department went alone
     by_domain: list[DomainRow]
-    subjects: SubjectPage  # red first, then yellow, green; by name
+    subjects: DemandSubjectPage  # red first, then yellow, green; by name
 
 
 @router.get("", response=DemandsOut, summary="某街道某期间的检查需求（按领域、来源与对象）")
@@ -84,22 +87,15 @@ def demands(request, q: Query[DemandQuery]):
         "demands": o.totals["total"],
         "separate_visits": o.pairs,
         "by_domain": o.rows,
-        "subjects": {
-            "count": len(o.subjects),
-            "page": q.page,
-            "page_size": q.page_size,
-            "results": [
-                {
-                    **s,
-                    "demands": [
-                        {"domain": name, "due_from": a, "due_to": b, "source": src}
-                        for name, a, b, src in s["demands"]
-                    ],
-                }
-                for s in o.subjects[(q.page - 1) * q.page_size : q.page * q.page_size]
-            ],
-        },
+        "subjects": page_of(mapped(o.subjects, _demand_subject), page=q.page, page_size=q.page_size),
     }
+
+
+def _demand_subject(s: dict) -> dict:
+    demands = [
+        {"domain": name, "due_from": a, "due_to": b, "source": src} for name, a, b, src in s["demands"]
+    ]
+    return {**s, "demands": demands}
 
 
 requests_router = Router(tags=["部门检查需求"])
@@ -120,18 +116,9 @@ class RequestOut(Schema):
     created_at: datetime
 
 
-class RequestPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[RequestOut]
-
-
 class RequestQuery(Schema):
     q: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class RequestIn(Schema):
@@ -164,10 +151,11 @@ def _out(r) -> dict:
     }
 
 
-@requests_router.get("", response=RequestPage, summary="检查需求列表（部门看本单位，街道看辖区对象）")
+@requests_router.get("", response=list[RequestOut], summary="检查需求列表（部门看本单位，街道看辖区对象）")
+@paginate(ApiPagination)
 def request_list(request, q: Query[RequestQuery]):
     qs = selectors.request_list(user=request.user, status=q.status, q=q.q).prefetch_related("items")
-    return api_page(qs, page=q.page, page_size=q.page_size, convert=_out)
+    return mapped(qs, _out)
 
 
 @requests_router.post("", response={201: RequestOut}, summary="提出检查需求")

@@ -4,15 +4,14 @@ services and scope as the pages."""
 from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.engine.draw import draw_verify
 from zhifa.inspections.draws import selectors as selectors_draws
 from zhifa.inspections.draws.services import draw_create, draw_publish
 
 router = Router(tags=["双随机抽查"])
-
-MAX_PAGE_SIZE = 200
 
 
 class DrawOut(Schema):
@@ -52,17 +51,8 @@ class DrawDetailOut(DrawOut):
     infeasible: list[InfeasibleOut]
 
 
-class DrawPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[DrawOut]
-
-
 class DrawQuery(Schema):
     q: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 class DrawIn(Schema):
@@ -126,11 +116,10 @@ def _detail(d) -> dict:
     }
 
 
-@router.get("", response=DrawPage, summary="双随机抽查列表（辖区内；按名称、种子、领域搜索）")
+@router.get("", response=list[DrawOut], summary="双随机抽查列表（辖区内；按名称、种子、领域搜索）")
+@paginate(ApiPagination)
 def draws(request, params: Query[DrawQuery]):
-    qs = selectors_draws.draw_list(user=request.user, q=params.q)
-    page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
-    return api_page(qs, page=max(1, params.page), page_size=page_size, convert=_out)
+    return mapped(selectors_draws.draw_list(user=request.user, q=params.q), _out)
 
 
 @router.post(

@@ -3,13 +3,12 @@
 from datetime import date, datetime
 
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.inspections import plans
 
 router = Router(tags=["综合查一次"])
-
-MAX_PAGE_SIZE = 200
 
 
 class PlanOut(Schema):
@@ -61,18 +60,9 @@ class PlanDetailOut(PlanOut):
     unfitted: list[dict]
 
 
-class PlanPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[PlanOut]
-
-
 class PlanQuery(Schema):
     q: str = ""
     status: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 class PlanIn(Schema):
@@ -144,11 +134,11 @@ def _detail(p) -> dict:
     }
 
 
-@router.get("", response=PlanPage, summary="综合查一次计划列表（按名称、区域搜索，按状态筛选）")
+@router.get("", response=list[PlanOut], summary="综合查一次计划列表（按名称、区域搜索，按状态筛选）")
+@paginate(ApiPagination)
 def joint_plans(request, params: Query[PlanQuery]):
     qs = plans.joint_plan_list(user=request.user, q=params.q, status=params.status)
-    size = min(max(params.page_size, 1), MAX_PAGE_SIZE)
-    return api_page(qs, page=max(params.page, 1), page_size=size, convert=_out)
+    return mapped(qs, _out)
 
 
 @router.post("", response={201: PlanDetailOut}, summary="编制综合查一次计划（草稿）")

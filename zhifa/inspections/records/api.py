@@ -4,8 +4,9 @@ and checked by the same services as the pages."""
 from datetime import date, datetime
 
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from zhifa.core.pagination import api_page
+from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.inspections.choices import InspectionKind, InspectionStatus
 from zhifa.inspections.models import PlanVisit
 from zhifa.inspections.records import selectors as sel
@@ -13,8 +14,6 @@ from zhifa.inspections.records import services as svc
 from zhifa.subjects.selectors import subject_get
 
 router = Router(tags=["检查记录"])
-
-MAX_PAGE_SIZE = 200
 
 
 class FindingOut(Schema):
@@ -51,13 +50,6 @@ class InspectionDetailOut(InspectionOut):
     photos: int
 
 
-class InspectionPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[InspectionOut]
-
-
 class InspectionQuery(Schema):
     kind: str = ""
     status: str = ""
@@ -65,8 +57,6 @@ class InspectionQuery(Schema):
     until: date | None = None
     subject: int | None = None
     q: str = ""
-    page: int = 1
-    page_size: int = 50
 
 
 class StartIn(Schema):
@@ -145,7 +135,8 @@ def _detail(i) -> dict:
     }
 
 
-@router.get("", response=InspectionPage, summary="检查记录列表（按类型、状态、日期、对象筛选）")
+@router.get("", response=list[InspectionOut], summary="检查记录列表（按类型、状态、日期、对象筛选）")
+@paginate(ApiPagination)
 def records(request, params: Query[InspectionQuery]):
     qs = sel.inspection_list_for_user(user=request.user)
     if params.kind in InspectionKind.values:
@@ -160,10 +151,7 @@ def records(request, params: Query[InspectionQuery]):
         qs = qs.filter(subject_id=params.subject)
     if params.q.strip():
         qs = qs.filter(subject__name__icontains=params.q.strip()[:100])
-    page_size = max(1, min(params.page_size, MAX_PAGE_SIZE))
-    return api_page(
-        qs.order_by("-visited_on", "-id"), page=max(1, params.page), page_size=page_size, convert=_out
-    )
+    return mapped(qs.order_by("-visited_on", "-id"), _out)
 
 
 @router.get("/{int:record_id}", response=InspectionDetailOut, summary="检查记录详情（含检查清单）")

@@ -34,6 +34,7 @@ PUBLIC_CHANNELS = (Channel.OPEN311, Channel.WEB, Channel.HOTLINE)
 CLOSED_STATUSES = (EventStatus.ANSWERED, EventStatus.CLOSED, EventStatus.MERGED)
 MAX_REQUESTS = 1000
 WINDOW = timedelta(days=90)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 SHORT_TEXT = 200
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # Characters XML 1.0 cannot carry at all; a pasted control character must not break a client's parser.
@@ -182,12 +183,19 @@ def _split(value: str | None) -> list[str]:
 
 
 def _moment(name: str, value: str) -> datetime:
-    moment = parse_datetime(value)
+    # A well-formed but impossible value (month 13, day 45, an offset of a day or more) raises ValueError.
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        moment = None
     if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00+08:00")
-        moment = datetime(day.year, day.month, day.day)
+        raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00+08:00")
+    # Years far off would overflow the 90-day window or the database's own range: no event is there anyway.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise Open311Error(400, f"{name} must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -210,6 +218,8 @@ def request_list(params, *, now: datetime | None = None) -> list[Event]:
         qs = qs.filter(status__in=CLOSED_STATUSES)
     start = _moment("start_date", params["start_date"]) if params.get("start_date") else None
     end = _moment("end_date", params["end_date"]) if params.get("end_date") else None
+    if start and end and start > end:
+        raise Open311Error(400, "start_date must not be after end_date")
     if start and end and end - start > WINDOW:
         raise Open311Error(400, "start_date and end_date may not span more than 90 days")
     if start is None:

@@ -24,6 +24,7 @@ from zhifa.inspections.choices import (
     VisitStatus,
 )
 from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN, industry_checks
+from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, PlanVisit
 from zhifa.inspections.permissions import INSPECT_ROLES
 from zhifa.org.models import Domain, Officer
@@ -202,10 +203,8 @@ def inspection_start(
         errors.append({"field": "plan_visit", "message": "计划检查的对象与所选对象不一致"})
     if request is not None and request.subject_id != subject.pk:
         errors.append({"field": "request", "message": "部门检查需求的对象与所选对象不一致"})
-    if draw is not None:
-        drawn = {str(s) for s, _ in (draw.record or {}).get("assignments", [])}
-        if str(subject.pk) not in drawn:
-            errors.append({"field": "draw", "message": "该对象不在这次双随机抽查的结果中"})
+    if draw is not None and draw_outcome(draw.record).pick_for(subject.pk) is None:
+        errors.append({"field": "draw", "message": "该对象不在这次双随机抽查的结果中"})
     if event is not None:
         from zhifa.dispatch.events.selectors import event_list_for_user
 

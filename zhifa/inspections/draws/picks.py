@@ -1,8 +1,9 @@
-"""A draw's outcome as typed values: the one reader of ``RandomDraw.record`` and the one writer of it.
+"""A draw's outcome as typed values: the one writer of ``RandomDraw.record`` and the one reader of its picks.
 
 The stored record is the engine's own (``zhifa.engine.draw.DrawResult.to_record``) plus how the seed was made:
 it is the published evidence anyone re-runs to verify the draw, so it is kept exactly as the engine wrote it
-and nothing else is stored beside it. Code that needs the drawn subjects and their teams reads them here.
+and the picks are not stored a second time beside it. Code that needs the drawn subjects and their teams
+(``assignments``) or those left without one (``infeasible``) reads them here, never from the JSON.
 """
 
 from __future__ import annotations

@@ -184,10 +184,10 @@ def test_the_plan_keeps_every_limit_and_lists_what_did_not_fit(town):
     visited = list(PlanVisit.objects.filter(plan=plan).values_list("subject_id", flat=True))
     assert len(visited) == len(set(visited)) == 23 and capped.pk not in visited
     assert set(PlanVisit.objects.get(plan=plan, subject=w.subjects[3]).domains) == {"comprehensive", "market"}
-    assert PlanVisit.objects.get(plan=plan, subject=w.subjects[5]).sources == [
-        "policy",
-        "scenario",
-        {"source": "request", "request": request.pk},
+    assert plans.visit_sources(PlanVisit.objects.get(plan=plan, subject=w.subjects[5]).sources) == [
+        plans.VisitSource("policy"),
+        plans.VisitSource("scenario"),
+        plans.VisitSource("request", request.pk),
     ]
     f = plan.figures
     assert (f["joint_visits"], f["separate_visits"]) == (23, 46)

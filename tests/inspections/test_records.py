@@ -13,8 +13,9 @@ from zhifa.audit.models import AuditRecord
 from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.models import Event, EventItem
-from zhifa.inspections.choices import InspectionKind, VisitStatus
-from zhifa.inspections.models import Finding, Inspection, JointPlan, PlanVisit, SquadDay
+from zhifa.inspections.choices import InspectionKind, RequestStatus, VisitStatus
+from zhifa.inspections.models import Finding, Inspection, InspectionRequest, JointPlan, PlanVisit, SquadDay
+from zhifa.inspections.plans.sources import VisitSource, sources_json
 from zhifa.inspections.records.selectors import guidance_due
 from zhifa.inspections.records.services import (
     checklist_items,
@@ -358,6 +359,54 @@ def test_plan_visit_checklist_and_done(rec):
     inspection_finish(inspection=i, summary="", by=w.alice)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE
+
+
+def test_a_finished_plan_visit_answers_the_department_requests_it_took_in(rec):
+    w = rec
+
+    def request(reason, status):
+        return InspectionRequest.objects.create(
+            unit=w.market_dept,
+            domain=w.market,
+            subject=w.nanxing_shop,
+            due_from=w.today,
+            due_to=w.today + timedelta(days=30),
+            reason=reason,
+            status=status,
+            region_path=w.nanxing_shop.region_path,
+            created_by=w.carol,
+            created_at=timezone.now(),
+        )
+
+    taken_in = request("投诉较多", RequestStatus.PLANNED)
+    withdrawn = request("已撤销的需求", RequestStatus.CANCELLED)
+    elsewhere = request("另一计划的需求", RequestStatus.PLANNED)
+    visit = _plan_visit(w, ["SJ0001"])
+    visit.sources = sources_json(
+        [VisitSource("policy"), VisitSource("request", taken_in.pk), VisitSource("request", withdrawn.pk)]
+    )
+    visit.save()
+    i = start(
+        w,
+        kind=InspectionKind.JOINT,
+        plan_visit=visit,
+        domains=["market"],
+        officers=[w.partner, "ZJ-TEST-0002"],
+    )
+    inspection_answer(
+        inspection=i, answers=[{"item": "SJ0001", "result": "compliant"}], version=1, by=w.alice
+    )
+    taken_in.refresh_from_db()
+    assert taken_in.status == RequestStatus.PLANNED  # not before the visit is finished
+    inspection_finish(inspection=i, summary="", by=w.alice)
+    statuses = dict(InspectionRequest.objects.values_list("pk", "status"))
+    assert statuses == {
+        taken_in.pk: RequestStatus.DONE,
+        withdrawn.pk: RequestStatus.CANCELLED,
+        elsewhere.pk: RequestStatus.PLANNED,
+    }
+    audit = AuditRecord.objects.get(action="inspections.inspection_finish", object_id=str(i.pk))
+    assert audit.after["plan_visit_requests_done"] == [taken_in.pk]
 
 
 def test_guidance_due_uses_the_configured_days(rec, settings):

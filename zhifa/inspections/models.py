@@ -166,7 +166,8 @@ class PlanVisit(models.Model):
     )
     domains = models.JSONField("检查领域", default=list)  # domain codes
     items = models.JSONField("检查事项", default=list)  # item codes: the checklist (监管一件事)
-    sources = models.JSONField("需求来源", default=list)  # DemandSource values, with request ids where any
+    # [{"source": DemandSource value, "request": request id or null}]: read and written by plans/sources.py
+    sources = models.JSONField("需求来源", default=list)
     status = models.CharField("状态", max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
 
     class Meta:

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.engine.draw import draw_verify
 from zhifa.inspections.draws import selectors as selectors_draws
+from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.draws.services import draw_create, draw_publish
 
 router = Router(tags=["双随机抽查"])
@@ -73,7 +74,6 @@ class VerifyOut(Schema):
 
 
 def _out(d) -> dict:
-    record = d.record or {}
     return {
         "id": d.pk,
         "name": d.name,
@@ -84,7 +84,7 @@ def _out(d) -> dict:
         "pool_size": d.pool_size,
         "ratio": None if d.ratio is None else str(d.ratio),
         "count": d.count,
-        "drawn": len(record.get("assignments", [])) + len(record.get("infeasible", [])),
+        "drawn": draw_outcome(d.record).drawn,
         "seed": d.seed,
         "pool_digest": d.pool_digest,
         "algorithm": d.algorithm,

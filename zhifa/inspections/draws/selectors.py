@@ -9,6 +9,7 @@ from django.http import Http404
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.inspections.choices import FindingResult, InspectionStatus
+from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Inspection, RandomDraw
 from zhifa.org.models import Officer, Region
 from zhifa.org.scope import scope_for
@@ -51,12 +52,11 @@ def draw_filter_text(d: RandomDraw) -> str:
 def draw_picks(d: RandomDraw, *, mask: bool) -> tuple[list[dict], list[dict]]:
     """The drawn subjects with their inspectors' names (masked for the public page), and those left without
     a team with the reason."""
-    record = d.record
-    subject_ids = [int(s) for s, _ in record.get("assignments", [])] + [
-        int(s) for s, _ in record.get("infeasible", [])
-    ]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in=subject_ids).select_related("subdistrict")}
-    officer_ids = {int(i) for _, team in record.get("assignments", []) for i in team}
+    outcome = draw_outcome(d.record)
+    subjects = {
+        s.pk: s for s in Subject.objects.filter(pk__in=outcome.subject_ids()).select_related("subdistrict")
+    }
+    officer_ids = {i for p in outcome.picks for i in p.officer_ids}
     names = dict(Officer.objects.filter(pk__in=officer_ids).values_list("pk", "name"))
 
     def shown(name: str) -> str:
@@ -65,15 +65,19 @@ def draw_picks(d: RandomDraw, *, mask: bool) -> tuple[list[dict], list[dict]]:
     results = draw_results(d)
     picks = [
         {
-            "subject": subjects.get(int(s)),
-            "inspector_ids": [int(i) for i in team],
-            "inspectors": [shown(names.get(int(i), "")) for i in team],
-            "record_id": results.get(int(s), (None, ""))[0],
-            "result": results.get(int(s), (None, "未检查"))[1],
+            "order": p.order,
+            "subject": subjects.get(p.subject_id),
+            "inspector_ids": list(p.officer_ids),
+            "inspectors": [shown(names.get(i, "")) for i in p.officer_ids],
+            "record_id": results.get(p.subject_id, (None, ""))[0],
+            "result": results.get(p.subject_id, (None, "未检查"))[1],
         }
-        for s, team in record.get("assignments", [])
+        for p in outcome.picks
     ]
-    infeasible = [{"subject": subjects.get(int(s)), "reason": r} for s, r in record.get("infeasible", [])]
+    infeasible = [
+        {"order": x.order, "subject": subjects.get(x.subject_id), "reason": x.reason}
+        for x in outcome.unmatched
+    ]
     return picks, infeasible
 
 

@@ -12,6 +12,7 @@ from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.engine.draw import draw, draw_size, seed_from_public
+from zhifa.inspections.draws.picks import draw_outcome, draw_record
 from zhifa.inspections.models import InspectorConflict, RandomDraw
 from zhifa.org.choices import RegionLevel
 from zhifa.org.models import Domain, Officer, Region
@@ -49,8 +50,8 @@ def _last_inspectors(domain: Domain) -> dict[str, list[str]]:
         .order_by("-created_at")
         .values_list("record", flat=True)[:RECENT_DRAWS]
     ):
-        for subject, inspectors in record.get("assignments", []):
-            last.setdefault(subject, inspectors)
+        for pick in draw_outcome(record).picks:
+            last.setdefault(str(pick.subject_id), [str(i) for i in pick.officer_ids])
     return last
 
 
@@ -141,12 +142,14 @@ def draw_create(
         qualified={i: sorted(v) for i, v in qualified.items()},
         domains_needed={s: needed for s in ids},
     )
-    record = result.to_record()
-    record["seed_inputs"] = {
-        "label": name,
-        "time": now.isoformat(),
-        "public_value": public_value.strip() or now.isoformat(),
-    }
+    record = draw_record(
+        result,
+        seed_inputs={
+            "label": name,
+            "time": now.isoformat(),
+            "public_value": public_value.strip() or now.isoformat(),
+        },
+    )
     with transaction.atomic():
         made = RandomDraw.objects.create(
             name=name[:120],

@@ -39,6 +39,7 @@ from zhifa.inspections.plans.services import (
     plan_regions_for,
     plan_visit_mark,
 )
+from zhifa.inspections.plans.sources import VisitSource, sources_json, sources_text, visit_sources
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -46,6 +47,7 @@ __all__ = [
     "MIN_LOCAL_OFFICERS",
     "REASON_NO_PLACE",
     "REASON_OUTSIDE",
+    "VisitSource",
     "can_plan",
     "domain_names",
     "engine_subjects",
@@ -63,7 +65,10 @@ __all__ = [
     "plan_squad_days",
     "plan_visit_get",
     "plan_visit_mark",
+    "sources_json",
+    "sources_text",
     "squad_day_visits",
+    "visit_sources",
     "visits_this_year",
     "weekday_label",
 ]

@@ -28,6 +28,11 @@ class PlanOut(Schema):
     published_at: datetime | None
 
 
+class VisitSourceOut(Schema):
+    source: str
+    request: int | None
+
+
 class VisitOut(Schema):
     id: int
     order: int
@@ -39,7 +44,7 @@ class VisitOut(Schema):
     lat: float | None
     domains: list[str]
     items: list[str]
-    sources: list
+    sources: list[VisitSourceOut]
     status: str
 
 
@@ -110,7 +115,7 @@ def _detail(p) -> dict:
                 "lat": v.subject.lat,
                 "domains": v.domains,
                 "items": v.items,
-                "sources": v.sources,
+                "sources": plans.sources_json(plans.visit_sources(v.sources)),
                 "status": v.status,
             }
         )

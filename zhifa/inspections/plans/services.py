@@ -33,6 +33,7 @@ from zhifa.inspections.plans.inputs import (
     visits_this_year,
 )
 from zhifa.inspections.plans.selectors import domain_names
+from zhifa.inspections.plans.sources import request_ids, sources_json, sources_of_demands
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Region, Unit
 from zhifa.org.scope import scope_for
@@ -228,18 +229,6 @@ def _figures_json(result, demands_in: int) -> dict:
     }
 
 
-def _sources(demands) -> list:
-    """DemandSource values of a visit, with request ids: ["policy", {"source": "request", "request": 12}]."""
-    out, seen = [], set()
-    for d in demands:
-        key = (d.source, d.id if d.source == DemandSource.REQUEST else None)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append({"source": d.source, "request": d.id} if key[1] is not None else d.source)
-    return out
-
-
 def _save(*, result, region, start, end, name, seed, limits, pool, names, pre_unfitted, by) -> JointPlan:
     domains = domain_names()
     unfitted = [
@@ -322,7 +311,7 @@ def _save(*, result, region, start, end, name, seed, limits, pool, names, pre_un
                     subject_id=v.subject.id,
                     domains=list(v.domains),
                     items=list(v.items),
-                    sources=_sources(v.demands),
+                    sources=sources_json(sources_of_demands(v.demands)),
                 )
                 for row, sd in zip(days, result.squad_days, strict=True)
                 for n, v in enumerate(sd.visits, start=1)
@@ -409,7 +398,7 @@ def joint_plan_withdraw(*, plan: JointPlan, by, reason: str = "") -> JointPlan:
             raise Conflict("只有已发布的计划可以撤回")
         # A visit whose inspection record is already open stays: the record finishes it.
         open_visits = PlanVisit.objects.filter(plan=plan, status=VisitStatus.PLANNED, inspection__isnull=True)
-        requests = _request_ids(open_visits.values_list("sources", flat=True))
+        requests = request_ids(open_visits.values_list("sources", flat=True))
         cancelled = open_visits.update(status=VisitStatus.CANCELLED)
         reopened = InspectionRequest.objects.filter(pk__in=requests, status=RequestStatus.PLANNED).update(
             status=RequestStatus.OPEN
@@ -428,12 +417,6 @@ def joint_plan_withdraw(*, plan: JointPlan, by, reason: str = "") -> JointPlan:
         )
     plan.refresh_from_db()
     return plan
-
-
-def _request_ids(source_lists: Iterable[list]) -> set[int]:
-    return {
-        s["request"] for sources in source_lists for s in sources if isinstance(s, dict) and s.get("request")
-    }
 
 
 MARKABLE = (VisitStatus.MISSED, VisitStatus.CANCELLED)
@@ -463,7 +446,7 @@ def plan_visit_mark(*, visit: PlanVisit, status: str, by, note: str = "") -> Pla
         if not changed:
             raise Conflict("该检查已不是“待检查”状态")
         reopened = InspectionRequest.objects.filter(
-            pk__in=_request_ids([visit.sources]), status=RequestStatus.PLANNED
+            pk__in=request_ids([visit.sources]), status=RequestStatus.PLANNED
         ).update(status=RequestStatus.OPEN)
         audit_record(
             actor=by,

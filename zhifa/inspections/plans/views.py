@@ -203,7 +203,6 @@ def plan_xlsx(request, pk: int):
     squad_days = plans.plan_squad_days(plan)
     _officer_names(squad_days)
     names = plans.domain_names()
-    sources = dict(DemandSource.choices)
     statuses = dict(VisitStatus.choices)
     book = Workbook()
     bold = Font(bold=True)
@@ -253,9 +252,7 @@ def plan_xlsx(request, pk: int):
                     "、".join(names.get(c, c) for c in v.domains),
                     len(v.items),
                     "、".join(v.items),
-                    "、".join(
-                        sources.get(s if isinstance(s, str) else s.get("source"), "") for s in v.sources
-                    ),
+                    plans.sources_text(v.sources),
                     statuses.get(v.status, v.status),
                     sd.km,
                 ],

@@ -24,8 +24,10 @@ from zhifa.inspections.choices import (
     VisitStatus,
 )
 from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN, industry_checks
-from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, PlanVisit
+from zhifa.inspections.draws.picks import draw_outcome
+from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, InspectionRequest, PlanVisit
 from zhifa.inspections.permissions import INSPECT_ROLES
+from zhifa.inspections.plans.sources import request_ids
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
 from zhifa.subjects.choices import Severity, SubjectStatus
@@ -202,10 +204,8 @@ def inspection_start(
         errors.append({"field": "plan_visit", "message": "计划检查的对象与所选对象不一致"})
     if request is not None and request.subject_id != subject.pk:
         errors.append({"field": "request", "message": "部门检查需求的对象与所选对象不一致"})
-    if draw is not None:
-        drawn = {str(s) for s, _ in (draw.record or {}).get("assignments", [])}
-        if str(subject.pk) not in drawn:
-            errors.append({"field": "draw", "message": "该对象不在这次双随机抽查的结果中"})
+    if draw is not None and draw_outcome(draw.record).pick_for(subject.pk) is None:
+        errors.append({"field": "draw", "message": "该对象不在这次双随机抽查的结果中"})
     if event is not None:
         from zhifa.dispatch.events.selectors import event_list_for_user
 
@@ -456,7 +456,7 @@ def inspection_finish(
     *, inspection: Inspection, summary: str, start_event: bool = False, by
 ) -> FinishOutcome:
     """完成检查 — every checklist item must be answered. An inspection records each violation, changes the
-    subject's colour at once and closes its plan visit or request; with `start_event`, the problems go to the
+    subject's colour at once and closes its plan visit (with the requests it took in) or request; with `start_event`, the problems go to the
     command centre as one 巡查发现 event linked to the subject. A guidance visit (执法体检) gives advice only:
     no violation record, no colour change, no event. All or nothing."""
     from zhifa.dispatch.choices import Channel
@@ -535,8 +535,15 @@ def inspection_finish(
                 outcome.colour_after = risk_after_inspection(
                     subject=subject, severities=[f.severity for f in violations], by=by
                 ).colour
+        requests_done: list[int] = []
         if current.plan_visit_id:
             PlanVisit.objects.filter(pk=current.plan_visit_id).update(status=VisitStatus.DONE)
+            # The department requests the joint visit took in are answered by it too.
+            planned = InspectionRequest.objects.filter(
+                pk__in=request_ids([current.plan_visit.sources]), status=RequestStatus.PLANNED
+            )
+            requests_done = sorted(planned.values_list("pk", flat=True))
+            planned.filter(pk__in=requests_done).update(status=RequestStatus.DONE)
         if current.request_id:
             type(current.request).objects.filter(pk=current.request_id).update(status=RequestStatus.DONE)
         current.status = InspectionStatus.FINISHED
@@ -557,6 +564,7 @@ def inspection_finish(
                 "event": outcome.event_receipt_no or None,
                 "plan_visit": current.plan_visit_id,
                 "request": current.request_id,
+                "plan_visit_requests_done": requests_done,
             },
         )
     inspection.refresh_from_db()

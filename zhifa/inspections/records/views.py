@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.inspections.choices import FindingResult, InspectionKind, InspectionStatus
+from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.draws.selectors import draw_get
 from zhifa.inspections.models import Inspection, PlanVisit
 from zhifa.inspections.records import selectors as sel
@@ -126,8 +127,8 @@ def record_new(request):
         started = Inspection.objects.filter(draw=draw, subject=subject).values_list("pk", flat=True).first()
         if started is not None:
             return redirect("inspections:record_detail", pk=started)
-        teams = {str(s): team for s, team in (draw.record or {}).get("assignments", [])}
-        drawn_team = [int(i) for i in teams.get(str(subject.pk), [])]
+        pick = draw_outcome(draw.record).pick_for(subject.pk)
+        drawn_team = list(pick.officer_ids) if pick is not None else []
     errors, status = {}, 200
     if request.method == "POST":
         data = request.POST

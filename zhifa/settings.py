@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from zhifa.env import envbool, envdatabase, envint, envlist, envstr, envtimezone
+from zhifa.env import envbool, envdatabase, envint, envlist, envnetworks, envstr, envtimezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per username (and per client address) inside the window before login is refused.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For is believed; from any other peer the header is
+# ignored, so a client cannot choose the address its throttles are counted on.
+ZHIFA_TRUSTED_PROXIES = envnetworks("ZHIFA_TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)

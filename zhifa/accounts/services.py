@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.accounts.models import ApiToken, LoginFailure, User, token_digest
+from zhifa.accounts.network import client_ip
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import ServiceError
 
@@ -45,7 +46,7 @@ def login_is_throttled(*, username: str, ip: str | None) -> bool:
 
 def login_attempt(*, request, username: str, password: str) -> User:
     """Authenticate one attempt; raises ServiceError (and records the failure) when refused."""
-    ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request)
     if login_is_throttled(username=username, ip=ip):
         minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
         raise ServiceError(f"登录失败次数过多，请 {minutes} 分钟后再试")

@@ -78,6 +78,22 @@ def test_spoofed_forwarded_for_does_not_reset_the_login_throttle(world):
     assert res.status_code == 400 and "登录失败次数过多" in res.content.decode()
 
 
+@override_settings(ZHIFA_TRUSTED_PROXIES=[PROXY])
+def test_behind_the_proxy_each_client_has_its_own_login_count(world):
+    proxy = Client(REMOTE_ADDR=PROXY)
+    for _ in range(5):
+        proxy.post(
+            "/accounts/login/",
+            {"username": "alice", "password": "x-wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    assert set(LoginFailure.objects.values_list("ip", flat=True)) == {"203.0.113.9"}
+    res = proxy.post(
+        "/accounts/login/", {"username": "alice", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert res.status_code == 302
+
+
 @pytest.fixture
 def _empty_cache():
     cache.clear()

@@ -1,9 +1,13 @@
-"""Admin screens for users and API tokens."""
+"""Admin screens for users and API tokens; the admin site's login form goes through the same throttle as the
+app's login page."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from zhifa.accounts.forms import AdminLoginForm
 from zhifa.accounts.models import ApiToken, User
+
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -1,15 +1,20 @@
-"""Account actions: users, login throttling, API tokens."""
+"""Account actions: users, login, API tokens."""
 
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.accounts.models import ApiToken, LoginFailure, User, token_digest
+from zhifa.accounts.models import ApiToken, User, token_digest
 from zhifa.accounts.network import client_ip
+from zhifa.accounts.throttle import (
+    login_failure_note,
+    login_failures_forget,
+    login_wait_seconds,
+    wait_message,
+)
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import ServiceError
 
@@ -34,27 +39,19 @@ def user_create(
     return user
 
 
-def login_is_throttled(*, username: str, ip: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    # An address trying many names is throttled at a higher bar, so one office behind NAT is not locked out.
-    return bool(ip) and recent.filter(ip=ip).count() >= limit * 4
-
-
 def login_attempt(*, request, username: str, password: str) -> User:
-    """Authenticate one attempt; raises ServiceError (and records the failure) when refused."""
+    """Authenticate one attempt on any login page; raises ServiceError (the failure counted) when refused."""
     ip = client_ip(request)
-    if login_is_throttled(username=username, ip=ip):
-        minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-        raise ServiceError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+    wait = login_wait_seconds(username=username, ip=ip)
+    if wait:
+        raise ServiceError(wait_message(wait))
+    # Counted before the (deliberately slow) password check so that parallel guesses see each other; a
+    # success takes it back. Outside any transaction, so a refused attempt's row stays.
+    login_failure_note(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=username.lower(), ip=ip)
         raise ServiceError("用户名或密码错误")
-    LoginFailure.objects.filter(username=username.lower()).delete()
+    login_failures_forget(username=username, ip=ip)
     return user
 
 

@@ -27,6 +27,9 @@ class User(AbstractUser):
     grid_worker = models.OneToOneField(
         "org.GridWorker", verbose_name="网格员档案", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Set when an administrator creates the account or resets its password: the temporary password only
+    # opens the page where the user chooses their own.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

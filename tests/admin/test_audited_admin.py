@@ -6,12 +6,16 @@ every POST."""
 from datetime import date, timedelta
 
 import pytest
+from django.contrib import admin
+from django.db import transaction
 from django.forms import MultiWidget
+from django.test import RequestFactory
 
 from tests.conftest import client_for
 from tests.subjects.conftest import code
 from zhifa.accounts.models import ApiToken, User
 from zhifa.accounts.services import api_token_create
+from zhifa.audit.admin_base import AuditedAdmin, ReadOnlyMixin, editable_inlines
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import audit_verify
 from zhifa.catalog.models import EnforcementItem, Scenario
@@ -350,4 +354,42 @@ def test_routing_rule_edited_in_the_changelist_is_audited(world, root_client):
     record = last_audit("dispatch.routingrule_update")
     assert record.actor == world.root and (record.before["order"], record.after["order"]) == (10, 20)
     assert (record.before["active"], record.after["active"]) == (True, False)
+    assert_chain_verifies()
+
+
+def test_an_editable_inline_on_an_audited_admin_fails_the_checks():
+    class Editable(admin.TabularInline):
+        model = Scenario.items.through
+
+    class Shown(ReadOnlyMixin, admin.TabularInline):
+        model = Scenario.items.through
+
+    site = admin.AdminSite(name="check")
+    site.register(Scenario, type("ScenarioEditing", (AuditedAdmin,), {"inlines": [Editable]}))
+    errors = editable_inlines(site)
+    assert [e.id for e in errors] == ["zhifa.E001"]
+    assert "ScenarioEditing has the editable inline Editable" in errors[0].msg
+    site = admin.AdminSite(name="check")
+    site.register(Scenario, type("ScenarioShowing", (AuditedAdmin,), {"inlines": [Shown]}))
+    assert editable_inlines(site) == []
+    assert editable_inlines(admin.site) == []  # the project's own admin
+
+
+def test_a_save_without_a_service_bumps_the_version(subjects):
+    # No app admin edits a versioned model without its service today; the base still bumps it.
+    model_admin = AuditedAdmin(Subject, admin.AdminSite(name="generic"))
+    request = RequestFactory().post("/")
+    request.user = subjects.root
+    shop = subjects.nanxing_shop
+    form = model_admin.get_form(request, shop, change=True, fields=["name"])({"name": "新名"}, instance=shop)
+    assert form.is_valid()
+    with transaction.atomic():
+        obj = model_admin.save_form(request, form, change=True)
+        model_admin.save_model(request, obj, form, change=True)
+        model_admin.save_related(request, form, [], change=True)
+    shop.refresh_from_db()
+    assert (shop.name, shop.version) == ("新名", 2)
+    record = last_audit("subjects.subject_update")
+    assert (record.before["version"], record.after["version"]) == (1, 2)
+    assert record.actor == subjects.root
     assert_chain_verifies()

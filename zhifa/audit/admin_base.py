@@ -11,6 +11,7 @@ It lives in audit, not core: core sits below audit in the import layers and may 
 """
 
 from django.contrib import admin
+from django.core import checks
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ForeignObjectRel
@@ -60,7 +61,8 @@ def dependents(obj) -> list[str]:
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Edits on the audit chain (the admin runs its change and delete views inside a transaction)."""
+    """Edits on the audit chain (the admin runs its change and delete views inside a transaction). Its inlines
+    are read-only (a system check says so): rows saved by an inline formset would skip the chain."""
 
     # "<app>.<entity>", giving actions like "org.unit_update"; by default the model's app label and name.
     audit_action = ""
@@ -181,3 +183,27 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
+
+
+def editable_inlines(site: admin.AdminSite) -> list[checks.Error]:
+    errors = []
+    for model_admin in site._registry.values():
+        if not isinstance(model_admin, AuditedAdmin):
+            continue
+        for inline in model_admin.inlines:
+            if not issubclass(inline, ReadOnlyMixin):
+                errors.append(
+                    checks.Error(
+                        f"{type(model_admin).__name__} has the editable inline {inline.__name__}: "
+                        "its rows would be saved without an audit record",
+                        hint="Give the inline ReadOnlyMixin, or edit those rows through a service.",
+                        obj=type(model_admin),
+                        id="zhifa.E001",
+                    )
+                )
+    return errors
+
+
+@checks.register(checks.Tags.admin)
+def _audited_admin_inlines(app_configs=None, **kwargs):
+    return editable_inlines(admin.site)

@@ -6,23 +6,10 @@ from django.contrib import admin
 
 from zhifa.audit.admin_base import AuditedAdmin, ReadOnlyAdmin
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
-from zhifa.subjects.services import subject_create, subject_update, violation_record
+from zhifa.subjects.services import EDITABLE, subject_create, subject_update, violation_record
 
-SUBJECT_FIELDS = (
-    "name",
-    "uscc",
-    "kind",
-    "industry_code",
-    "address",
-    "lng",
-    "lat",
-    "subdistrict",
-    "building",
-    "opened_on",
-    "credit_class",
-    "status",
-    "scenarios",
-)
+# The fields the services let anyone change, under the model's names.
+SUBJECT_FIELDS = tuple("industry_code" if name == "industry" else name for name in EDITABLE)
 
 
 def _service_value(name: str, value) -> tuple[str, object]:

@@ -1,5 +1,6 @@
 """Typed reading of environment variables: every knob has a safe default and a bad value stops start-up."""
 
+import ipaddress
 import os
 import zoneinfo
 
@@ -45,6 +46,23 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def envnetworks(name: str, default: str = "") -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses or CIDR blocks (10.0.0.5, 172.16.0.0/12, ::1)."""
+    raw = os.environ.get(name, default)
+    networks = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.5 or 172.16.0.0/12)"
+            ) from None
+    return tuple(networks)
 
 
 def envtimezone(name: str, default: str) -> str:

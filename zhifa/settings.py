@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from zhifa.env import envbool, envdatabase, envint, envlist, envstr, envtimezone
+from zhifa.env import envbool, envdatabase, envint, envlist, envnetworks, envstr, envtimezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhifa.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -93,12 +94,32 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "zhifa.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Failed logins per username (and per client address) inside the window before login is refused.
+# Login throttle: failures are counted per account + client address inside the window; past
+# LOGIN_MAX_FAILURES each further attempt waits LOGIN_BACKOFF_SECONDS, doubling per failure up to the cap. One
+# address failing on many accounts is slowed the same way past LOGIN_ADDRESS_MAX_FAILURES. Nobody can lock a
+# user out from another address, and no delay outlasts the cap.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+LOGIN_BACKOFF_SECONDS = envint("LOGIN_BACKOFF_SECONDS", 15, minimum=1)
+LOGIN_BACKOFF_MAX_SECONDS = envint("LOGIN_BACKOFF_MAX_SECONDS", 600, minimum=1)
+LOGIN_ADDRESS_MAX_FAILURES = envint("LOGIN_ADDRESS_MAX_FAILURES", 20, minimum=1)
+if LOGIN_BACKOFF_SECONDS > LOGIN_BACKOFF_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        f"LOGIN_BACKOFF_SECONDS={LOGIN_BACKOFF_SECONDS} must not exceed "
+        f"LOGIN_BACKOFF_MAX_SECONDS={LOGIN_BACKOFF_MAX_SECONDS}"
+    )
+if LOGIN_BACKOFF_MAX_SECONDS > LOGIN_FAILURE_WINDOW_SECONDS:
+    # Failures older than the window are forgotten, so a longer delay could never be served.
+    raise ImproperlyConfigured(
+        f"LOGIN_BACKOFF_MAX_SECONDS={LOGIN_BACKOFF_MAX_SECONDS} must not exceed "
+        f"LOGIN_FAILURE_WINDOW_SECONDS={LOGIN_FAILURE_WINDOW_SECONDS}"
+    )
+# Reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For is believed; from any other peer the header is
+# ignored, so a client cannot choose the address its throttles are counted on.
+ZHIFA_TRUSTED_PROXIES = envnetworks("ZHIFA_TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)

@@ -27,6 +27,9 @@ class User(AbstractUser):
     grid_worker = models.OneToOneField(
         "org.GridWorker", verbose_name="网格员档案", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Set when an administrator creates the account or resets its password: the temporary password only
+    # opens the page where the user chooses their own.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -59,11 +62,19 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """登录失败记录 — kept to refuse logins after repeated failures."""
+    """登录失败记录 — one failed login, counted per account + address to slow repeated guessing."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField("用户名", max_length=150)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "登录失败记录"
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["username", "ip", "at"], name="loginfailure_account_address"),
+            models.Index(fields=["ip", "at"], name="loginfailure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip or '?'}"

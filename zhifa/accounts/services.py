@@ -1,16 +1,24 @@
-"""Account actions: users, login throttling, API tokens."""
+"""Account actions: users, login, passwords, API tokens."""
 
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.accounts.models import ApiToken, LoginFailure, User, token_digest
+from zhifa.accounts.choices import Role
+from zhifa.accounts.models import ApiToken, User, token_digest
+from zhifa.accounts.network import client_ip
+from zhifa.accounts.throttle import (
+    login_failure_note,
+    login_failures_forget,
+    login_wait_seconds,
+    wait_message,
+)
 from zhifa.audit.services import audit_record
-from zhifa.core.errors import ServiceError
+from zhifa.core.errors import PermissionError_, ServiceError
 
 TOKEN_PREFIX = "zf_"
 
@@ -28,33 +36,105 @@ def user_create(
             actor=by or "system",
             action="accounts.user_create",
             obj=user,
-            after={"username": username, "role": role, "unit": unit.code if unit else None},
+            after={
+                "username": username,
+                "role": role,
+                "unit": unit.code if unit else None,
+                "must_change_password": user.must_change_password,
+            },
         )
     return user
 
 
-def login_is_throttled(*, username: str, ip: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    # An address trying many names is throttled at a higher bar, so one office behind NAT is not locked out.
-    return bool(ip) and recent.filter(ip=ip).count() >= limit * 4
-
-
 def login_attempt(*, request, username: str, password: str) -> User:
-    """Authenticate one attempt; raises ServiceError (and records the failure) when refused."""
-    ip = request.META.get("REMOTE_ADDR")
-    if login_is_throttled(username=username, ip=ip):
-        minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-        raise ServiceError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+    """Authenticate one attempt on any login page; raises ServiceError (the failure counted) when refused."""
+    ip = client_ip(request)
+    wait = login_wait_seconds(username=username, ip=ip)
+    if wait:
+        raise ServiceError(wait_message(wait))
+    # Counted before the (deliberately slow) password check so that parallel guesses see each other; a
+    # success takes it back. Outside any transaction, so a refused attempt's row stays.
+    login_failure_note(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=username.lower(), ip=ip)
         raise ServiceError("用户名或密码错误")
-    LoginFailure.objects.filter(username=username.lower()).delete()
+    login_failures_forget(username=username, ip=ip)
     return user
+
+
+# --- passwords ---------------------------------------------------------------------------------------------
+
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def can_manage_users(user) -> bool:
+    """System administrators (role admin, or a superuser) reset other people's passwords."""
+    return bool(user and user.is_authenticated and user.is_active) and (
+        user.is_superuser or user.role == Role.ADMIN
+    )
+
+
+def _validated(password: str, user: User, field: str) -> list[dict]:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        return [{"field": field, "message": message} for message in exc.messages]
+    return []
+
+
+def password_change(*, user: User, old_password: str, new_password: str, new_password_again: str) -> User:
+    """The user's own change: the old password, the new one twice, Django's password validators."""
+    errors = []
+    if not user.check_password(old_password or ""):
+        errors.append({"field": "old_password", "message": "原密码不正确"})
+    if not new_password:
+        errors.append({"field": "new_password", "message": "请输入新密码"})
+    elif new_password != new_password_again:
+        errors.append({"field": "new_password_again", "message": "两次输入的新密码不一致"})
+    elif new_password == old_password:
+        errors.append({"field": "new_password", "message": "新密码不能与原密码相同"})
+    else:
+        errors += _validated(new_password, user, "new_password")
+    if errors:
+        raise ServiceError(errors[0]["message"] if len(errors) == 1 else f"有 {len(errors)} 处错误", errors)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        forced = user.must_change_password
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(actor=user, action="accounts.password_change", obj=user, after={"was_required": forced})
+    return user
+
+
+def _temporary_password(user: User) -> str:
+    while True:
+        raw = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(15))
+        candidate = "-".join(raw[i : i + 5] for i in range(0, 15, 5))
+        if not _validated(candidate, user, "password"):
+            return candidate
+
+
+def password_reset(*, user: User, by: User) -> tuple[User, str]:
+    """An administrator gives `user` a temporary password (returned once, never stored in clear) that must be
+    changed at the next login; the user's sessions end with the old password."""
+    if not can_manage_users(by):
+        raise PermissionError_("只有系统管理员可以重置他人密码")
+    if user.pk == by.pk:
+        raise ServiceError("请在“修改密码”页面修改自己的密码")
+    if user.is_superuser and not by.is_superuser:
+        # Otherwise resetting a superuser's password would make any administrator a superuser.
+        raise PermissionError_("超级管理员的密码只能由超级管理员重置")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        temporary = _temporary_password(user)
+        user.set_password(temporary)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(
+            actor=by, action="accounts.password_reset", obj=user, after={"must_change_password": True}
+        )
+    return user, temporary
 
 
 def api_token_create(*, user: User, name: str, by=None) -> tuple[ApiToken, str]:

@@ -1,7 +1,9 @@
-"""Admin screens of the command centre: the routing rule table and SLA policies are edited here."""
+"""Admin screens of the command centre: the routing rule table, SLA policies and Open311 keys are edited here
+(audited); events, escalations and coordination records change only through the workflow services."""
 
 from django.contrib import admin
 
+from zhifa.audit.admin_base import AuditedAdmin, ReadOnlyAdmin, ReadOnlyMixin
 from zhifa.dispatch.models import (
     Consultation,
     Escalation,
@@ -15,7 +17,7 @@ from zhifa.dispatch.models import (
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = (
         "order",
         "name",
@@ -32,23 +34,19 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = ("code", "name", "priority", "respond_minutes", "link_minutes", "on_site_minutes")
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(ReadOnlyMixin, admin.TabularInline):
     model = EventStatusChange
     extra = 0
-    can_delete = False
-    readonly_fields = ("from_status", "to_status", "at", "by", "unit", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("from_status", "to_status", "at", "by", "unit", "note")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    """Read-only: events change only through the workflow services."""
+class EventAdmin(ReadOnlyAdmin):
+    """Events change only through the workflow services."""
 
     list_display = ("receipt_no", "title", "channel", "status", "priority", "lead_unit", "received_at")
     list_filter = ("status", "channel", "priority")
@@ -56,42 +54,28 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     inlines = [HistoryInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
+    """Escalations are written by the SLA clock."""
+
     list_display = ("event", "clock", "to_unit", "due_at", "at")
     list_filter = ("clock",)
 
 
 @admin.register(Open311ApiKey)
-class Open311ApiKeyAdmin(admin.ModelAdmin):
+class Open311ApiKeyAdmin(AuditedAdmin):
+    """A key is registered with its raw value by open311_key_create; here it is renamed or switched off."""
+
     list_display = ("name", "active", "created_at")
-    readonly_fields = ("digest",)
-
-
-class _ReadOnly(admin.ModelAdmin):
-    """Coordination records change only through the coordination services (append-only, audited)."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    readonly_fields = ("digest", "created_at")
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnly(ReadOnlyAdmin):
+    """Coordination records change only through the coordination services (append-only, audited)."""
 
 
 @admin.register(Consultation)
@@ -109,6 +93,3 @@ class EvidenceAdmin(_ReadOnly):
     list_filter = ("method",)
     search_fields = ("sha256", "original_name", "description", "event__receipt_no")
     exclude = ("file",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f for f in super().get_readonly_fields(request, obj) if f != "file"]

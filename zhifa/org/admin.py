@@ -1,7 +1,9 @@
-"""Django admin for the organisation; the GeoJSON boundary is summarised, not loaded into lists or forms."""
+"""Django admin for the organisation, every save and delete on the audit chain; the GeoJSON boundary is
+summarised, not loaded into lists or forms."""
 
 from django.contrib import admin
 
+from zhifa.audit.admin_base import AuditedAdmin
 from zhifa.org.models import Building, Domain, GridWorker, Officer, Region, Squad, Unit
 
 
@@ -14,7 +16,7 @@ def _count_points(coords) -> int:
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -23,6 +25,13 @@ class RegionAdmin(admin.ModelAdmin):
     # Boundaries come from survey data and the demo generator; editing raw GeoJSON in a textarea helps no one.
     exclude = ("geometry",)
     readonly_fields = ("path", "geometry_summary")
+    audit_exclude = ("geometry",)  # not edited here; a polygon would swamp the audit record
+
+    def get_readonly_fields(self, request, obj=None):
+        # A region's place in the tree is in the path of every row below it and of every subject and event
+        # inside it: code, parent and level are set once.
+        fixed = ("code", "parent", "level") if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
 
     def get_queryset(self, request):
         # Deferred so the change list never pulls the polygons; the form loads it on demand for the summary.
@@ -37,14 +46,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(AuditedAdmin):
     list_display = ("code", "name", "is_core", "sort")
     list_filter = ("is_core",)
     search_fields = ("code", "name")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "region", "domain", "active")
     list_filter = ("kind", "active", "domain")
     search_fields = ("code", "name")
@@ -56,7 +65,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Squad)
-class SquadAdmin(admin.ModelAdmin):
+class SquadAdmin(AuditedAdmin):
     list_display = ("name", "team")
     list_filter = ("team",)
     search_fields = ("name", "team__name")
@@ -65,7 +74,7 @@ class SquadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(AuditedAdmin):
     list_display = ("name", "certificate_no", "team", "home_department", "seconded", "active")
     list_filter = ("team__kind", "seconded", "active")
     search_fields = ("name", "certificate_no")
@@ -74,7 +83,8 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(GridWorker)
-class GridWorkerAdmin(admin.ModelAdmin):
+class GridWorkerAdmin(AuditedAdmin):
+    audit_action = "org.grid_worker"
     list_display = ("name", "role", "region", "phone", "active")
     list_filter = ("role", "active")
     search_fields = ("name", "phone")
@@ -86,7 +96,7 @@ class GridWorkerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(AuditedAdmin):
     list_display = ("code", "name", "region", "floors", "manager")
     search_fields = ("code", "name", "address")
     list_select_related = ("region", "manager")

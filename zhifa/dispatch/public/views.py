@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhifa.accounts.network import client_ip
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import Channel, EventStatus
 from zhifa.dispatch.events import forms as f
@@ -19,8 +20,8 @@ REPORT_LIMIT, REPORT_WINDOW_SECONDS = 5, 600
 
 
 def _client_ip(request) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a header the client writes cannot be the key of its own limit.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    # The peer, or the address a trusted proxy saw; never a header the client chose (accounts.network).
+    return client_ip(request) or "unknown"
 
 
 def _recent_reports(ip: str, now: float) -> list[float]:

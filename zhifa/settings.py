@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from zhifa.env import envbool, envdatabase, envint, envlist, envstr, envtimezone
+from zhifa.env import envbool, envchoice, envdatabase, envint, envlist, envstr, envtimezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,6 +138,9 @@ ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
 ZHIFA_GUIDANCE_VISIT_DAYS = envint("ZHIFA_GUIDANCE_VISIT_DAYS", 30, minimum=1)
 # A complaint about a business asks for a check in its domain within this many days.
 ZHIFA_COMPLAINT_CHECK_DAYS = envint("ZHIFA_COMPLAINT_CHECK_DAYS", 15, minimum=1)
+# Open311 reads: "public" — anyone reads category, status, coarse place and the public reply; "key" — reading
+# needs an Open311 api_key, and key holders also read the full text, address and exact point.
+ZHIFA_OPEN311_READ = envchoice("ZHIFA_OPEN311_READ", "public", ("public", "key"))
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

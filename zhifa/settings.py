@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from zhifa.env import envbool, envdatabase, envint, envlist, envnetworks, envstr, envtimezone
+from zhifa.env import envbool, envchoice, envdatabase, envint, envlist, envnetworks, envstr, envtimezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -178,6 +178,9 @@ if ZHIFA_DOCUMENT_TEMPLATES_DIR and not Path(ZHIFA_DOCUMENT_TEMPLATES_DIR).is_di
     raise ImproperlyConfigured(
         f"ZHIFA_DOCUMENT_TEMPLATES_DIR={ZHIFA_DOCUMENT_TEMPLATES_DIR!r} is not a directory"
     )
+# Open311 reads: "public" — anyone reads category, status, coarse place and the public reply; "key" — reading
+# needs an Open311 api_key, and key holders also read the full text, address and exact point.
+ZHIFA_OPEN311_READ = envchoice("ZHIFA_OPEN311_READ", "public", ("public", "key"))
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

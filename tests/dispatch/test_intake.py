@@ -39,7 +39,7 @@ def test_hub_layer_wins_inside_the_hub(district):
 
 def test_several_domains_get_lead_and_assisting(district):
     event = event_intake(
-        channel="grid", description="南星街道某路口流动摊贩占道经营，卖的还是过期食品", by=district.alice
+        channel="patrol", description="南星街道某路口流动摊贩占道经营，卖的还是过期食品", by=district.alice
     )
     units = {eu.unit.code: eu.role for eu in EventUnit.objects.filter(event=event, active=True)}
     assert units[event.lead_unit.code] == "lead"

@@ -140,44 +140,51 @@ def test_requests_through_the_georeport_client(live_server, open311):
 
     client = GeoReport(base)
     listed = client.get_service_requests()
-    assert [r["service_request_id"] for r in listed] == [hotline.receipt_no, web.receipt_no, via_open311]
-    assert patrol.receipt_no not in {r["service_request_id"] for r in listed}
+    assert [r["service_request_id"] for r in listed] == [hotline.public_id, web.public_id, via_open311]
+    assert patrol.public_id not in {r["service_request_id"] for r in listed}
     by_id = {r["service_request_id"]: r for r in listed}
     assert by_id[via_open311]["service_code"] == "ZH0101"
     assert by_id[via_open311]["agency_responsible"] == "九堡街道综合行政执法队"
     assert by_id[via_open311]["status"] == "open"
-    assert by_id[via_open311]["address"] == "九堡街道某某路 8 号"
-    assert by_id[web.receipt_no]["status"] == "closed"
-    assert by_id[web.receipt_no]["status_notes"] == "经核查，店主已申请食品经营许可证"
-    assert by_id[web.receipt_no]["agency_responsible"] == "区市场监管综合执法大队"
-    assert by_id[web.receipt_no]["service_code"] == "SJ0001"
-    assert by_id[hotline.receipt_no]["agency_responsible"] == "九堡街道综合行政执法队"
-    assert by_id[hotline.receipt_no]["requested_datetime"].endswith("+08:00")
+    # A coarse place only: the subdistrict, not the street address.
+    assert by_id[via_open311]["address"] == "九堡街道"
+    assert by_id[web.public_id]["status"] == "closed"
+    assert by_id[web.public_id]["status_notes"] == "经核查，店主已申请食品经营许可证"
+    assert by_id[web.public_id]["agency_responsible"] == "区市场监管综合执法大队"
+    assert by_id[web.public_id]["service_code"] == "SJ0001"
+    assert by_id[hotline.public_id]["agency_responsible"] == "九堡街道综合行政执法队"
+    assert by_id[hotline.public_id]["requested_datetime"].endswith("+08:00")
 
-    assert [r["service_request_id"] for r in client.get_service_requests(status="closed")] == [web.receipt_no]
+    assert [r["service_request_id"] for r in client.get_service_requests(status="closed")] == [web.public_id]
     assert [r["service_request_id"] for r in client.get_service_requests(service_code="ZH0101")] == [
         via_open311
     ]
-    both = client.get_service_requests(
-        service_request_id=f"{via_open311},{patrol.receipt_no},{web.receipt_no}"
-    )
-    assert {r["service_request_id"] for r in both} == {via_open311, web.receipt_no}
-    one = client.get_service_request(web.receipt_no)
+    both = client.get_service_requests(service_request_id=f"{via_open311},{patrol.public_id},{web.public_id}")
+    assert {r["service_request_id"] for r in both} == {via_open311, web.public_id}
+    one = client.get_service_request(web.public_id)
     assert one["status"] == "closed"
-    assert one["description"] == "小区门口小吃店没有食品经营许可证，无证经营"
+    # The category, not the complaint's own words (which can name people and places).
+    assert one["description"] == one["service_name"]
 
     as_xml = GeoReport(base, output_format="xml")
     xml_list = as_xml.get_service_requests()
-    assert [r["service_request_id"] for r in xml_list] == [hotline.receipt_no, web.receipt_no, via_open311]
+    assert [r["service_request_id"] for r in xml_list] == [hotline.public_id, web.public_id, via_open311]
     assert as_xml.get_service_request(via_open311)["agency_responsible"] == "九堡街道综合行政执法队"
 
     # Never the reporter: neither the phone nor the name, in either format.
     for fmt in ("json", "xml"):
-        for path in (f"requests.{fmt}", f"requests/{web.receipt_no}.{fmt}", f"requests/{via_open311}.{fmt}"):
+        for path in (f"requests.{fmt}", f"requests/{web.public_id}.{fmt}", f"requests/{via_open311}.{fmt}"):
             body = requests.get(f"{base}/{path}", timeout=30).text
             assert PHONE not in body and "李四" not in body and "张三" not in body
 
-    for unknown in ("20200101ABCDEFGH", patrol.receipt_no):
+    # The receipt numbers (the reporters' keys to rate and follow) appear nowhere.
+    for fmt in ("json", "xml"):
+        body = requests.get(f"{base}/requests.{fmt}", timeout=30).text
+        for event in (web, hotline, Event.objects.get(public_id=via_open311)):
+            assert event.receipt_no not in body
+        assert "小区门口小吃店" not in body and "某某路 8 号" not in body
+
+    for unknown in ("20200101ABCDEFGH", patrol.public_id, web.receipt_no):
         status, body = client_error(lambda unknown=unknown: client.get_service_request(unknown))
         assert (status, body[0]["code"]) == (404, 404)
 
@@ -187,7 +194,7 @@ def test_request_list_filters_are_checked(open311, machine):
     ok = machine.get(f"{BASE}/requests.json", {"start_date": "2020-01-01T00:00:00Z"})
     assert ok.status_code == 200 and ok.json() == []
     recent = machine.get(f"{BASE}/requests.json", {"end_date": event.received_at.isoformat()})
-    assert [r["service_request_id"] for r in recent.json()] == [event.receipt_no]
+    assert [r["service_request_id"] for r in recent.json()] == [event.public_id]
     for params, message in [
         ({"status": "pending"}, "status must be open or closed"),
         ({"start_date": "yesterday"}, "start_date must be a W3C datetime"),
@@ -213,6 +220,19 @@ def test_request_list_is_one_query(open311, machine, django_assert_num_queries):
 
 
 def _receipt(response, fmt: str) -> str:
+    """The receipt number from the POST answer: only the filer gets it, in the notice."""
+    public_id = _public_id(response, fmt)
+    event = Event.objects.get(public_id=public_id)
+    notice = (
+        response.json()[0]["service_notice"]
+        if fmt == "json"
+        else ET.fromstring(response.content).find("request").findtext("service_notice")
+    )
+    assert event.receipt_no in notice
+    return event.receipt_no
+
+
+def _public_id(response, fmt: str) -> str:
     if fmt == "json":
         assert response["Content-Type"] == "application/json; charset=utf-8"
         body = response.json()
@@ -312,3 +332,64 @@ def test_other_methods_are_refused(open311, machine):
     assert response["Allow"] == "GET"
     assert response.json()[0]["code"] == 405
     assert machine.get(f"{BASE}/services.csv").status_code == 404
+
+
+# --- what the public may read (security finding 1) --------------------------------------------------------
+
+
+def _answered_web_event(w) -> Event:
+    event = event_intake(
+        channel="web",
+        description="南星街道某某路 12 号张三家楼下小吃店油烟直排",
+        subdistrict="南星街道",
+        address="南星街道某某路 12 号",
+        lng=120.17123,
+        lat=30.21987,
+        reporter_name="张三",
+        reporter_phone=PHONE,
+    )
+    event_accept(event=event, by=w.carol)
+    event_resolve(event=event, mode="service", result="内部记录：已约谈店主王五", by=w.carol)
+    return event_answer(event=event, answer="经核查，已督促店家安装油烟净化设施", by=w.carol)
+
+
+def test_a_public_reader_cannot_learn_the_key_to_rate(open311, machine):
+    """Anyone could list requests, take the receipt and rate a stranger's event. Now the list holds a public id
+    that the tracking and rating pages do not accept, and no personal data."""
+    event = _answered_web_event(open311)
+    [row] = machine.get(f"{BASE}/requests.json").json()
+    assert row["service_request_id"] == event.public_id != event.receipt_no
+    assert row["status_notes"] == "经核查，已督促店家安装油烟净化设施"  # the public reply, not internal notes
+    assert row["address"] == "南星街道"
+    assert (row["lat"], row["long"]) == (30.22, 120.17)
+    body = json.dumps(row, ensure_ascii=False)
+    for secret in (event.receipt_no, "张三", PHONE, "某某路 12 号", "王五", "小吃店油烟直排"):
+        assert secret not in body
+    anonymous = Client()
+    rated = anonymous.post(f"/dispatch/track/{row['service_request_id']}/rate/", {"rating": "1"})
+    assert rated.status_code == 404
+    event.refresh_from_db()
+    assert event.rating is None
+    # The reporter, with the receipt, still can.
+    assert anonymous.post(f"/dispatch/track/{event.receipt_no}/rate/", {"rating": "4"}).status_code in (
+        200,
+        302,
+    )
+    event.refresh_from_db()
+    assert event.rating == 4
+
+
+def test_reads_can_require_a_key_and_key_holders_read_the_full_text(open311, machine, settings):
+    settings.ZHIFA_OPEN311_READ = "key"
+    event = _answered_web_event(open311)
+    for path in ("requests.json", f"requests/{event.public_id}.json"):
+        refused = machine.get(f"{BASE}/{path}")
+        assert refused.status_code == 403
+        assert refused.json() == [{"code": 403, "description": "api_key is missing or not valid"}]
+    [row] = machine.get(f"{BASE}/requests.json", {"api_key": KEY}).json()
+    assert row["description"] == "南星街道某某路 12 号张三家楼下小吃店油烟直排"
+    assert row["address"] == "南星街道某某路 12 号"
+    assert (row["lat"], row["long"]) == (30.21987, 120.17123)
+    assert event.receipt_no not in json.dumps(row) and PHONE not in json.dumps(row)
+    # Services stay public: they are the catalog.
+    assert machine.get(f"{BASE}/services.json").status_code == 200

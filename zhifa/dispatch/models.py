@@ -1,5 +1,7 @@
 """Events of the command centre with their items, units, append-only status history and SLA escalations."""
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -75,10 +77,22 @@ class RoutingRule(models.Model):
         return f"{self.order}. {self.name}"
 
 
+PUBLIC_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_public_id() -> str:
+    """The id published in Open311 (公开编号): random and unrelated to the receipt number, which stays the
+    reporter's secret key to rate and follow the event."""
+    return "P" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(11))
+
+
 class Event(models.Model):
     """事件（工单） — one problem reported through any channel, until the reporter has an answer."""
 
     receipt_no = models.CharField("受理编号", max_length=24, unique=True)
+    public_id = models.CharField(
+        "公开编号", max_length=12, unique=True, default=new_public_id, editable=False
+    )
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
     # The number the source system gave the event (e.g. the 12345 work order number): imported only once.
     external_no = models.CharField("外部编号", max_length=64, blank=True, db_index=True)

@@ -33,6 +33,7 @@ AS_OF_UTC = calendar.AS_OF.astimezone(UTC)
 TIME_FIELDS = ("dispatched_at", "accepted_at", "on_site_at", "resolved_at", "answered_at", "closed_at")
 EVENT_FIELDS = [
     "receipt_no",
+    "public_id",
     "channel",
     "external_no",
     "title",
@@ -79,9 +80,9 @@ def _channel_tables(first_person_share: float) -> tuple[list[str], list[float], 
     return names, list(accumulate(own)), list(accumulate(other))
 
 
-def _receipt(rng: random.Random, event_day: str, taken: set[str]) -> str:
+def _receipt(rng: random.Random, event_day: str, taken: set[str], length: int = 8) -> str:
     while True:
-        receipt = event_day + "".join(rng.choices(RECEIPT_ALPHABET, k=8))
+        receipt = event_day + "".join(rng.choices(RECEIPT_ALPHABET, k=length))
         if receipt not in taken:
             taken.add(receipt)
             return receipt
@@ -104,6 +105,8 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
     rng = random.Random(f"zhifa-demo-events-{seed}")
     np_rng = np.random.default_rng([seed, 2025_12_01])
     names = NameMaker(random.Random(f"zhifa-demo-reporters-{seed}"))
+    # Public ids from their own stream, so adding them left the rest of the demo as it was.
+    public_rng, public_taken = random.Random(f"zhifa-demo-public-ids-{seed}"), set()
     names.serial = 5000  # reporters' serials apart from the organisation's people
     phrases = texts.load_phrases()
     # Plain rows: loading the items as models would decode their JSON fields for nothing.
@@ -198,6 +201,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
         events.append(
             (
                 receipt,
+                _receipt(public_rng, "P", public_taken, length=11),
                 channel,
                 # A 12345 work order keeps the hotline's own number (synthetic here), as the import does.
                 f"GD{plan.received_at:%Y%m%d}{len(events) + 1:06d}" if channel == "12345" else "",

@@ -7,7 +7,6 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from zhifa.accounts.choices import Role
 from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.core.schemas import RefOut
 from zhifa.dispatch.choices import Channel, Priority
@@ -17,16 +16,6 @@ from zhifa.dispatch.sla import event_clocks
 from zhifa.org.models import Unit
 
 router = Router(tags=["dispatch"])
-
-# Which channel a signed-in person's report comes through follows from the role.
-ROLE_CHANNEL = {
-    Role.GRID_WORKER: Channel.GRID,
-    Role.OFFICER: Channel.PATROL,
-    Role.DEPARTMENT: Channel.DEPARTMENT,
-    Role.DISTRICT_COMMAND: Channel.STAFF,
-    Role.SUBDISTRICT_COMMAND: Channel.STAFF,
-    Role.ADMIN: Channel.API,
-}
 
 
 class EventIn(Schema):
@@ -117,7 +106,11 @@ def event_row(e) -> dict:
     }
 
 
-def _detail(e) -> dict:
+def _detail(e, user) -> dict:
+    # A merged report names the event it joined only when the caller may see that event.
+    duplicate_of = None
+    if e.duplicate_of_id and event_list_for_user(user=user).filter(pk=e.duplicate_of_id).exists():
+        duplicate_of = e.duplicate_of.receipt_no
     assisting = [eu.unit for eu in e.event_units.filter(active=True, role="assist").select_related("unit")]
     return {
         **event_row(e),
@@ -136,7 +129,7 @@ def _detail(e) -> dict:
         "resolution_mode": e.resolution_mode,
         "result": e.result,
         "answer": e.answer,
-        "duplicate_of": e.duplicate_of.receipt_no if e.duplicate_of_id else None,
+        "duplicate_of": duplicate_of,
         "confirmed_items": sorted(e.event_items.filter(confirmed=True).values_list("item__code", flat=True)),
     }
 
@@ -144,7 +137,8 @@ def _detail(e) -> dict:
 @router.post("/events", response={201: EventDetailOut})
 def create_event(request, payload: EventIn):
     user = request.user
-    channel = payload.channel or ROLE_CHANNEL.get(user.role, Channel.API)
+    own = services.intake_channels(user)
+    channel = payload.channel or (own[0] if own else Channel.API)
     event = services.event_intake(
         channel=channel,
         description=payload.description,
@@ -159,7 +153,7 @@ def create_event(request, payload: EventIn):
         item_codes=payload.item_codes or None,
         by=user,
     )
-    return 201, _detail(event)
+    return 201, _detail(event, user)
 
 
 @router.get("/events", response=list[EventOut])
@@ -171,12 +165,12 @@ def list_events(request, params: Query[ListIn]):
 
 @router.get("/events/{int:pk}", response=EventDetailOut)
 def get_event(request, pk: int):
-    return _detail(event_get_for_user(user=request.user, pk=pk))
+    return _detail(event_get_for_user(user=request.user, pk=pk), request.user)
 
 
 def _act(request, pk: int, action, **kwargs):
     event = event_get_for_user(user=request.user, pk=pk)
-    return _detail(action(event=event, by=request.user, **kwargs))
+    return _detail(action(event=event, by=request.user, **kwargs), request.user)
 
 
 @router.post("/events/{int:pk}/accept", response=EventDetailOut)
@@ -211,8 +205,8 @@ def return_event(request, pk: int, payload: TextIn):
 
 @router.post("/events/{int:pk}/dispatch", response=EventDetailOut)
 def dispatch(request, pk: int, payload: DispatchIn):
-    unit = Unit.objects.filter(code=payload.unit, active=True).first()
-    if unit is None or not unit.is_team:
+    unit = Unit.objects.select_related("region").filter(code=payload.unit).first()
+    if unit is None:
         raise HttpError(400, f"未知的执法队伍：{payload.unit}")
     return _act(request, pk, services.event_dispatch, unit=unit)
 

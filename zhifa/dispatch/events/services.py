@@ -12,7 +12,7 @@ from zhifa.accounts.choices import Role
 from zhifa.accounts.models import token_digest
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
-from zhifa.core.errors import Conflict, PermissionError_, ServiceError
+from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.core.memo import ProcessMemo
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, ResolutionMode, UnitRole
 from zhifa.dispatch.directory import build_router, classifier, items_by_code, units_by_code
@@ -92,6 +92,44 @@ def _validate_intake(
     return errors
 
 
+# The channels a signed-in person's report may come through, by role: a person files as themselves, never as
+# a citizen channel (a staff report shown in the public feed as a citizen's would mislead). The command centre
+# and integrations may also feed 12345 orders and machine reports.
+STAFF_CHANNELS = {
+    Role.OFFICER: (Channel.PATROL,),
+    Role.GRID_WORKER: (Channel.GRID,),
+    Role.DEPARTMENT: (Channel.DEPARTMENT,),
+    Role.SUBDISTRICT_COMMAND: (Channel.STAFF,),
+    Role.DISTRICT_COMMAND: (Channel.STAFF, Channel.HOTLINE, Channel.API),
+    Role.ADMIN: (Channel.STAFF, Channel.HOTLINE, Channel.API),
+}
+
+
+def intake_channels(by) -> tuple[str, ...]:
+    """The channels `by` may file through (the first is their own); none for a read-only role."""
+    if by.is_superuser:
+        return STAFF_CHANNELS[Role.ADMIN]
+    return STAFF_CHANNELS.get(by.role, ())
+
+
+def _check_reporter(by, channel: str, place) -> None:
+    """A signed-in reporter writes in their own name and their own area (the public doors pass by=None)."""
+    scope = scope_for(by)
+    require_write(scope)
+    allowed = intake_channels(by)
+    if channel not in allowed:
+        names = "、".join(Channel(c).label for c in allowed) or "无"
+        message = f"您的角色不能以“{Channel(channel).label}”渠道录入事件（可用：{names}）"
+        raise PermissionError_(message, [{"field": "channel", "message": message}])
+    if (
+        by.role == Role.SUBDISTRICT_COMMAND
+        and place.subdistrict
+        and not scope.covers_path(place.subdistrict.path)
+    ):
+        message = f"不能录入辖区外（{place.subdistrict.name}）的事件"
+        raise PermissionError_(message, [{"field": "subdistrict", "message": message}])
+
+
 def _history(event: Event, frm: str, to: str, *, by=None, unit=None, note: str = "", at=None) -> None:
     EventStatusChange.objects.create(
         event=event,
@@ -162,6 +200,8 @@ def event_intake(
     description = description.strip()
     matches = classifier().classify(description, k=CLASSIFY_TOP)
     place = place_of_report(text=description, lng=lng, lat=lat, address=address, subdistrict=subdistrict)
+    if _user(by) is not None:
+        _check_reporter(by, channel, place)
     routed = items_to_route(matches)
     given = list(dict.fromkeys(item_codes or []))
     catalog = items_by_code()
@@ -402,9 +442,17 @@ def event_return(*, event: Event, reason: str, by) -> Event:
 
 
 def event_dispatch(*, event: Event, unit: Unit, by) -> Event:
-    """派发 / 改派 — the command centre sends a received or returned event to a unit."""
+    """派发 / 改派 — the command centre sends a received or returned event to a team in its jurisdiction."""
     if not (by.is_superuser or by.role in (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND)):
         raise PermissionError_("只有指挥中心可以派发事件")
+    scope = scope_for(by)
+    require_write(scope)
+    if not (unit.active and unit.is_team):
+        message = f"“{unit.name}”不是在用的执法队伍"
+        raise ServiceError(message, [{"field": "unit", "message": message}])
+    if not scope.covers_path(unit.region.path):
+        message = f"不能派往辖区外的队伍：{unit.name}"
+        raise PermissionError_(message, [{"field": "unit", "message": message}])
     with transaction.atomic():
         event = _transition(
             event,

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from functools import wraps
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +22,6 @@ from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import Channel, EventStatus
-from zhifa.dispatch.events.selectors import event_get_by_receipt
 from zhifa.dispatch.events.services import event_intake
 from zhifa.dispatch.models import Event, EventItem, Open311ApiKey
 
@@ -36,6 +36,7 @@ MAX_REQUESTS = 1000
 WINDOW = timedelta(days=90)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 SHORT_TEXT = 200
+COARSE_DECIMALS = 2
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # Characters XML 1.0 cannot carry at all; a pasted control character must not break a client's parser.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -80,31 +81,39 @@ def service_definition_record(item: EnforcementItem) -> dict:
     return {"service_code": item.code, "attributes": []}
 
 
-def request_record(event: Event) -> dict:
-    """The public view of an event: never the reporter's name or phone."""
+def _coarse(value: float | None) -> float | None:
+    # Two decimals: about a kilometre, enough to see where problems cluster, not whose door it is.
+    return None if value is None else round(value, COARSE_DECIMALS)
+
+
+def request_record(event: Event, *, full: bool = False) -> dict:
+    """The public view of an event: category, status, a coarse place and the public reply (FixMyStreet-style).
+    Never the reporter, the receipt number (the reporter's key to rate and follow) or internal notes; the full
+    text, address and pin only to holders of an api_key when the district requires keys for reading."""
     closed = event.status in CLOSED_STATUSES
-    notes = event.answer or event.result
+    notes = event.answer
     if not notes and event.status == EventStatus.MERGED:
         notes = "与同一问题的其他诉求合并办理"
     updated = max(t for t in (getattr(event, f) for f in (*_TIMESTAMPS, "closed_at")) if t)
     expected = None if closed else event.received_at + timedelta(minutes=event.sla.resolve_minutes)
+    place = event.subdistrict.name if event.subdistrict_id else None
     return {
-        "service_request_id": event.receipt_no,
+        "service_request_id": event.public_id,
         "status": "closed" if closed else "open",
         "status_notes": notes or None,
         "service_name": event.o311_name,
         "service_code": event.o311_code,
-        "description": event.description,
+        "description": event.description if full else event.o311_name,
         "agency_responsible": event.lead_unit.name if event.lead_unit else None,
         "service_notice": None,
         "requested_datetime": _iso(event.received_at),
         "updated_datetime": _iso(updated),
         "expected_datetime": _iso(expected),
-        "address": event.address or None,
+        "address": (event.address or place) if full else place,
         "address_id": None,
         "zipcode": None,
-        "lat": event.lat,
-        "long": event.lng,
+        "lat": event.lat if full else _coarse(event.lat),
+        "long": event.lng if full else _coarse(event.lng),
         "media_url": None,
     }
 
@@ -169,7 +178,7 @@ def public_events() -> QuerySet:
     first_item = EventItem.objects.filter(event=OuterRef("pk")).order_by("-confirmed", "-score", "id")
     return (
         Event.objects.filter(channel__in=PUBLIC_CHANNELS)
-        .select_related("lead_unit", "sla")
+        .select_related("lead_unit", "sla", "subdistrict")
         .annotate(
             o311_code=Subquery(first_item.values("item__code")[:1]),
             o311_name=Subquery(first_item.values("item__name")[:1]),
@@ -205,7 +214,7 @@ def request_list(params, *, now: datetime | None = None) -> list[Event]:
     ids = _split(params.get("service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other filter.
-        return list(qs.filter(receipt_no__in=[i.upper() for i in ids])[:MAX_REQUESTS])
+        return list(qs.filter(public_id__in=[i.upper() for i in ids])[:MAX_REQUESTS])
     codes = _split(params.get("service_code"))
     if codes:
         qs = qs.filter(o311_code__in=codes)
@@ -230,14 +239,10 @@ def request_list(params, *, now: datetime | None = None) -> list[Event]:
     return list(qs.filter(received_at__gte=start, received_at__lte=end)[:MAX_REQUESTS])
 
 
-def request_get(receipt_no: str) -> Event:
-    try:
-        event = event_get_by_receipt(receipt_no=receipt_no)
-    except Http404:
-        event = None
-    found = public_events().filter(pk=event.pk).first() if event else None
+def request_get(public_id: str) -> Event:
+    found = public_events().filter(public_id=public_id.strip().upper()).first()
     if found is None:
-        raise Open311Error(404, f"unknown service_request_id: {receipt_no}")
+        raise Open311Error(404, f"unknown service_request_id: {public_id}")
     return found
 
 
@@ -304,14 +309,25 @@ def request_create(data) -> Event:
 
 def created_record(event: Event) -> dict:
     unit = event.lead_unit.name if event.lead_unit else "区协调指挥中心"
+    # The receipt number goes only to whoever filed the request: it is their key to follow and rate it.
     return {
-        "service_request_id": event.receipt_no,
-        "service_notice": f"已受理，受理编号 {event.receipt_no}，承办单位：{unit}",
+        "service_request_id": event.public_id,
+        "service_notice": f"已受理，受理编号 {event.receipt_no}（凭此编号查询进度、评价答复，请勿公开），承办单位：{unit}",
         "account_id": None,
     }
 
 
 # --- views -----------------------------------------------------------------------------------------------
+
+
+def _read_access(request: HttpRequest) -> bool:
+    """Whether this read may see full texts. Public mode: everyone reads the coarse view. Key mode
+    (ZHIFA_OPEN311_READ=key): reading needs an api_key, and key holders read the full texts."""
+    if settings.ZHIFA_OPEN311_READ != "key":
+        return False
+    if not api_key_valid(request.GET.get("api_key", "")):
+        raise Open311Error(403, "api_key is missing or not valid")
+    return True
 
 
 def _endpoint(*methods: str) -> Callable:
@@ -353,11 +369,13 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         event = request_create(request.POST)
         return render(fmt, [created_record(event)], root="service_requests", item="request")
-    records = [request_record(e) for e in request_list(request.GET)]
+    full = _read_access(request)
+    records = [request_record(e, full=full) for e in request_list(request.GET)]
     return render(fmt, records, root="service_requests", item="request")
 
 
 @_endpoint("GET")
 def request_view(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    record = request_record(request_get(request_id))
+    full = _read_access(request)
+    record = request_record(request_get(request_id), full=full)
     return render(fmt, [record], root="service_requests", item="request")

@@ -59,7 +59,7 @@ def test_dates_inside_the_range_still_answer(reported, machine):
         URL.format(fmt="json"), {"start_date": str(day), "end_date": str(day + timedelta(1))}
     )
     assert same_day.status_code == 200
-    assert [r["service_request_id"] for r in same_day.json()] == [reported.receipt_no]
+    assert [r["service_request_id"] for r in same_day.json()] == [reported.public_id]
     # The edges of the accepted years, each with its own 90-day window: nothing there, and no error.
     for params in ({"start_date": "2999-12-31T23:59:59"}, {"end_date": "1900-01-01"}):
         res = machine.get(URL.format(fmt="json"), params)
@@ -67,4 +67,4 @@ def test_dates_inside_the_range_still_answer(reported, machine):
     # Equal start and end is a window of no length, not an error.
     moment = reported.received_at.isoformat()
     res = machine.get(URL.format(fmt="json"), {"start_date": moment, "end_date": moment})
-    assert [r["service_request_id"] for r in res.json()] == [reported.receipt_no]
+    assert [r["service_request_id"] for r in res.json()] == [reported.public_id]

@@ -23,7 +23,13 @@ def complaints(district):  # noqa: F811
     def report(text, n, *, channel="12345", when=IN_2025, items=None):
         return [
             event_intake(
-                channel=channel, description=f"{text}（{i}）", item_codes=items, by=d.carol, now=when
+                channel=channel,
+                description=f"{text}（{i}）",
+                item_codes=items,
+                # Each channel's own reporter: citizens on the web are not signed in, officers patrol, the
+                # command centre feeds 12345 orders.
+                by={"web": None, "patrol": d.alice}.get(channel, d.carol),
+                now=when,
             )
             for i in range(n)
         ]

@@ -1,10 +1,11 @@
-"""Re-key an upgraded district's audit chain under the current MAC key (settings.ZHIFA_AUDIT_KEYS).
+"""The chain's hashes become keyed MACs: rename the columns, add the key id, and re-key an upgraded district's
+audit chain under the current MAC key (settings.ZHIFA_AUDIT_KEYS).
 
 It first checks the chain as it was, plain SHA-256, row by row and against the head: a chain that does not hold is
 refused, naming the row, because sealing it now would seal the tampering. Then every entry gets its key id and
 its MAC, in order; its content (time, actor, action, object, before/after) is kept as it is. The append-only
-triggers are lifted for this migration's own transaction and put back (on SQLite 0003 rebuilt the table, which
-dropped its trigger: it is created again here in any case).
+triggers are lifted for this migration's own transaction and put back (on SQLite adding the column rebuilds the
+table, which drops its trigger: it is created again here in any case).
 """
 
 import hashlib
@@ -12,7 +13,7 @@ import json
 from datetime import UTC
 
 from django.conf import settings
-from django.db import migrations
+from django.db import migrations, models
 
 from zhifa.engine.chain import GENESIS, entry_content, entry_mac
 
@@ -129,6 +130,28 @@ def unkey(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0003_mac_fields")]
+    dependencies = [("audit", "0002_append_only_triggers")]
 
-    operations = [migrations.RunPython(rekey, unkey)]
+    # One migration, one transaction: a chain that is refused leaves the database exactly as it was.
+    operations = [
+        migrations.RenameField("auditrecord", "hash", "mac"),
+        migrations.RenameField("auditrecord", "prev_hash", "prev_mac"),
+        migrations.RenameField("audithead", "hash", "mac"),
+        migrations.AlterField(
+            model_name="auditrecord",
+            name="mac",
+            field=models.CharField(max_length=64, unique=True, verbose_name="MAC"),
+        ),
+        migrations.AlterField(
+            model_name="auditrecord",
+            name="prev_mac",
+            field=models.CharField(max_length=64, verbose_name="上一条 MAC"),
+        ),
+        migrations.AddField(
+            model_name="auditrecord",
+            name="key_id",
+            field=models.CharField(default="", max_length=32, verbose_name="密钥编号"),
+            preserve_default=False,
+        ),
+        migrations.RunPython(rekey, unkey),
+    ]

@@ -184,7 +184,7 @@ class AnchorWritten:
 
 def _refuse(problems: list[ChainProblem]) -> ServiceError:
     listed = "；".join(str(p) for p in problems[:5])
-    return ServiceError(f"审计链校验未通过，未写入锚点：{listed}（运行 audit_verify 查看全部）")
+    return ServiceError(f"审计链校验未通过：{listed}（运行 audit_verify 查看全部）")
 
 
 def audit_anchor_write(*, create_key: bool = False, batch_size: int = 5000) -> AnchorWritten | None:

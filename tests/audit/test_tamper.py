@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from tests.audit.tamper import disable_append_only_guard, reseal_from, truncate_to
 from zhifa.audit.anchorfile import anchor_file_path
+from zhifa.audit.keys import anchor_key_path
 from zhifa.audit.models import AuditHead, AuditRecord
 from zhifa.audit.services import audit_verify
 from zhifa.org.choices import RegionLevel
@@ -146,3 +147,16 @@ def test_clean_chain_with_anchors_verifies(world, capsys):
     out = capsys.readouterr().out
     n = AuditRecord.objects.count()
     assert f"审计链完好：共校验 {n} 条记录、1 个锚点，最近锚点记到第 {n} 条（" in out
+
+
+def test_lost_or_unreadable_anchor_key_is_reported(world, capsys):
+    _anchor(capsys)
+    key = anchor_key_path()
+    key.write_text("not a key")
+    code, err = _verify(capsys)
+    assert code == 1 and "审计链 [锚点] 锚点签名密钥文件" in err and "不是未加密的 PEM 私钥" in err
+    assert "锚点文件第 1 行 [锚点签名]" in err and "不存在" not in err
+    key.unlink()
+    code, err = _verify(capsys)
+    assert code == 1 and "审计链 [锚点签名] 锚点签名密钥文件不存在，无法校验锚点" in err
+    assert "锚点文件第 1 行 [锚点签名]" in err

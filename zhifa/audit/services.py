@@ -154,16 +154,18 @@ def _head() -> tuple[int, str] | None:
 def audit_verify(*, batch_size: int = 5000, limit: int = 200) -> ChainReport:
     """Walk the whole chain and the anchor file; the report lists what is wrong (up to `limit`, the rest counted)."""
     report = ChainReport(limit=limit)
+    lines, public_keys = [], {}
     try:
         lines = anchor_lines_read()
         public_keys = anchor_public_keys() if lines else {}
+        if lines and not public_keys:
+            report.add(
+                ChainProblem(
+                    "锚点签名", "锚点签名密钥文件不存在，无法校验锚点（ZHIFA_AUDIT_ANCHOR_KEY_FILE）"
+                )
+            )
     except ServiceError as exc:
         report.add(ChainProblem("锚点", exc.message))
-        lines, public_keys = [], {}
-    if lines and not public_keys:
-        report.add(
-            ChainProblem("锚点签名", "锚点签名密钥文件不存在，无法校验锚点（ZHIFA_AUDIT_ANCHOR_KEY_FILE）")
-        )
     anchors, _ = anchors_parse(lines, public_keys, report)
     verify_chain(
         _chain_rows(AuditRecord.objects.all(), batch_size),

@@ -151,6 +151,14 @@ def _fast_password_hashing(settings, request):
         ]
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchors_elsewhere(settings, tmp_path_factory):
+    """No test reads or writes the developer's own anchor file and key (./var/): each test gets empty paths."""
+    where = tmp_path_factory.mktemp("audit-anchors", numbered=True)
+    settings.ZHIFA_AUDIT_ANCHOR_FILE = where / "anchors.jsonl"
+    settings.ZHIFA_AUDIT_ANCHOR_KEY_FILE = where / "anchor-key.pem"
+
+
 # The demo district, built once per test module that asks for it and removed afterwards (module scope, not
 # session scope: other modules' tests expect an empty database around their own data).
 @pytest.fixture(scope="module")

@@ -96,3 +96,47 @@ def envdatabase(name: str, default: str) -> dict:
         return dj_database_url.parse(raw, conn_max_age=60 if scheme != "sqlite" else 0)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} cannot be parsed: {exc}") from None
+
+
+_KEY_ID_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def envkeyring(name: str, file_name: str, default: str, *, min_chars: int = 32) -> tuple[dict[str, str], str]:
+    """Named secrets from `name`, or from the file named by `file_name`: returns ({key id: secret}, current id).
+
+    Entries are `id:secret`, separated by commas or lines (a line starting with # is a comment); the first is the
+    current key, the others only verify what they once signed. A single entry may be a bare secret: its id is
+    then derived from it.
+    """
+    import hashlib
+
+    raw, source = os.environ.get(name), name
+    path = os.environ.get(file_name)
+    if raw is not None and path is not None:
+        raise ImproperlyConfigured(f"set {name} or {file_name}, not both")
+    if path is not None:
+        source = f"{file_name}={path!r}"
+        try:
+            with open(path, encoding="utf-8") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{source} cannot be read: {exc.strerror}") from None
+    if raw is None:
+        raw, source = default, f"{name} (development default)"
+    lines = [line for line in raw.splitlines() if not line.lstrip().startswith("#")]
+    entries = [part.strip() for line in lines for part in line.split(",") if part.strip()]
+    if not entries:
+        raise ImproperlyConfigured(f"{source} holds no key")
+    keys: dict[str, str] = {}
+    for entry in entries:
+        kid, sep, secret = entry.partition(":")
+        if not sep or not kid or not set(kid) <= _KEY_ID_CHARS or len(kid) > 32:
+            if len(entries) > 1:
+                raise ImproperlyConfigured(f"{source}: with several keys each must be written id:secret")
+            kid, secret = "k" + hashlib.sha256(entry.encode()).hexdigest()[:8], entry
+        if len(secret) < min_chars:
+            raise ImproperlyConfigured(f"{source}: key {kid!r} must be at least {min_chars} characters long")
+        if kid in keys:
+            raise ImproperlyConfigured(f"{source}: key id {kid!r} appears twice")
+        keys[kid] = secret
+    return keys, next(iter(keys))

@@ -5,7 +5,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from zhifa.env import envbool, envchoice, envdatabase, envint, envlist, envnetworks, envstr, envtimezone
+from zhifa.env import (
+    envbool,
+    envchoice,
+    envdatabase,
+    envint,
+    envkeyring,
+    envlist,
+    envnetworks,
+    envstr,
+    envtimezone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -183,6 +193,28 @@ if ZHIFA_DOCUMENT_TEMPLATES_DIR and not Path(ZHIFA_DOCUMENT_TEMPLATES_DIR).is_di
 ZHIFA_OPEN311_READ = envchoice("ZHIFA_OPEN311_READ", "public", ("public", "key"))
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
+
+# The audit chain (全过程记录): every entry carries an HMAC under a key kept outside the database, and its head is
+# anchored in a signed, append-only file outside the database (`manage.py audit_anchor`, every few minutes).
+# ZHIFA_AUDIT_KEY (or the file ZHIFA_AUDIT_KEY_FILE) holds `id:secret` entries, the first being the current key;
+# the others only verify the entries they once signed. The development key is public: refused in production.
+_DEV_AUDIT_KEY = "dev:zhifa-dev-only-insecure-audit-mac-key-change-me-0123456789"
+ZHIFA_AUDIT_KEYS, ZHIFA_AUDIT_KEY_ID = envkeyring("ZHIFA_AUDIT_KEY", "ZHIFA_AUDIT_KEY_FILE", _DEV_AUDIT_KEY)
+_AUDIT_PRODUCTION = not DEBUG and envbool("ZHIFA_REQUIRE_SECRET", False)
+if _AUDIT_PRODUCTION and _DEV_AUDIT_KEY.partition(":")[2] in ZHIFA_AUDIT_KEYS.values():
+    raise ImproperlyConfigured(
+        "ZHIFA_AUDIT_KEY or ZHIFA_AUDIT_KEY_FILE must be set in production (ZHIFA_REQUIRE_SECRET=1)"
+    )
+# The anchor file should live where the database's users cannot write (another mount, `chattr +a`, copied off
+# the machine). The Ed25519 signing key is never committed: outside production the first anchor creates it;
+# in production `audit_anchor --create-key` does, once, on purpose.
+ZHIFA_AUDIT_ANCHOR_FILE = Path(
+    envstr("ZHIFA_AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+)
+ZHIFA_AUDIT_ANCHOR_KEY_FILE = Path(
+    envstr("ZHIFA_AUDIT_ANCHOR_KEY_FILE", str(BASE_DIR / "var" / "audit-anchor-key.pem"))
+)
+ZHIFA_AUDIT_ANCHOR_KEY_AUTOCREATE = not _AUDIT_PRODUCTION
 
 LOGGING = {
     "version": 1,

@@ -1,24 +1,14 @@
-"""The audit chain: every service write is recorded, and audit_verify finds the first tampered row."""
+"""The audit chain: every service write is recorded and sealed, and audit_verify names the tampered row."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tests.audit.tamper import disable_append_only_guard as _disable_append_only_guard
 from zhifa.audit.models import AuditHead, AuditRecord
 from zhifa.audit.services import audit_record, audit_verify
 from zhifa.org.choices import RegionLevel
 from zhifa.org.services import region_create
-
-
-def _disable_append_only_guard():
-    """Tamper as an attacker with database access would: lift the trigger first (rolled back with the test)."""
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER IF EXISTS audit_record_no_update")
-        else:
-            # Deferred foreign-key checks of this transaction must run before the table can be altered.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER audit_record_append_only")
 
 
 def _run_verify() -> tuple[int, str]:
@@ -32,8 +22,10 @@ def test_service_writes_are_chained_and_verify_clean(world, capsys):
     records = list(AuditRecord.objects.order_by("seq"))
     assert len(records) >= 10
     assert [r.seq for r in records] == list(range(1, len(records) + 1))
-    assert records[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(records, records[1:], strict=False))
+    assert records[0].prev_mac == "0" * 64
+    assert all(b.prev_mac == a.mac for a, b in zip(records, records[1:], strict=False))
+    assert {r.key_id for r in records} == {"dev"}
+    assert all(r.at.microsecond % 1000 == 0 for r in records)
     create = AuditRecord.objects.get(action="org.region_create", object_id=str(world.jiubao.pk))
     assert create.after["name"] == "九堡街道"
     assert create.actor_repr == "system"
@@ -56,9 +48,9 @@ def test_deleted_middle_row_and_deleted_tail_are_reported(world, capsys):
     _disable_append_only_guard()
     last = AuditRecord.objects.order_by("-seq").first()
     AuditRecord.objects.filter(pk=last.pk).delete()
-    assert audit_verify()[1].seq == last.seq
+    assert audit_verify().problems[0].seq == last.seq
     AuditRecord.objects.filter(seq=3).delete()
-    found = audit_verify()[1]
+    found = audit_verify().problems[0]
     assert found.seq == 4
     assert "序号不连续" in found.reason
 

@@ -1,4 +1,5 @@
-"""The audit trail: an append-only, hash-chained record of every write made through a service."""
+"""The audit trail: an append-only record of every write made through a service, each entry sealed by a keyed MAC
+that covers the previous entry's MAC (the key lives outside the database: settings.ZHIFA_AUDIT_KEYS)."""
 
 from django.db import models
 
@@ -23,8 +24,9 @@ class AuditRecord(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
-    prev_hash = models.CharField("上一条哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64, unique=True)
+    key_id = models.CharField("密钥编号", max_length=32)
+    prev_mac = models.CharField("上一条 MAC", max_length=64)
+    mac = models.CharField("MAC", max_length=64, unique=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
@@ -48,4 +50,4 @@ class AuditHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, default="0" * 64)

@@ -1,28 +1,74 @@
-"""Append to and verify the audit chain. Call audit_record inside the service's transaction."""
+"""Append to, anchor and verify the audit chain. Call audit_record inside the service's transaction.
 
-from datetime import UTC
+Each entry carries an HMAC-SHA-256 under a key kept outside the database (settings.ZHIFA_AUDIT_KEYS) and its key
+id; `audit_anchor_write` appends the signed head to the anchor file (run it every few minutes); `audit_verify`
+checks every MAC, link and key, the head row, the count, and every anchor.
+"""
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from zhifa.audit.anchorfile import anchor_file_locked, anchor_lines_read
+from zhifa.audit.keys import (
+    anchor_key_create,
+    anchor_private_key,
+    anchor_public_keys,
+    current_mac_key,
+    mac_keys,
+    public_key_pem,
+)
 from zhifa.audit.models import AuditHead, AuditRecord
+from zhifa.core.errors import ServiceError
 from zhifa.core.snapshot import to_jsonable
-from zhifa.engine.chain import ChainBreak, record_hash, verify_chain
+from zhifa.engine.chain import (
+    GENESIS,
+    Anchor,
+    ChainProblem,
+    ChainReport,
+    ChainRow,
+    anchor_line,
+    anchor_read,
+    anchors_parse,
+    entry_content,
+    entry_mac,
+    signer_id,
+    truncate_to_ms,
+    verify_chain,
+)
+
+_ROW_FIELDS = (
+    "id",
+    "seq",
+    "key_id",
+    "prev_mac",
+    "mac",
+    "at",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+)
 
 
 def _content(rec: AuditRecord) -> dict:
-    return {
-        "seq": rec.seq,
-        "at": rec.at.astimezone(UTC).isoformat(),
-        "actor_id": rec.actor_id,
-        "actor": rec.actor_repr,
-        "action": rec.action,
-        "object_type": rec.object_type,
-        "object_id": rec.object_id,
-        "object": rec.object_repr,
-        "before": rec.before,
-        "after": rec.after,
-    }
+    return entry_content(
+        seq=rec.seq,
+        at=rec.at,
+        actor_id=rec.actor_id,
+        actor=rec.actor_repr,
+        action=rec.action,
+        object_type=rec.object_type,
+        object_id=rec.object_id,
+        object=rec.object_repr,
+        before=rec.before,
+        after=rec.after,
+    )
 
 
 def audit_record(
@@ -43,11 +89,13 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+    key_id, key = current_mac_key()
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     actor_obj = actor if getattr(actor, "pk", None) else None
     rec = AuditRecord(
         seq=head.seq + 1,
-        at=timezone.now(),
+        # Kept to the millisecond, as dumpdata writes it, so a dump loaded elsewhere still verifies.
+        at=truncate_to_ms(timezone.now()),
         actor=actor_obj,
         actor_repr=(str(actor_obj) if actor_obj else (actor if isinstance(actor, str) else "system"))[:150],
         action=action,
@@ -56,27 +104,172 @@ def audit_record(
         object_repr=object_repr[:200],
         before=to_jsonable(before),
         after=to_jsonable(after),
-        prev_hash=head.hash,
+        key_id=key_id,
+        prev_mac=head.mac,
     )
-    rec.hash = record_hash(head.hash, _content(rec))
+    rec.mac = entry_mac(key, key_id=key_id, prev_mac=head.mac, content=_content(rec))
     rec.save()
-    head.seq, head.hash = rec.seq, rec.hash
-    head.save(update_fields=["seq", "hash"])
+    head.seq, head.mac = rec.seq, rec.mac
+    head.save(update_fields=["seq", "mac"])
     return rec
 
 
-def audit_verify(batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
-    """Walk the whole chain; return (rows checked, first break or None)."""
-    head = AuditHead.objects.filter(id=1).first()
-    count = 0
+def _chain_rows(queryset, batch_size: int):
+    for row in queryset.order_by("seq").values_list(*_ROW_FIELDS).iterator(chunk_size=batch_size):
+        (
+            row_id,
+            seq,
+            key_id,
+            prev_mac,
+            mac,
+            at,
+            actor_id,
+            actor,
+            action,
+            otype,
+            oid,
+            orepr,
+            before,
+            after,
+        ) = row
+        content = entry_content(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor=actor,
+            action=action,
+            object_type=otype,
+            object_id=oid,
+            object=orepr,
+            before=before,
+            after=after,
+        )
+        yield ChainRow(row_id, seq, key_id, prev_mac, mac, content)
 
-    def rows():
-        nonlocal count
-        qs = AuditRecord.objects.order_by("seq")
-        for rec in qs.iterator(chunk_size=batch_size):
-            count += 1
-            yield rec.seq, rec.prev_hash, rec.hash, _content(rec)
 
-    expected = (head.seq, head.hash) if head else None
-    found = verify_chain(rows(), expected_last=expected)
-    return count, found
+def _head() -> tuple[int, str] | None:
+    return AuditHead.objects.filter(id=1).values_list("seq", "mac").first()
+
+
+def audit_verify(*, batch_size: int = 5000, limit: int = 200) -> ChainReport:
+    """Walk the whole chain and the anchor file; the report lists what is wrong (up to `limit`, the rest counted)."""
+    report = ChainReport(limit=limit)
+    lines, public_keys = [], {}
+    try:
+        lines = anchor_lines_read()
+        public_keys = anchor_public_keys() if lines else {}
+        if lines and not public_keys:
+            report.add(
+                ChainProblem(
+                    "锚点签名", "锚点签名密钥文件不存在，无法校验锚点（ZHIFA_AUDIT_ANCHOR_KEY_FILE）"
+                )
+            )
+    except ServiceError as exc:
+        report.add(ChainProblem("锚点", exc.message))
+    anchors, _ = anchors_parse(lines, public_keys, report)
+    verify_chain(
+        _chain_rows(AuditRecord.objects.all(), batch_size),
+        keys=mac_keys(),
+        head=_head(),
+        anchors=anchors,
+        report=report,
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class AnchorWritten:
+    anchor: Anchor
+    signer: str
+    public_pem: str  # the public key, when this anchor created the signing key (to keep elsewhere)
+
+
+def _refuse(problems: list[ChainProblem]) -> ServiceError:
+    listed = "；".join(str(p) for p in problems[:5])
+    return ServiceError(f"审计链校验未通过：{listed}（运行 audit_verify 查看全部）")
+
+
+def audit_anchor_write(*, create_key: bool = False, batch_size: int = 5000) -> AnchorWritten | None:
+    """Append the chain's head, signed, to the anchor file; None when nothing was appended since the last anchor.
+
+    Before signing it checks what the last anchor vouches for is still there, and every entry after it (MACs,
+    links, the head row, the count), so a tampered chain is never anchored. It writes no audit record: the anchor
+    file is the record of the anchors, and a row per anchor would be a row the next anchor must cover.
+    """
+    with anchor_file_locked() as anchor_file:
+        key = anchor_private_key()
+        public_pem = ""
+        if key is None:
+            if anchor_file.lines:
+                raise ServiceError(
+                    f"锚点文件已有 {len(anchor_file.lines)} 行，但签名密钥文件不存在：请恢复原密钥文件"
+                    "（ZHIFA_AUDIT_ANCHOR_KEY_FILE），不要另建新密钥"
+                )
+            if not create_key:
+                raise ServiceError(
+                    "锚点签名密钥文件不存在：生产环境请先运行 manage.py audit_anchor --create-key 生成并备份公钥"
+                )
+            key = anchor_key_create()
+            public_pem = public_key_pem(key)
+        public = key.public_key()
+        last = None
+        if anchor_file.lines:
+            last, problem = anchor_read(
+                anchor_file.lines[-1], number=len(anchor_file.lines), public_keys={signer_id(public): public}
+            )
+            if problem is not None:
+                raise _refuse([problem])
+        head = _head()
+        if head is None or head[0] == 0:
+            return None
+        if last is not None and (last.seq, last.mac) == head:
+            return None
+        count, key_id = _verify_since(last, head, batch_size)
+        line = anchor_line(
+            key,
+            seq=head[0],
+            mac=head[1],
+            key_id=key_id,
+            count=count,
+            at=timezone.now(),
+            prev_line=anchor_file.lines[-1] if anchor_file.lines else None,
+        )
+        number = anchor_file.append(line)
+        anchor, _ = anchor_read(line, number=number, public_keys={signer_id(public): public})
+        return AnchorWritten(anchor=anchor, signer=signer_id(public), public_pem=public_pem)
+
+
+def _verify_since(last: Anchor | None, head: tuple[int, str], batch_size: int) -> tuple[int, str]:
+    """Check the chain from the last anchor up to `head`; return the row count and the head entry's key id."""
+    report = ChainReport(limit=5)
+    start = (0, GENESIS)
+    if last is not None:
+        anchored = AuditRecord.objects.filter(seq=last.seq).values_list("mac", "key_id").first()
+        if anchored != (last.mac, last.key_id):
+            gone = anchored is None
+            report.add(
+                ChainProblem(
+                    "锚点记录",
+                    f"锚定的第 {last.seq} 条记录" + ("已不在链中" if gone else "的 MAC 与锚定时不同"),
+                    seq=last.seq,
+                    anchor_line=last.line,
+                )
+            )
+            raise _refuse(report.problems)
+        start = (last.seq, last.mac)
+    # Rows up to the head are all committed: audit_record moves the head in the transaction that adds the row.
+    rows = AuditRecord.objects.filter(seq__gt=start[0], seq__lte=head[0])
+    verify_chain(_chain_rows(rows, batch_size), keys=mac_keys(), head=head, start=start, report=report)
+    count = AuditRecord.objects.filter(seq__lte=head[0]).count()
+    if count != head[0]:
+        report.add(ChainProblem("计数", f"表中有 {count} 条记录，但链头记到第 {head[0]} 条"))
+    if last is not None and count < last.count:
+        report.add(
+            ChainProblem(
+                "计数", f"表中只有 {count} 条记录，少于锚点记载的 {last.count} 条", anchor_line=last.line
+            )
+        )
+    if report.problems:
+        raise _refuse(report.problems)
+    key_id = AuditRecord.objects.filter(seq=head[0]).values_list("key_id", flat=True).get()
+    return count, key_id

@@ -63,8 +63,8 @@ def root_client(world):
 
 
 def assert_chain_verifies():
-    checked, broken = audit_verify()
-    assert broken is None and checked == AuditRecord.objects.count()
+    report = audit_verify()
+    assert report.problems == [] and report.count == AuditRecord.objects.count()
 
 
 # --- subjects: through subject_update / subject_create -------------------------------------------------------

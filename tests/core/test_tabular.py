@@ -84,11 +84,13 @@ def unzipped_refusal(data: bytes) -> str:
 
 
 @contextmanager
-def fast(seconds: float = 2.0):
-    start = time.perf_counter()
+def fast(seconds: float = 5.0):
+    """Refused early: the CPU this process spends (not wall time, which other work on a shared machine
+    stretches) stays far below what reading the bomb costs without the limits (26 s to minutes)."""
+    start = time.process_time()
     yield
-    took = time.perf_counter() - start
-    assert took < seconds, f"took {took:.1f} s"
+    took = time.process_time() - start
+    assert took < seconds, f"took {took:.1f} s of CPU"
 
 
 def refused(content: bytes, **kw) -> str:

@@ -1,10 +1,12 @@
 """zhifa settings: one module, every knob an environment variable with a safe default."""
 
 import warnings
+from dataclasses import fields
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from zhifa.engine.deadlines import Rules, rules_problems
 from zhifa.env import envbool, envdatabase, envint, envlist, envstr, envtimezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "zhifa.dashboard",
     "zhifa.risk",
     "zhifa.inspections",
+    "zhifa.cases",
     "zhifa.demo",
 ]
 
@@ -138,6 +141,11 @@ ZHIFA_PAGE_SIZE = envint("ZHIFA_PAGE_SIZE", 50, minimum=5)
 ZHIFA_GUIDANCE_VISIT_DAYS = envint("ZHIFA_GUIDANCE_VISIT_DAYS", 30, minimum=1)
 # A complaint about a business asks for a check in its domain within this many days.
 ZHIFA_COMPLAINT_CHECK_DAYS = envint("ZHIFA_COMPLAINT_CHECK_DAYS", 15, minimum=1)
+# Case handling (办案): periods and amounts a district may tighten but never loosen, each ZHIFA_CASE_<NAME>
+# (e.g. ZHIFA_CASE_DECISION_DAYS=60); what the law fixes is not a setting (zhifa/engine/deadlines.py).
+ZHIFA_CASE_RULES = {f.name: envint(f"ZHIFA_CASE_{f.name.upper()}", f.default) for f in fields(Rules)}
+if _case_problems := rules_problems(Rules(**ZHIFA_CASE_RULES)):
+    raise ImproperlyConfigured("ZHIFA_CASE_*: " + "; ".join(_case_problems))
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

@@ -15,7 +15,7 @@ from zhifa.cases.choices import FINISHED_STAGES, NO_PENALTY_OUTCOMES, Outcome, P
 from zhifa.cases.config import case_rules, district_calendar
 from zhifa.cases.models import Case, CaseCause, CaseDocument, CaseEvidence, CaseOfficer, CaseParty
 from zhifa.cases.services.common import case_dates, today
-from zhifa.engine.deadlines import Clock, case_clocks
+from zhifa.engine.deadlines import Clock, case_clocks, limitation_end
 from zhifa.org.scope import scope_for
 
 NOT_FOUND = "案件不存在或不在您的辖区内"
@@ -210,4 +210,20 @@ def case_stage_counts(*, user, on: date | None = None) -> dict:
         "live": live.count(),
         "overdue": live.filter(next_due__lt=on).count(),
         "due_7": live.filter(next_due__gte=on, next_due__lte=on + timedelta(days=7)).count(),
+    }
+
+
+def case_deadlines(case: Case, clocks: list[Clock] | None = None) -> dict[str, date | None]:
+    """Each due date of the case by name (the API's `deadlines`), with the limitation's last day."""
+    due = {c.kind: c.due for c in (clocks if clocks is not None else case_clocks_of(case))}
+    hearing = getattr(case, "hearing", None)
+    return {
+        "decision_due": due.get("decision"),
+        "party_window_end": due.get("party"),
+        "hearing_on": hearing.held_on if hearing else None,
+        "service_due": due.get("service"),
+        "payment_due": due.get("payment"),
+        "publish_due": due.get("publish"),
+        "public_service_due": due.get("public_service"),
+        "limitation_end": limitation_end(case.conduct_ended_on, case.harmed) if case.filed_on else None,
     }

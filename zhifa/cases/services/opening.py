@@ -82,7 +82,8 @@ def _party(n: int, raw: dict, errors: list[dict]) -> CaseParty | None:
             message = f"{subject.name}为场所类对象，没有统一社会信用代码，请按单位或个人填写当事人"
             errors.append({"field": f"{f}.subject", "message": message})
             return None
-        raw = {"kind": PartyKind.ORGANISATION, "name": subject.name, "uscc": subject.uscc, **raw}
+        given = {k: v for k, v in raw.items() if v not in (None, "")}
+        raw = {"kind": PartyKind.ORGANISATION, "name": subject.name, "uscc": subject.uscc, **given}
         address = address or subject.address
     kind = raw.get("kind") or (PartyKind.PERSON if raw.get("id_number") else PartyKind.ORGANISATION)
     name = text(raw.get("name"), f"{f}.name", f"第 {n + 1} 个当事人的名称或姓名", errors, limit=200)

@@ -14,8 +14,9 @@ from zhifa.accounts.choices import Role
 from zhifa.cases.choices import FINISHED_STAGES, NO_PENALTY_OUTCOMES, Outcome, Procedure, Stage
 from zhifa.cases.config import case_rules, district_calendar
 from zhifa.cases.models import Case, CaseCause, CaseDocument, CaseEvidence, CaseOfficer, CaseParty
-from zhifa.cases.services.common import case_dates, today
+from zhifa.cases.services.common import HANDLER_UNIT_KINDS, case_dates, today
 from zhifa.engine.deadlines import Clock, case_clocks, limitation_end
+from zhifa.org.models import Unit
 from zhifa.org.scope import scope_for
 
 NOT_FOUND = "案件不存在或不在您的辖区内"
@@ -227,3 +228,23 @@ def case_deadlines(case: Case, clocks: list[Clock] | None = None) -> dict[str, d
         "public_service_due": due.get("public_service"),
         "limitation_end": limitation_end(case.conduct_ended_on, case.harmed) if case.filed_on else None,
     }
+
+
+def units_with_cases(*, user) -> list[tuple[str, str]]:
+    """The handling units of the cases the user sees (the list's unit filter)."""
+    rows = (
+        Case.objects.filter(case_visibility(user))
+        .order_by()
+        .values_list("unit__code", "unit__name")
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def transfer_units() -> list[tuple[str, str]]:
+    """Units a case can be transferred to: every active team and department (unit names are public)."""
+    return list(
+        Unit.objects.filter(active=True, kind__in=HANDLER_UNIT_KINDS)
+        .order_by("kind", "code")
+        .values_list("code", "name")
+    )

@@ -83,6 +83,7 @@ class ReleaseChangeAdmin(ViewOnlyMixin, admin.ModelAdmin):
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes go on the audit chain (the admin view already runs inside a transaction)."""
 
+    audit_app = "catalog"
     audit_prefix = ""
 
     def save_model(self, request, obj, form, change):
@@ -95,7 +96,7 @@ class AuditedAdmin(admin.ModelAdmin):
         verb = "update" if change else "create"
         audit_record(
             actor=request.user,
-            action=f"catalog.{self.audit_prefix}_{verb}",
+            action=f"{self.audit_app}.{self.audit_prefix}_{verb}",
             obj=obj,
             before=getattr(obj, "_audit_before", None),
             after=snapshot(obj),
@@ -106,7 +107,7 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         audit_record(
             actor=request.user,
-            action=f"catalog.{self.audit_prefix}_delete",
+            action=f"{self.audit_app}.{self.audit_prefix}_delete",
             object_type=obj._meta.label_lower,
             object_id=str(before["id"]),
             object_repr=str(obj),

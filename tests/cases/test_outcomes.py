@@ -191,3 +191,15 @@ def test_outcome_counts_for_the_dashboard(cw):
     }
     assert (counts["decided"], counts["no_penalty"], counts["credit_guided"]) == (2, 1, 0)
     assert case_outcome_counts(user=w.bob)["decided"] == 0  # 九堡 sees none of 南星's
+
+
+def test_the_dashboard_shows_the_outcome_counts(cw):
+    w = cw
+    case = _waived(w)
+    svc.case_correction_record(case=case, corrected_on=date(2026, 3, 2), by=w.alice)
+    svc.case_decide(case=case, outcome="no_penalty", penalties=MINOR, by=w.alice)
+    from tests.conftest import client_for
+
+    html = client_for(w.carol).get("/").content.decode()
+    assert 'id="case-outcomes"' in html and "不予处罚（轻微免罚） <strong>1</strong>" in html
+    assert 'id="case-outcomes"' not in client_for(w.bob).get("/").content.decode()

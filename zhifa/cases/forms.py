@@ -17,7 +17,7 @@ from zhifa.cases.choices import (
     ServiceMethod,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
 MAX_SIGNATURE = 2 * 1024 * 1024
 

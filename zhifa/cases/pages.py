@@ -76,15 +76,17 @@ def _evidence_sources(user, case) -> list[tuple[str, str]]:
     return out
 
 
-def _form_for(name: str, case, user, requirements: list[str]):
-    form_class = ACTION_FORMS[name]
+def action_form_kwargs(name: str, case, user) -> dict:
+    """Each action's form has its own ids (several forms share a page) and the choices it offers."""
+    kwargs: dict = {"auto_id": f"id_{name}_%s"}
+    if name in ("evidence", "evidence_upload"):
+        required = gates.required_evidence(case)
+        kwargs["requirements"] = list(dict.fromkeys(r["requirement"] for r in required))
     if name == "evidence":
-        return form_class(sources=_evidence_sources(user, case), requirements=requirements)
-    if name == "evidence_upload":
-        return form_class(requirements=requirements)
+        kwargs["sources"] = _evidence_sources(user, case)
     if name == "transfer":
-        return form_class(units=sel.transfer_units())
-    return form_class()
+        kwargs["units"] = sel.transfer_units()
+    return kwargs
 
 
 def case_page_context(request, case, failed=None) -> dict:
@@ -92,12 +94,14 @@ def case_page_context(request, case, failed=None) -> dict:
     user, today = request.user, sel.today()
     clocks = sel.case_clocks_of(case, today)
     required = gates.required_evidence(case)
-    requirements = list(dict.fromkeys(r["requirement"] for r in required))
     actions = []
-    for a in allowed_actions(user, case):
+    for n, a in enumerate(allowed_actions(user, case)):
         refused = failed is not None and failed[0] == a.name
-        form = failed[1] if refused else _form_for(a.name, case, user, requirements)
-        actions.append({"action": a, "form": form, "open": refused or (a.primary and failed is None)})
+        form = failed[1] if refused else ACTION_FORMS[a.name](**action_form_kwargs(a.name, case, user))
+        # Open: the form that was refused, else the one step the case waits for.
+        actions.append(
+            {"action": a, "form": form, "open": refused or (n == 0 and a.primary and failed is None)}
+        )
     causes = list(case.causes.all())
     bands = {c.pk: list(c.item.bands.all()) for c in causes}
     payable, owed = outstanding(case, today) if case.served_on else (case.fine_payable, 0)

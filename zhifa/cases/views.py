@@ -15,7 +15,13 @@ from zhifa.cases import services as svc
 from zhifa.cases.actions import ACTIONS, perform
 from zhifa.cases.choices import Procedure, Stage
 from zhifa.cases.forms import ACTION_FORMS, CaseOpenForm, OnSpotForm, penalties_from_post
-from zhifa.cases.pages import case_page_context, new_case_context, on_spot_context, read_parties
+from zhifa.cases.pages import (
+    action_form_kwargs,
+    case_page_context,
+    new_case_context,
+    on_spot_context,
+    read_parties,
+)
 from zhifa.cases.services.opening import HANDLER_UNIT_KINDS
 from zhifa.cases.sources import source_objects
 from zhifa.core.errors import ServiceError
@@ -131,7 +137,7 @@ def case_action(request, pk: int, name: str):
     case = sel.case_get_for_user(user=request.user, pk=pk)
     if name not in ACTIONS:
         raise Http404("没有这项操作")
-    form = ACTION_FORMS[name](request.POST, request.FILES, **_form_kwargs(name))
+    form = ACTION_FORMS[name](request.POST, request.FILES, **action_form_kwargs(name, case, request.user))
     try:
         if not form.is_valid():
             message = "；".join(m for ms in form.errors.values() for m in ms)
@@ -148,13 +154,6 @@ def case_action(request, pk: int, name: str):
         return render(request, "cases/case_detail.html", context, status=err.status)
     messages.success(request, f"{ACTIONS[name].label}：已完成")
     return redirect("cases:case_detail", pk=pk)
-
-
-def _form_kwargs(name: str) -> dict:
-    # Choices are filled for display only; the posted value is what the service checks.
-    if name == "transfer":
-        return {"units": sel.transfer_units()}
-    return {}
 
 
 @login_required

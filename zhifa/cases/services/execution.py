@@ -36,7 +36,7 @@ EXECUTION = (Stage.SERVED, Stage.EXECUTING)
 def case_serve(
     *,
     case: Case,
-    served_on: date,
+    served_on: date | None = None,
     method: str,
     recipient: str = "",
     signature=None,
@@ -46,7 +46,7 @@ def case_serve(
     """送达 — the decision reached the party on `served_on`, by `method` (送达回证, with the signature drawn on
     the phone when handed over in person); the payment period and the remedies run from that day."""
     errors: list[dict] = []
-    served_on = day_given(served_on, "served_on", "送达日期", errors)
+    served_on = day_given(served_on, "served_on", "送达日期", errors, default=today())
     if method not in ServiceMethod.values:
         errors.append({"field": "method", "message": "请选择送达方式"})
     recipient = text(recipient, "recipient", "受送达人", errors, required=False, limit=100)

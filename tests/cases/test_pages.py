@@ -39,7 +39,12 @@ def test_list_shows_the_users_cases_with_filters_and_a_query_budget(cw, clock):
 def test_case_page_shows_clocks_parties_causes_and_only_the_next_actions(cw):
     w = cw
     case = open_case(w)
-    html = client_for(w.alice).get(f"/cases/{case.pk}/").content.decode()
+    alice = client_for(w.alice)
+    for url, budget in ((f"/cases/{case.pk}/", 24), (f"/api/v1/cases/{case.pk}", 16)):
+        with CaptureQueriesContext(connection) as queries:
+            assert alice.get(url).status_code == 200
+        assert len(queries) <= budget, (url, len(queries))
+    html = alice.get(f"/cases/{case.pk}/").content.decode()
     assert "作出处罚决定" in html and "2026-05-31" in html and "剩 90 天" in html
     assert "追责时效至" in html and "2028-02-27" in html
     assert 'id="action-investigate"' in html and 'id="action-notify"' not in html

@@ -1,15 +1,13 @@
 """Cases JSON API (/api/v1/cases): list, detail (with deadlines, documents and their URLs), 立案, and one POST per
 transition (`/notify` for 告知, `/decide`, `/serve` …) — each a few lines over the selectors and services."""
 
-from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from zhifa.cases import documents
 from zhifa.cases import selectors as sel
 from zhifa.cases import services as svc
 from zhifa.cases.actions import allowed_actions, perform
+from zhifa.cases.files import evidence_response, pdf_response
 from zhifa.cases.models import Case
 from zhifa.cases.schemas import (
     CaseCloseIn,
@@ -211,9 +209,7 @@ def case(request, case_id: int):
 )
 def document_pdf(request, case_id: int, document_id: int):
     document = sel.case_document_get_for_user(user=request.user, case_pk=case_id, pk=document_id)
-    response = HttpResponse(documents.render(document), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{document.get_kind_display()}.pdf")
-    return response
+    return pdf_response(document)
 
 
 @router.get(
@@ -221,14 +217,7 @@ def document_pdf(request, case_id: int, document_id: int):
 )
 def evidence_file(request, case_id: int, evidence_id: int):
     row = sel.case_evidence_get_for_user(user=request.user, case_pk=case_id, pk=evidence_id)
-    try:
-        handle = sel.evidence_bytes_source(row).open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("证据文件缺失") from None
-    response = FileResponse(handle, content_type=row.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, row.original_name)
-    response["X-Evidence-SHA256"] = row.sha256
-    return response
+    return evidence_response(row)
 
 
 # --- 立案 ---------------------------------------------------------------------------------------------------------

@@ -76,11 +76,11 @@ def _evidence_sources(user, case) -> list[tuple[str, str]]:
     return out
 
 
-def action_form_kwargs(name: str, case, user) -> dict:
+def action_form_kwargs(name: str, case, user, required: list[dict] | None = None) -> dict:
     """Each action's form has its own ids (several forms share a page) and the choices it offers."""
     kwargs: dict = {"auto_id": f"id_{name}_%s"}
     if name in ("evidence", "evidence_upload"):
-        required = gates.required_evidence(case)
+        required = gates.required_evidence(case) if required is None else required
         kwargs["requirements"] = list(dict.fromkeys(r["requirement"] for r in required))
     if name == "evidence":
         kwargs["sources"] = _evidence_sources(user, case)
@@ -97,7 +97,9 @@ def case_page_context(request, case, failed=None) -> dict:
     actions = []
     for n, a in enumerate(allowed_actions(user, case)):
         refused = failed is not None and failed[0] == a.name
-        form = failed[1] if refused else ACTION_FORMS[a.name](**action_form_kwargs(a.name, case, user))
+        form = (
+            failed[1] if refused else ACTION_FORMS[a.name](**action_form_kwargs(a.name, case, user, required))
+        )
         # Open: the form that was refused, else the one step the case waits for.
         actions.append(
             {"action": a, "form": form, "open": refused or (n == 0 and a.primary and failed is None)}

@@ -4,16 +4,15 @@ simple procedure. Reads go through the selectors, writes through `actions.perfor
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import documents
 from zhifa.cases import selectors as sel
 from zhifa.cases import services as svc
 from zhifa.cases.actions import ACTIONS, perform
 from zhifa.cases.choices import Procedure, Stage
+from zhifa.cases.files import evidence_response, pdf_response
 from zhifa.cases.forms import ACTION_FORMS, CaseOpenForm, OnSpotForm, penalties_from_post
 from zhifa.cases.pages import (
     action_form_kwargs,
@@ -160,33 +159,17 @@ def case_action(request, pk: int, name: str):
 def evidence_file(request, pk: int, evidence_pk: int):
     """The evidence itself, only for those who may see the case; never from a public media URL."""
     row = sel.case_evidence_get_for_user(user=request.user, case_pk=pk, pk=evidence_pk)
-    try:
-        handle = sel.evidence_bytes_source(row).open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("证据文件缺失") from None
-    response = FileResponse(handle, content_type=row.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, row.original_name)
-    response["X-Evidence-SHA256"] = row.sha256
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(row)
 
 
 @login_required
 def document_pdf(request, pk: int, document_pk: int):
     document = sel.case_document_get_for_user(user=request.user, case_pk=pk, pk=document_pk)
     try:
-        pdf = documents.render(document)
+        return pdf_response(document)
     except ServiceError as err:
-        return render(
-            request,
-            "cases/document_missing.html",
-            {"document": document, "message": err.message},
-            status=err.status,
-        )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{document.get_kind_display()}.pdf")
-    return response
+        context = {"document": document, "message": err.message}
+        return render(request, "cases/document_missing.html", context, status=err.status)
 
 
 @login_required

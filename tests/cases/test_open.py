@@ -143,3 +143,53 @@ def test_fast_procedure_needs_the_partys_consent(cw):
 def test_the_simple_procedure_is_not_opened_as_a_case(cw):
     with pytest.raises(ServiceError, match="简易程序当场作出处罚决定，请使用当场处罚"):
         open_case(cw, procedure="simple")
+
+
+def test_decline_to_file_records_the_reason_without_a_number(cw):
+    from zhifa.cases.services import case_decline
+
+    w = cw
+    with pytest.raises(ServiceError, match="请填写不予立案理由"):
+        case_decline(source="manual", facts="群众反映占道经营", reason="", by=w.alice)
+    case = case_decline(
+        source="manual", facts="群众反映占道经营", reason="经核查当事人已自行撤离，违法事实不存在", by=w.alice
+    )
+    assert (case.stage, case.number, case.filed_on, case.next_due) == (Stage.NOT_FILED, "", None, None)
+    assert case.documents.get().kind == DocumentKind.NOT_FILED
+    assert open_case(w).number.endswith("第1号")  # a refused source takes no number
+
+
+def test_the_decision_number_uses_the_units_prefix(cw, clock):
+    from tests.cases.conftest import notified_case
+    from zhifa.cases import services as svc
+
+    w = cw
+    UnitCaseSettings.objects.create(unit=w.nanxing_team, prefix="杭上综执")
+    case = notified_case(w)
+    svc.case_respond(case=case, kind="waiver", by=w.alice)
+    case = svc.case_decide(case=case, outcome="penalty", by=w.alice)
+    assert case.decision_number == "杭上综执罚决字〔2026〕第1号"
+    assert case.documents.get(kind="notice").number == "杭上综执罚告字〔2026〕第1号"
+
+
+def test_fast_procedure_refuses_a_penalty_that_needs_a_hearing(cw):
+    from tests.cases.conftest import add_required_evidence
+    from zhifa.cases import services as svc
+
+    w = cw
+    case = open_case(w, procedure="fast", fast_consent_on=date(2026, 3, 2))
+    svc.case_investigate(case=case, by=w.alice)
+    add_required_evidence(w, case)
+    heavy = [{"cause": "ZH0101", "circumstance": "较重", "kinds": ["fine"], "fine": 20000}]
+    with pytest.raises(ServiceError, match="不适用快速办理，请按普通程序办理"):
+        svc.case_notify(case=case, penalties=heavy, by=w.alice)
+    light = [{"cause": "ZH0101", "circumstance": "一般", "kinds": ["fine"], "fine": 1000}]
+    assert svc.case_notify(case=case, penalties=light, by=w.alice).stage == Stage.NOTIFIED
+
+
+def test_the_source_named_matches_the_source_given(cw):
+    from tests.cases.conftest import enforcement_event
+
+    w = cw
+    with pytest.raises(ServiceError, match="案件来源为“其他来源”，与所附的案源不一致"):
+        open_case(w, event=enforcement_event(w))

@@ -234,3 +234,22 @@ def test_notify_form_on_the_page_lists_each_cause_with_its_band(cw):
     notified = notified_case(w)
     html = client_for(w.alice).get(f"/cases/{notified.pk}/").content.decode()
     assert "陈述申辩 / 听证申请" in html and 'id="action-respond"' in html
+
+
+def test_read_only_and_other_units_cannot_open_through_the_pages(cw):
+    w = cw
+    body = {
+        "items": "ZH0101",
+        "facts": "x",
+        "conduct_ended_on": "2026-03-01",
+        "lead": w.nanxing_officer_record.pk,
+    }
+    res = client_for(w.olga).post("/cases/new/", {**body, "action": "open"})
+    assert res.status_code == 403 and "您的角色为只读" in res.content.decode()
+    res = client_for(w.olga).post("/cases/on-spot/", {"party_name": "x"})
+    assert res.status_code == 403
+    res = client_for(w.carol).post("/cases/new/", {**body, "action": "decline", "reason": "x"})
+    assert res.status_code == 403 and "只有执法队伍或区级部门可以立案" in res.content.decode()
+    assert not Case.objects.exists()
+    res = client_for(w.alice).post("/cases/new/", {**body, "action": "decline", "reason": "经核查不属实"})
+    assert res.status_code == 302 and Case.objects.get().stage == "not_filed"

@@ -81,6 +81,8 @@ def case_new(request):
     if request.method == "POST" and form.is_valid():
         v, data = form.values(), request.POST
         kind = data.get("source") or "manual"
+        if kind == "manual" and data.get("transfer_from_name", "").strip():
+            kind = "transfer"  # sent by a body outside the system
         parties = read_parties(data, subject_id)
         try:
             if data.get("action") == "decline":

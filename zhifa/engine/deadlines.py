@@ -123,7 +123,8 @@ def rules_problems(rules: Rules) -> list[str]:
     problems = []
     for f in fields(Rules):
         value = getattr(rules, f.name)
-        if not isinstance(value, int) or value < (0 if f.name == "simple_max_person" else 1):
+        # An on-the-spot limit of 0 allows warnings only; every other value must be positive.
+        if not isinstance(value, int) or value < (0 if f.name.startswith("simple_max") else 1):
             problems.append(f"{f.name}={value!r} must be a positive whole number")
             continue
         bound = _BOUNDS.get(f.name)

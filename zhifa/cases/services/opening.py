@@ -234,6 +234,13 @@ def _source_errors(
     errors = []
     if source not in Source.values:
         return [{"field": "source", "message": "请选择案件来源"}]
+    given = {
+        Source.INSPECTION: finding is not None or violation is not None,
+        Source.EVENT: event is not None,
+        Source.TRANSFER: transfer_from is not None,
+    }
+    if any(present for kind, present in given.items() if kind != source):
+        return [{"field": "source", "message": f"案件来源为“{Source(source).label}”，与所附的案源不一致"}]
     if source == Source.INSPECTION:
         if finding is None and violation is None:
             errors.append({"field": "finding", "message": "请指定检查发现的违法行为"})

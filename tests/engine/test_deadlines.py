@@ -24,7 +24,7 @@ from zhifa.engine.deadlines import (
 )
 
 D = date
-# 春节 2026: 15–23 February off, Saturdays 14 and 28 February worked (国办发明电〔2025〕… of 4 Nov 2025).
+# 春节 2026: 15–23 February off, Saturdays 14 and 28 February worked (国务院办公厅, notice of 4 November 2025).
 SPRING = Calendar.of(
     [(D(2026, 2, d), False) for d in range(15, 24)] + [(D(2026, 2, 14), True), (D(2026, 2, 28), True)]
 )

@@ -67,6 +67,7 @@ def _groups(user) -> list[NavGroup]:
         ("plan", "执法计划", reverse("inspections:plan")),
     ]
     cases = [
+        ("cases", "案件", reverse("cases:case_list")),
         ("catalog", "执法事项", reverse("catalog:item_list")),
         *(
             [("releases", "清单版本", reverse("catalog:release_list"))]

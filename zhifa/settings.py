@@ -1,10 +1,12 @@
 """zhifa settings: one module, every knob an environment variable with a safe default."""
 
 import warnings
+from dataclasses import fields
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from zhifa.engine.deadlines import Rules, rules_problems
 from zhifa.env import (
     envbool,
     envchoice,
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "zhifa.dashboard",
     "zhifa.risk",
     "zhifa.inspections",
+    "zhifa.cases",
     "zhifa.demo",
 ]
 
@@ -191,6 +194,11 @@ if ZHIFA_DOCUMENT_TEMPLATES_DIR and not Path(ZHIFA_DOCUMENT_TEMPLATES_DIR).is_di
 # Open311 reads: "public" — anyone reads category, status, coarse place and the public reply; "key" — reading
 # needs an Open311 api_key, and key holders also read the full text, address and exact point.
 ZHIFA_OPEN311_READ = envchoice("ZHIFA_OPEN311_READ", "public", ("public", "key"))
+# Case handling (办案): periods and amounts a district may tighten but never loosen, each ZHIFA_CASE_<NAME>
+# (e.g. ZHIFA_CASE_DECISION_DAYS=60); what the law fixes is not a setting (zhifa/engine/deadlines.py).
+ZHIFA_CASE_RULES = {f.name: envint(f"ZHIFA_CASE_{f.name.upper()}", f.default) for f in fields(Rules)}
+if _case_problems := rules_problems(Rules(**ZHIFA_CASE_RULES)):
+    raise ImproperlyConfigured("ZHIFA_CASE_*: " + "; ".join(_case_problems))
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

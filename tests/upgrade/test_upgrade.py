@@ -134,7 +134,9 @@ def _old_tree(into: Path) -> Path:
         )
         if shallow.stdout.strip() == "true":
             # A depth-limited clone has no history to take the old tree from (.ci/run unshallows when it can).
-            pytest.skip(f"shallow clone without {PREVIOUS_MAIN}: run `git fetch --unshallow` to run this test")
+            pytest.skip(
+                f"shallow clone without {PREVIOUS_MAIN}: run `git fetch --unshallow` to run this test"
+            )
         pytest.fail(
             f"commit {PREVIOUS_MAIN} (the previous main) is not in this clone's history at {ROOT}; "
             "fetch the full history (git fetch --unshallow) to run the upgrade test"

@@ -244,7 +244,9 @@ def code_rate(*, code: ActionCode, secret: str, score, problems, comment: str = 
         cache.set(tries_key, (cache.get(tries_key) or 0) + 1, RATE_TRIES_SECONDS)
         _fail("secret", "评价码不正确：请填写检查时执法人员出示或文书上印制的评价码", PermissionError_)
     with transaction.atomic():
-        current = ActionCode.objects.select_for_update().select_related("inspection").get(pk=code.pk)
+        current = (
+            ActionCode.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=code.pk)
+        )
         if current.revoked_at is not None:
             _fail("code", "该行政行为码已撤销，不能评价", Conflict)
         done = code_action_done_at(current)

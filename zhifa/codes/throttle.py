@@ -13,7 +13,16 @@ class AddressThrottle(SimpleRateThrottle):
 
     def __init__(self, scope: str = "codes", per_minute: int | None = None):
         self.scope = scope
-        super().__init__(f"{per_minute or settings.ZHIFA_CODE_VERIFY_PER_MINUTE}/m")
+        self.per_minute = per_minute
+        super().__init__(self._rate())
+
+    def _rate(self) -> str:
+        return f"{self.per_minute or settings.ZHIFA_CODE_VERIFY_PER_MINUTE}/m"
+
+    def allow_request(self, request) -> bool:
+        # The API's throttles are made when the router is imported: read the setting on each request.
+        self.num_requests, self.duration = self.parse_rate(self._rate())
+        return super().allow_request(request)
 
     def get_ident(self, request) -> str:
         return request.META.get("REMOTE_ADDR") or "unknown"

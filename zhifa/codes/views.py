@@ -8,6 +8,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from zhifa.codes.keys import code_keys
 from zhifa.codes.pdfsign import signing_dir
 from zhifa.codes.qr import public_url, qr_svg, qr_version
 from zhifa.codes.throttle import allowed
-from zhifa.core.errors import ServiceError
+from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.org.scope import scope_for
 from zhifa.subjects.selectors import subject_get
@@ -68,7 +69,7 @@ def verify_entry(request):
             request,
             "codes/verify_entry.html",
             {"error": "没有识别出行政行为码，请粘贴完整的码或扫码得到的网址"},
-            400,
+            status=400,
         )
     return render(request, "codes/verify_entry.html", {})
 
@@ -91,7 +92,7 @@ def _verify_page(request, token: str, *, form=None, status: int = 200):
 
 
 def verify(request, token: str):
-    if not allowed(request, "verify"):
+    if not allowed(request, "verify-page"):
         return _too_many(request)
     return _verify_page(request, token)
 
@@ -195,7 +196,10 @@ def code_detail(request, code_id: str):
 def ratings(request):
     """执法评价: figures per unit and officer; oversight also reads each rating and reviews the low ones."""
     user = request.user
-    figures = sel.rating_figures(user=user)
+    try:
+        figures = sel.rating_figures(user=user)
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
     detail = user.is_superuser or user.role in sel.RATING_DETAIL_ROLES
     low = (
         sel.rating_list_for_user(user=user).filter(score__lte=LOW_SCORE).order_by("reviewed_at", "-rated_at")
@@ -217,7 +221,10 @@ def ratings(request):
 @login_required
 @require_POST
 def rating_review(request, pk: int):
-    rating = sel.rating_get_for_user(user=request.user, pk=pk)
+    try:
+        rating = sel.rating_get_for_user(user=request.user, pk=pk)
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写核查情况")

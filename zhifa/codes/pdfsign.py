@@ -4,8 +4,8 @@ certificate of the unit the document names as its agency, through pyHanko; and t
 The signing folder (ZHIFA_PDF_SIGNING_DIR, outside the repository):
   ca.pem                 the trust anchor(s): the district's CA, or the demo CA
   ca.key.pem             demo only: the demo CA's key, which issues unit certificates on first use
-  units/<unit>.pem       a unit's certificate (then its chain), <unit> being the unit's code
-  units/<unit>.key.pem   its private key (PKCS#8 PEM; the folder is the secret)
+  units/<agency>.pem     a unit's certificate (then its chain), <agency> being the name documents print
+  units/<agency>.key.pem its private key (PKCS#8 PEM; the folder is the secret)
 With ZHIFA_KEYS_AUTOCREATE the demo CA and each unit's certificate are made the first time they are needed;
 otherwise a unit without a certificate cannot sign, and rendering says so.
 """
@@ -160,13 +160,10 @@ def _unit_certificate_issue(slug: str, agency: str) -> None:
 
 
 def unit_slug(agency: str) -> str:
-    """The file name of an agency's certificate: its unit's code when a unit has that name."""
-    from zhifa.org.models import Unit
-
-    code = Unit.objects.filter(name=agency).values_list("code", flat=True).first()
-    if code and all(ch.isalnum() or ch in "-_." for ch in code):
-        return code
-    return "agency-" + hashlib.sha256(agency.encode()).hexdigest()[:16]
+    """The file name of an agency's certificate: the agency's name as the document prints it (a file an
+    operator recognises), without anything a path could be made of."""
+    name = "".join(ch for ch in agency.strip() if ch.isprintable() and ch not in '/\\:*?"<>|').strip(". ")
+    return name[:80] or "agency-" + hashlib.sha256(agency.encode()).hexdigest()[:16]
 
 
 _signers: dict[tuple, signers.SimpleSigner] = {}

@@ -206,3 +206,16 @@ def test_two_ratings_at_once_only_one_counts(rec, settings):
         t.join(timeout=30)
     assert sorted(outcomes) == ["Conflict", "ok"], outcomes
     assert CodeRating.objects.count() == 1
+
+
+def test_dashboard_section(done, clients):
+    w = done
+    code_rate(code=w.code, secret=code_secret(w.code), score=1, problems=[])
+    command = clients["carol"].get("/").content.decode()
+    assert (
+        'id="codes"' in command and '检查亮码率 <strong class="ok">100.0%</strong>（1 / 1 次检查）' in command
+    )
+    assert '低分待核查 <strong class="bad">1</strong> 条' in command and "南星街道综合行政执法队" in command
+    officer = clients["alice"].get("/").content.decode()
+    assert 'id="code-share"' in officer and 'id="code-low-open"' not in officer  # no ratings for officers
+    assert 'id="codes"' not in clients["otto"].get("/").content.decode()

@@ -273,3 +273,13 @@ def _figure(row: dict) -> dict:
 
 def action_labels() -> dict[str, str]:
     return dict(ActionType.choices)
+
+
+def code_dashboard(*, user, since=None) -> dict:
+    """The dashboard's small section: share of visits with a code in the window, and — for those who may see
+    ratings — ratings per unit and the low ones still open."""
+    figures = rating_figures(user=user, since=since) if _may_read_figures(user) else None
+    return {
+        "share": code_share(user=user, since=since.date() if since is not None else None),
+        "ratings": figures,
+    }

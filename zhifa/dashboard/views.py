@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from zhifa.codes.selectors import code_dashboard
 from zhifa.dashboard.selectors import home_charts, home_stats
 from zhifa.dispatch.events.stats import UNIT_CLOCKS, resolution_mix, unit_on_time_rates
 
@@ -32,5 +33,6 @@ def home(request):
         "clock_labels": [label for _, label in UNIT_CLOCKS],
         "on_time": unit_on_time_rates(user=user, since=since, now=now) if stats["bound"] else [],
         "mix": resolution_mix(user=user, since=since) if stats["bound"] else None,
+        "codes": code_dashboard(user=user, since=since) if stats["bound"] else None,
     }
     return render(request, "dashboard/home.html", context)

@@ -31,11 +31,13 @@ def test_public_page_of_a_valid_code(visit):
     ):
         assert shown in page, shown
     assert "测试队员甲" not in page and "测试队员丙" not in page  # masked names only
+    window = f"{timezone.localtime(w.code.not_before):%Y-%m-%d %H:%M} 至 {timezone.localtime(w.code.expires_at):%Y-%m-%d %H:%M}"
+    assert window in page
     assert page.count("依据：") == 2  # each item with its legal basis
     assert "申请回避" in page and "陈述申辩" in page and 'href="/dispatch/report/"' in page
     assert 'id="rate"' not in page and "检查完成后，可凭评价码在本页评价" in page  # not before the end
     assert code_secret(w.code) not in page
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
 
 
 def test_public_page_statuses(visit):

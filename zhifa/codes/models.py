@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from zhifa.codes.choices import ActionType
+from zhifa.codes.choices import ActionType, RatingProblem
 
 
 class ActionCode(models.Model):
@@ -87,6 +87,11 @@ class CodeRating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="code_rating_score_1_5"),
         ]
+
+    @property
+    def problem_labels(self) -> list[str]:
+        labels = dict(RatingProblem.choices)
+        return [labels.get(p, p) for p in self.problems or []]
 
 
 class ShopCode(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from zhifa.codes.qr import public_url, qr_svg, qr_version
+from zhifa.codes.qr import public_url, qr_svg
 from zhifa.codes.selectors import code_for_inspection
 from zhifa.codes.services import REVOKE_ROLES, code_secret_shown
 from zhifa.org.scope import scope_for
@@ -24,7 +24,6 @@ def record_code_section(request, inspection) -> dict:
     context.update(
         url=url,
         qr=qr_svg(url),
-        qr_version=qr_version(url),
         secret=code_secret_shown(code) if hands_over else None,
         can_revoke=hands_over and (user.is_superuser or user.role in REVOKE_ROLES) and not code.revoked_at,
     )

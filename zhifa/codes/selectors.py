@@ -69,9 +69,17 @@ class Verification:
         """Only what the district signed is shown; a tampered or foreign token shows nothing of itself."""
         return self.claims is not None and self.status not in (CodeStatus.UNKNOWN,)
 
-    def at(self, claim: str) -> datetime | None:
+    def _at(self, claim: str) -> datetime | None:
         value = (self.claims or {}).get(claim)
         return datetime.fromtimestamp(value, tz=timezone.get_current_timezone()) if value else None
+
+    @property
+    def valid_from(self) -> datetime | None:
+        return self._at("nbf")
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return self._at("exp")
 
     def as_json(self) -> dict:
         code = self.code

@@ -87,7 +87,9 @@ def _verify_page(request, token: str, *, form=None, status: int = 200):
     }
     response = render(request, "codes/verify.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address: do not pass it on
+    # The token is in the address: other sites get no referrer. ("no-referrer" would make the browser send
+    # "Origin: null" with the rating form, which CSRF rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

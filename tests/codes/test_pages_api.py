@@ -172,3 +172,11 @@ def test_jwks_and_entry_page(visit):
     assert client.get("/c/", {"token": "hello"}).status_code == 400
     login = client.get("/accounts/login/").content.decode()
     assert 'href="/c/"' in login
+
+
+def test_verify_api_reads_one_row(visit, django_assert_num_queries):
+    w = visit
+    with django_assert_num_queries(
+        1
+    ):  # the code with its visit, subject and rating; the limit is in the cache
+        assert Client().get("/api/v1/codes/verify", {"token": w.code.token}).json()["valid"] is True

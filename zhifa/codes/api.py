@@ -102,7 +102,7 @@ def _out(code) -> dict:
     summary="核验行政行为码（公开，按来源地址限流）",
 )
 def verify(request, token: str):
-    return sel.code_verify(token).as_json()
+    return sel.code_verify(token, details=False).as_json()
 
 
 @router.post(

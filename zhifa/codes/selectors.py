@@ -98,47 +98,46 @@ class Verification:
         }
 
 
-def code_verify(token: str, *, now: datetime | None = None) -> Verification:
-    """What the public verification page and API say about a token."""
+def code_verify(token: str, *, now: datetime | None = None, details: bool = True) -> Verification:
+    """What the public verification page and API say about a token. One query for the record (its
+    revocation, the visit, whether it was rated); `details` adds the items' names and legal bases."""
     moment = (now or timezone.now()).timestamp()
     checked: Verified = token_verify(token, now=moment)
     if not checked.signed_by_us:
         return Verification(checked.status)
     claims = checked.claims or {}
     code = (
-        ActionCode.objects.select_related("inspection", "subject", "unit")
+        ActionCode.objects.select_related("inspection", "subject", "rating")
+        .only(
+            "code_id", "region_path", "issued_at", "revoked_at", "revoked_reason", "subject__name",
+            "subject__uscc", "inspection__status", "inspection__finished_at", "rating__id",
+        )
         .filter(code_id=str(claims.get("jti", "")))
         .first()
-    )
+    )  # fmt: skip
     if code is None:
         return Verification(CodeStatus.UNKNOWN, claims)
     status = CodeStatus.REVOKED if code.revoked_at else checked.status
-    done = code_action_done_at(code)
-    rated = CodeRating.objects.filter(code=code).exists()
+    rated = getattr(code, "rating", None) is not None
     return Verification(
         status,
         claims,
         code,
-        items=_items(claims.get("items") or []),
+        items=_items(claims.get("items") or []) if details else [],
         result=code_result(code),
-        can_rate=done is not None and not rated and code.revoked_at is None,
+        can_rate=code_action_done_at(code) is not None and not rated and code.revoked_at is None,
     )
 
 
 def _items(codes: list) -> list[dict]:
+    wanted = [str(c) for c in codes]
     rows = {
-        i.code: i
-        for i in EnforcementItem.objects.filter(code__in=[str(c) for c in codes]).select_related("domain")
+        code: {"code": code, "name": name, "domain": domain, "legal_basis": basis}
+        for code, name, domain, basis in EnforcementItem.objects.filter(code__in=wanted).values_list(
+            "code", "name", "domain__name", "legal_basis"
+        )
     }
-    return [
-        {
-            "code": c,
-            "name": rows[c].name if c in rows else "",
-            "domain": rows[c].domain.name if c in rows else "",
-            "legal_basis": rows[c].legal_basis if c in rows else "",
-        }
-        for c in codes
-    ]
+    return [rows.get(c, {"code": c, "name": "", "domain": "", "legal_basis": ""}) for c in wanted]
 
 
 def code_result(code: ActionCode) -> dict | None:

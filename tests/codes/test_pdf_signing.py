@@ -120,3 +120,15 @@ def test_verify_pdf_command(tmp_path, capsys):
     assert out.startswith("无效：changed.pdf") and "签名后文档内容被改动" in out
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("verify_pdf", str(tmp_path / "none.pdf"))
+
+
+def test_a_document_carries_its_code_and_is_signed(visit, settings):
+    """What case documents will do: the code's QR in `qr_code`, rendered through render_pdf, signed."""
+    from zhifa.codes.qr import code_qr_png
+
+    settings.ZHIFA_PUBLIC_URL = "https://zhifa.example.gov.cn"
+    data = document_samples()["penalty_decision"]
+    data["qr_code"] = code_qr_png(visit.code.token)
+    pdf = render_pdf("penalty_decision", data)
+    assert pdf_verify(pdf).valid
+    assert len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures) == 1

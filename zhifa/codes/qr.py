@@ -39,3 +39,10 @@ def qr_png(data: str, *, scale: int = 6) -> bytes:
 def qr_version(data: str) -> str:
     """Size in QR terms, e.g. "15-M" (version 15 = 77 × 77 modules, error level M)."""
     return qr_make(data).designator
+
+
+def code_qr_png(token: str) -> bytes:
+    """The QR a printed document carries: the public verify page of its code (ZHIFA_PUBLIC_URL + /c/<token>)."""
+    from django.urls import reverse
+
+    return qr_png(public_url(None, reverse("codes:verify", args=[token])))

@@ -157,6 +157,13 @@ def _unit_of(officers: list, by):
     return next(o.team for o in officers if o.team_id == best)
 
 
+# Case actions plug in the same way once zhifa.cases lands: CodesConfig.ready() registers a listener with
+# cases.hooks.register_party_action_listener that calls code_issue(action=<notice|hearing_notice|decision|
+# service>, unit=the case's unit, officers=its officers, subject=the party's subject, items=its causes' item
+# codes, region_path=the case's, record=f"case/{case.pk}/{action}", by=…) and puts
+# qr.code_qr_png(code.token) in the document's `qr_code` field; ActionCode gains a nullable `case` key.
+
+
 def code_issue_for_inspection(*, inspection, by) -> str:
     """The hook inspections calls as a record starts: a code for the visit, shown before entering."""
     officers = list(inspection.officers.select_related("team").order_by("name", "pk"))

@@ -128,7 +128,19 @@ def test_a_document_carries_its_code_and_is_signed(visit, settings):
 
     settings.ZHIFA_PUBLIC_URL = "https://zhifa.example.gov.cn"
     data = document_samples()["penalty_decision"]
-    data["qr_code"] = code_qr_png(visit.code.token)
+    data["qr_code"] = code_qr_png(visit.code.code_id)
     pdf = render_pdf("penalty_decision", data)
     assert pdf_verify(pdf).valid
     assert len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures) == 1
+
+
+def test_the_printed_qr_is_short_and_leads_to_the_code(visit, settings):
+    from django.test import Client
+
+    from zhifa.codes.qr import qr_make
+
+    settings.ZHIFA_PUBLIC_URL = "https://zhifa.example.gov.cn"
+    assert qr_make(f"https://zhifa.example.gov.cn/c/id/{visit.code.code_id}").version <= 4
+    response = Client().get(f"/c/id/{visit.code.code_id.lower()}")
+    assert response.status_code == 302 and response["Location"] == f"/c/{visit.code.token}"
+    assert Client().get("/c/id/0000000000").status_code == 404

@@ -41,8 +41,9 @@ def qr_version(data: str) -> str:
     return qr_make(data).designator
 
 
-def code_qr_png(token: str) -> bytes:
-    """The QR a printed document carries: the public verify page of its code (ZHIFA_PUBLIC_URL + /c/<token>)."""
+def code_qr_png(code_id: str) -> bytes:
+    """The QR a printed document carries: the short address of its code's page (ZHIFA_PUBLIC_URL + /c/id/<码号>),
+    a version 3–4 symbol that still scans at the 22 mm a document gives it; the full token is on that page."""
     from django.urls import reverse
 
-    return qr_png(public_url(None, reverse("codes:verify", args=[token])))
+    return qr_png(public_url(None, reverse("codes:verify_by_id", args=[code_id])), scale=8)

@@ -129,6 +129,13 @@ def code_verify(token: str, *, now: datetime | None = None, details: bool = True
     )
 
 
+def code_token_by_id(code_id: str) -> str | None:
+    """The token of a code by its public id (50 random bits: not found by counting)."""
+    return (
+        ActionCode.objects.filter(code_id=str(code_id).upper()[:16]).values_list("token", flat=True).first()
+    )
+
+
 def _items(codes: list) -> list[dict]:
     wanted = [str(c) for c in codes]
     rows = {

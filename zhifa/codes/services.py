@@ -161,7 +161,7 @@ def _unit_of(officers: list, by):
 # cases.hooks.register_party_action_listener that calls code_issue(action=<notice|hearing_notice|decision|
 # service>, unit=the case's unit, officers=its officers, subject=the party's subject, items=its causes' item
 # codes, region_path=the case's, record=f"case/{case.pk}/{action}", by=…) and puts
-# qr.code_qr_png(code.token) in the document's `qr_code` field; ActionCode gains a nullable `case` key.
+# qr.code_qr_png(code.code_id) in the document's `qr_code` field; ActionCode gains a nullable `case` key.
 
 
 def code_issue_for_inspection(*, inspection, by) -> str:

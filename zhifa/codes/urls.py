@@ -8,6 +8,7 @@ app_name = "codes"
 
 urlpatterns = [
     path("c/", views.verify_entry, name="verify_entry"),
+    path("c/id/<str:code_id>", views.verify_by_id, name="verify_by_id"),
     path("c/<str:token>", views.verify, name="verify"),
     path("c/<str:token>/rate", views.rate, name="rate"),
     path("s/<str:token>", views.shop_public, name="shop_public"),

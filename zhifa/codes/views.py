@@ -99,6 +99,16 @@ def verify(request, token: str):
     return _verify_page(request, token)
 
 
+def verify_by_id(request, code_id: str):
+    """The short address printed on paper (a 22 mm QR must stay coarse to scan): the code's own page."""
+    if not allowed(request, "verify-page"):
+        return _too_many(request)
+    token = sel.code_token_by_id(code_id)
+    if token is None:
+        return render(request, "codes/verify_entry.html", {"error": "没有这个码号，请核对后重试"}, status=404)
+    return redirect("codes:verify", token=token)
+
+
 @require_POST
 def rate(request, token: str):
     if not allowed(request, "rate", per_minute=10):

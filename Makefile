@@ -22,6 +22,7 @@ $(DEVSTAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_district --if-empty --seed 42
+	$(PY) manage.py codes_keys init
 	$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -86,6 +86,7 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from zhifa.cases.api import router as cases_router
     from zhifa.catalog.api import router as catalog_router
+    from zhifa.codes.api import router as codes_router
     from zhifa.dispatch.api import router as dispatch_router
     from zhifa.inspections.demands.api import requests_router
     from zhifa.inspections.demands.api import router as demands_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
     api.add_router("/inspections/records", records_router)
     api.add_router("/inspections/joint-plans", joint_plans_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/codes", codes_router)
 
 
 _register_routers()

@@ -61,6 +61,7 @@ def _groups(user) -> list[NavGroup]:
         ("subjects", "监管对象", reverse("subjects:subject_list")),
         ("risk", "三色赋码", reverse("risk:overview")),
         ("records", "检查记录", reverse("inspections:record_list")),
+        ("codes", "行政行为码", reverse("codes:code_list")),
         ("jointplans", "综合查一次", reverse("inspections:jointplan_list")),
         ("draws", "双随机", reverse("inspections:draw_list")),
         ("scenarios", "监管一件事", reverse("catalog:scenario_list")),
@@ -81,7 +82,15 @@ def _groups(user) -> list[NavGroup]:
         ("officers", "执法队员", reverse("org:officer_list")),
         ("buildings", "楼宇", reverse("org:building_list")),
     ]
-    oversight = [("dashboard", "驾驶舱", reverse("dashboard:home"))]
+    oversight = [
+        ("dashboard", "驾驶舱", reverse("dashboard:home")),
+        # Ratings are anonymous to the officers: oversight and the district command see them.
+        *(
+            [("ratings", "执法评价", reverse("codes:ratings"))]
+            if user.is_superuser or role in (Role.OVERSIGHT, Role.ADMIN, Role.DISTRICT_COMMAND)
+            else []
+        ),
+    ]
     groups = [
         NavGroup("command", "指挥", tuple(dispatching)),
         NavGroup("supervision", "监管", tuple(supervision)),

@@ -1,5 +1,7 @@
 """zhifa settings: one module, every knob an environment variable with a safe default."""
 
+import json
+import os
 import warnings
 from dataclasses import fields
 from pathlib import Path
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "zhifa.dashboard",
     "zhifa.risk",
     "zhifa.inspections",
+    "zhifa.codes",
     "zhifa.cases",
     "zhifa.demo",
 ]
@@ -199,6 +202,39 @@ ZHIFA_OPEN311_READ = envchoice("ZHIFA_OPEN311_READ", "public", ("public", "key")
 ZHIFA_CASE_RULES = {f.name: envint(f"ZHIFA_CASE_{f.name.upper()}", f.default) for f in fields(Rules)}
 if _case_problems := rules_problems(Rules(**ZHIFA_CASE_RULES)):
     raise ImproperlyConfigured("ZHIFA_CASE_*: " + "; ".join(_case_problems))
+# 行政行为码 and signed documents. Keys live outside the repository: a private JWK Set (first key signs, the
+# others still verify) from a file or inline in the environment, and per-unit PDF signing certificates. With
+# ZHIFA_KEYS_AUTOCREATE (on unless ZHIFA_REQUIRE_SECRET) a missing key set and a demo CA are generated on first
+# use into ZHIFA_KEYS_DIR, which git ignores.
+ZHIFA_KEYS_DIR = Path(envstr("ZHIFA_KEYS_DIR", str(BASE_DIR / "var" / "keys")))
+ZHIFA_KEYS_AUTOCREATE = envbool("ZHIFA_KEYS_AUTOCREATE", not envbool("ZHIFA_REQUIRE_SECRET", False))
+ZHIFA_CODE_KEYS = envstr("ZHIFA_CODE_KEYS", "")
+ZHIFA_CODE_KEYS_FILE = Path(envstr("ZHIFA_CODE_KEYS_FILE", str(ZHIFA_KEYS_DIR / "codes-jwks.json")))
+if ZHIFA_CODE_KEYS and "ZHIFA_CODE_KEYS_FILE" in os.environ:
+    raise ImproperlyConfigured("set ZHIFA_CODE_KEYS or ZHIFA_CODE_KEYS_FILE, not both")
+if "ZHIFA_CODE_KEYS_FILE" in os.environ and not ZHIFA_CODE_KEYS_FILE.is_file():
+    raise ImproperlyConfigured(f"ZHIFA_CODE_KEYS_FILE={str(ZHIFA_CODE_KEYS_FILE)!r} is not a file")
+if ZHIFA_CODE_KEYS:
+    try:
+        if not isinstance(json.loads(ZHIFA_CODE_KEYS).get("keys"), list):
+            raise ValueError("no keys list")
+    except (ValueError, AttributeError) as exc:
+        raise ImproperlyConfigured(f"ZHIFA_CODE_KEYS is not a JWK Set ({exc})") from None
+# 亮码检查: an inspection record cannot start unless a code is issued with it.
+ZHIFA_CODE_REQUIRED = envbool("ZHIFA_CODE_REQUIRED", False)
+ZHIFA_CODE_VALID_HOURS = envint("ZHIFA_CODE_VALID_HOURS", 12, minimum=1)
+ZHIFA_CODE_RATING_DAYS = envint("ZHIFA_CODE_RATING_DAYS", 30, minimum=1)
+ZHIFA_CODE_VERIFY_PER_MINUTE = envint("ZHIFA_CODE_VERIFY_PER_MINUTE", 60, minimum=1)
+# The address printed in QR codes on paper (shop doors, documents); empty: the address the page was asked on.
+ZHIFA_PUBLIC_URL = envstr("ZHIFA_PUBLIC_URL", "").rstrip("/")
+if ZHIFA_PUBLIC_URL and not ZHIFA_PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"ZHIFA_PUBLIC_URL={ZHIFA_PUBLIC_URL!r} must start with https:// or http://")
+# The shop code's public page shows the risk colour only when the district publishes it.
+ZHIFA_SHOP_PUBLISH_RISK = envbool("ZHIFA_SHOP_PUBLISH_RISK", False)
+ZHIFA_PDF_SIGN = envbool("ZHIFA_PDF_SIGN", True)
+ZHIFA_PDF_SIGNING_DIR = Path(envstr("ZHIFA_PDF_SIGNING_DIR", str(ZHIFA_KEYS_DIR / "pdf")))
+if "ZHIFA_PDF_SIGNING_DIR" in os.environ and not ZHIFA_PDF_SIGNING_DIR.is_dir():
+    raise ImproperlyConfigured(f"ZHIFA_PDF_SIGNING_DIR={str(ZHIFA_PDF_SIGNING_DIR)!r} is not a directory")
 # The Open311 API key the demo district registers, so a client can post to the demo at once.
 OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 

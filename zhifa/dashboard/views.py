@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhifa.cases.selectors import case_outcome_counts
+from zhifa.codes.selectors import code_dashboard
 from zhifa.dashboard.selectors import home_charts, home_stats
 from zhifa.dispatch.events.stats import UNIT_CLOCKS, resolution_mix, unit_on_time_rates
 
@@ -36,5 +37,6 @@ def home(request):
         "case_outcomes": (
             case_outcome_counts(user=user, since=timezone.localtime(since).date()) if stats["bound"] else None
         ),
+        "codes": code_dashboard(user=user, since=since) if stats["bound"] else None,
     }
     return render(request, "dashboard/home.html", context)

@@ -29,8 +29,12 @@ def _recent_reports(ip: str, now: float) -> list[float]:
     return [t for t in stamps if now - t < REPORT_WINDOW_SECONDS]
 
 
+PREFILL = ("description", "address", "subdistrict")  # a link may fill these in (the shop code's report link)
+
+
 def report(request):
-    form = f.PublicReportForm(request.POST or None, subdistricts=f.public_subdistricts())
+    initial = {k: request.GET[k][:200] for k in PREFILL if request.GET.get(k)}
+    form = f.PublicReportForm(request.POST or None, initial=initial, subdistricts=f.public_subdistricts())
     status = 200
     if request.method == "POST":
         ip, now = _client_ip(request), timezone.now().timestamp()

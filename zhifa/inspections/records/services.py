@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -28,6 +29,7 @@ from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, InspectionRequest, PlanVisit
 from zhifa.inspections.permissions import INSPECT_ROLES
 from zhifa.inspections.plans.sources import request_ids
+from zhifa.inspections.records.hooks import codes_issued
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
 from zhifa.subjects.choices import Severity, SubjectStatus
@@ -254,6 +256,9 @@ def inspection_start(
                 "event": event.receipt_no if event else None,
             },
         )
+        # 行政行为码: issued with the start; with 亮码检查 on (ZHIFA_CODE_REQUIRED) no code, no inspection.
+        if not codes_issued(inspection=inspection, by=by) and settings.ZHIFA_CODE_REQUIRED:
+            _fail("code", "本区实行亮码检查：未能生成行政行为码，不能开始检查")
     return inspection
 
 

@@ -21,6 +21,7 @@ from zhifa.inspections.draws.selectors import draw_get
 from zhifa.inspections.models import Inspection, PlanVisit
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
+from zhifa.inspections.records.hooks import record_sections
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
 from zhifa.risk.services import colour_label
@@ -261,6 +262,7 @@ def _detail_context(request, inspection, *, errors=None, posted=None, summary=""
         "colour_before": colour_label(outcome.get("colour_before") or ""),
         "colour_after": colour_label(outcome.get("colour_after") or ""),
         "editable": inspection.status == InspectionStatus.OPEN and user_scope.can_write,
+        "sections": record_sections(request, inspection),  # e.g. the 行政行为码 (codes)
     }
 
 

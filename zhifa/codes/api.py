@@ -15,7 +15,7 @@ from zhifa.core.pagination import ApiPagination, mapped
 router = Router(tags=["行政行为码"])
 
 
-class VerifyOut(Schema):
+class CodeVerifyOut(Schema):
     valid: bool
     status: str
     status_label: str
@@ -86,7 +86,7 @@ def _out(code) -> dict:
 
 @router.get(
     "/verify",
-    response=VerifyOut,
+    response=CodeVerifyOut,
     auth=None,
     throttle=[AddressThrottle("verify")],
     summary="核验行政行为码（公开，按来源地址限流）",

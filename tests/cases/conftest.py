@@ -210,3 +210,16 @@ def enforcement_event(w):
     event = event_intake(channel="12345", description="南星街道某饭店油烟扰民", by=w.carol)
     event = event_accept(event=event, by=w.alice)
     return event_resolve(event=event, mode="enforcement", result="油烟直排，转立案查处", by=w.alice)
+
+
+def printed(document) -> str:
+    """The text of a case document's PDF, white space removed (justified lines break inside sentences)."""
+    import io
+    import re
+
+    import pypdf
+
+    from zhifa.cases.documents import render
+
+    reader = pypdf.PdfReader(io.BytesIO(render(document)))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))

@@ -22,7 +22,7 @@ def evidence_response(row) -> FileResponse:
 
 
 def pdf_response(document) -> HttpResponse:
-    """The document as PDF; RendererMissing (503) until zhifa.core.pdf is installed."""
+    """The document as PDF (a DocumentError, 400, when its recorded data cannot make the document)."""
     response = HttpResponse(documents.render(document), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"{document.get_kind_display()}.pdf")
     response["Cache-Control"] = "private, no-store"

@@ -8,11 +8,13 @@ right on the first page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from zhifa.cases import hooks
 from zhifa.cases.choices import DocumentKind, OfficerRole, PartyKind, PenaltyKind
+from zhifa.cases.config import case_rules
 from zhifa.core import documents as doc
 from zhifa.core.pdf import render_pdf
 from zhifa.org.choices import RegionLevel, UnitKind
@@ -77,7 +79,8 @@ def document_context(document) -> doc.DocumentContext:
     context = build(case, document, document.data or {})
     qr = hooks.document_qr(document)
     if qr:
-        context = type(context)(**{**_fields(context), "qr_code": qr})
+        image, caption = qr
+        context = dataclasses.replace(context, qr_code=image, qr_caption=caption)
     return context
 
 
@@ -188,10 +191,6 @@ def _discretion(rows: list[dict]) -> str | None:
     return "；".join(parts) or None
 
 
-def _fields(context) -> dict:
-    return {name: getattr(context, name) for name in context.__dataclass_fields__}
-
-
 # --- the documents with a layout of their own ------------------------------------------------------------------
 
 
@@ -234,7 +233,6 @@ def _notice(case, document, data) -> doc.PenaltyNotice:
         (_money(r.get("fine")) or Decimal(0) for r in rows if PenaltyKind.FINE.label in r.get("kinds", [])),
         Decimal(0),
     )
-    answer_by = _day(data.get("answer_by"))
     return doc.PenaltyNotice(
         agency=agency(case.unit),
         number=document.number,
@@ -249,7 +247,9 @@ def _notice(case, document, data) -> doc.PenaltyNotice:
         discretion=_discretion(rows),
         penalties=_kinds_without_fine(rows),
         fine=fine or None,
-        statement_days=max(1, (answer_by - document.issued_on).days) if answer_by else 5,
+        # 第八十五条: the law's "五日" are working days — the window the engine counts (answer_by) is printed
+        # as the law states it.
+        statement_days=case_rules().party_workdays,
         hearing_right="要求听证" in (data.get("rights") or []),
     )
 

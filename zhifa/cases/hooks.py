@@ -33,14 +33,14 @@ def party_action(case, action: str, document) -> None:
 
 # --- the 行政行为码 printed on a document ------------------------------------------------------------------------
 
-DocumentQr = Callable[..., bytes | None]
+DocumentQr = Callable[..., tuple[bytes, str] | None]
 
 _qr_providers: list[DocumentQr] = []
 
 
 def register_document_qr(fn: DocumentQr) -> None:
-    """fn(document) → the QR image (PNG or SVG bytes) to print on the document, or None. The first provider
-    that answers wins."""
+    """fn(document) → (QR image as PNG or SVG bytes, its caption) to print on the document, or None. The
+    first provider that answers wins."""
     if fn not in _qr_providers:
         _qr_providers.append(fn)
 
@@ -50,9 +50,9 @@ def unregister_document_qr(fn: DocumentQr) -> None:
         _qr_providers.remove(fn)
 
 
-def document_qr(document) -> bytes | None:
+def document_qr(document) -> tuple[bytes, str] | None:
     for fn in list(_qr_providers):
-        image = fn(document)
-        if image:
-            return image
+        found = fn(document)
+        if found:
+            return found
     return None

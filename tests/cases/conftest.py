@@ -212,14 +212,19 @@ def enforcement_event(w):
     return event_resolve(event=event, mode="enforcement", result="油烟直排，转立案查处", by=w.alice)
 
 
-def printed(document) -> str:
-    """The text of a case document's PDF, white space removed (justified lines break inside sentences)."""
+def printed_pdf(pdf: bytes) -> str:
+    """The text of a PDF, white space removed (justified lines break inside sentences)."""
     import io
     import re
 
     import pypdf
 
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def printed(document) -> str:
+    """The text of a case document's PDF."""
     from zhifa.cases.documents import render
 
-    reader = pypdf.PdfReader(io.BytesIO(render(document)))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    return printed_pdf(render(document))

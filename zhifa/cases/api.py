@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from zhifa.cases import selectors as sel
 from zhifa.cases import services as svc
 from zhifa.cases.actions import allowed_actions, perform
-from zhifa.cases.files import evidence_response, pdf_response
+from zhifa.cases.files import evidence_response, pdf_response, site_record_response
 from zhifa.cases.models import Case
 from zhifa.cases.schemas import (
     CaseCloseIn,
@@ -211,6 +211,11 @@ def case(request, case_id: int):
 def document_pdf(request, case_id: int, document_id: int):
     document = sel.case_document_get_for_user(user=request.user, case_pk=case_id, pk=document_id)
     return pdf_response(document)
+
+
+@router.get("/{int:case_id}/site-record/pdf", url_name="case_site_record_pdf", summary="现场检查笔录 PDF")
+def site_record_pdf(request, case_id: int):
+    return site_record_response(sel.case_get_for_user(user=request.user, pk=case_id))
 
 
 @router.get(

@@ -16,6 +16,7 @@ from zhifa.cases import hooks
 from zhifa.cases.choices import DocumentKind, OfficerRole, PartyKind, PenaltyKind
 from zhifa.cases.config import case_rules
 from zhifa.core import documents as doc
+from zhifa.core.documents import DocumentError
 from zhifa.core.pdf import render_pdf
 from zhifa.org.choices import RegionLevel, UnitKind
 
@@ -82,6 +83,42 @@ def document_context(document) -> doc.DocumentContext:
         image, caption = qr
         context = dataclasses.replace(context, qr_code=image, qr_caption=caption)
     return context
+
+
+def site_record(case) -> doc.SiteInspectionRecord | None:
+    """现场检查笔录 of the visit a case was opened from, as the inspection record has it (who, when, what was
+    found); None for a case that did not come from a visit."""
+    inspection = case.inspection
+    if inspection is None:
+        return None
+    officers = [
+        doc.Officer(name=o.name, certificate_number=o.certificate_no)
+        for o in inspection.officers.order_by("pk")
+    ]
+    findings = [
+        f"{conduct(f.item.name)}：{f.get_result_display()}" + (f"（{f.note}）" if f.note else "")
+        for f in inspection.findings.select_related("item").order_by("pk")
+    ]
+    started = inspection.created_at
+    subject = inspection.subject
+    return doc.SiteInspectionRecord(
+        agency=agency(case.unit),
+        started_at=started,
+        ended_at=inspection.finished_at or started,
+        place=subject.address or case.place or "—",
+        inspectors=officers,
+        recorder=officers[0].name if officers else "—",
+        party=_first_party(case),
+        findings="；".join(findings) + "。" if findings else (inspection.summary or "—"),
+        party_opinion=None,
+    )
+
+
+def render_site_record(case) -> bytes:
+    context = site_record(case)
+    if context is None:
+        raise DocumentError("本案不是由检查发现的，没有现场检查笔录")
+    return render_pdf(context.template, context)
 
 
 def render(document) -> bytes:

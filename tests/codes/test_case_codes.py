@@ -14,6 +14,7 @@ from zhifa.cases import services as svc
 from zhifa.cases.choices import DocumentKind
 from zhifa.cases.documents import render
 from zhifa.codes.models import ActionCode
+from zhifa.codes.pdfsign import pdf_verify
 from zhifa.codes.selectors import code_list_for_user, code_verify
 from zhifa.codes.services import code_rate, code_secret
 from zhifa.codes.tokens import token_verify
@@ -46,6 +47,10 @@ def test_the_notice_and_the_decision_carry_their_own_signed_codes(cw, clock):  #
     case = svc.case_decide(case=case, outcome="penalty", by=w.alice)
     decision = case.documents.get(kind=DocumentKind.DECISION)
     assert ActionCode.objects.get(document=decision).action == "decision"
+    # The decision is signed (PAdES) in the name of the agency it is issued by, and verifies.
+    check = pdf_verify(render(decision))
+    assert check.valid, check.reasons
+    assert "上城区南星街道办事处" in check.signer
     case = svc.case_serve(case=case, served_on=case.decided_on, method="direct", by=w.alice)
     receipt = case.documents.get(kind=DocumentKind.SERVICE_RECEIPT)
     assert ActionCode.objects.get(document=receipt).action == "service"

@@ -264,6 +264,21 @@ def _correction(case, document, data) -> doc.CorrectionOrder:
     )
 
 
+def _findings(case, document, data: dict, rows: list[dict]) -> dict:
+    """What a notice and the decisions all state: the party, the case, the facts and their evidence, the law."""
+    return {
+        "agency": agency(case.unit),
+        "number": document.number,
+        "party": _first_party(case),
+        "cause": _cause_text(case),
+        "filed_on": case.filed_on or document.issued_on,
+        "facts": data.get("facts") or case.facts,
+        "evidence": _evidence(case, data.get("evidence")),
+        "legal_basis": _joined(r.get("legal_basis") for r in rows),
+        "issued_on": document.issued_on,
+    }
+
+
 def _notice(case, document, data) -> doc.PenaltyNotice:
     rows = data.get("penalties") or []
     fine = sum(
@@ -271,15 +286,7 @@ def _notice(case, document, data) -> doc.PenaltyNotice:
         Decimal(0),
     )
     return doc.PenaltyNotice(
-        agency=agency(case.unit),
-        number=document.number,
-        party=_first_party(case),
-        cause=_cause_text(case),
-        filed_on=case.filed_on or document.issued_on,
-        facts=data.get("facts") or case.facts,
-        evidence=_evidence(case),
-        legal_basis=_joined(r.get("legal_basis") for r in rows),
-        issued_on=document.issued_on,
+        **_findings(case, document, data, rows),
         penalty_basis=_joined(r.get("penalty_basis") for r in rows),
         discretion=_discretion(rows),
         penalties=_kinds_without_fine(rows),
@@ -328,15 +335,7 @@ def _decision(case, document, data) -> doc.PenaltyDecision:
     rows = data.get("causes") or []
     notice = _notice_document(case)
     return doc.PenaltyDecision(
-        agency=agency(case.unit),
-        number=document.number,
-        party=_first_party(case),
-        cause=_cause_text(case),
-        filed_on=case.filed_on or document.issued_on,
-        facts=data.get("facts") or case.facts,
-        evidence=_evidence(case, data.get("evidence")),
-        legal_basis=_joined(r.get("legal_basis") for r in rows),
-        issued_on=document.issued_on,
+        **_findings(case, document, data, rows),
         penalty_basis=_joined(r.get("penalty_basis") for r in rows),
         discretion=_discretion(rows),
         penalties=_kinds_without_fine(rows),
@@ -365,15 +364,7 @@ def _no_penalty(case, document, data) -> doc.NoPenaltyDecision:
             + "。"
         )
     return doc.NoPenaltyDecision(
-        agency=agency(case.unit),
-        number=document.number,
-        party=_first_party(case),
-        cause=_cause_text(case),
-        filed_on=case.filed_on or document.issued_on,
-        facts=data.get("facts") or case.facts,
-        evidence=_evidence(case, data.get("evidence")),
-        legal_basis=_joined(r.get("legal_basis") for r in rows),
-        issued_on=document.issued_on,
+        **_findings(case, document, data, rows),
         reasons=f"{outcome}：{reasons}",
         no_penalty_basis=FIRST_VIOLATION_BASIS if "首违" in outcome else NO_PENALTY_BASIS,
         education=education,

@@ -36,6 +36,7 @@ ACTIONS = {
         Action("investigate", "开始调查", (Stage.FILED,), primary=True),
         Action("evidence", "添加证据（关联已有文件）", BEFORE_DECISION),
         Action("evidence_upload", "上传证据", BEFORE_DECISION),
+        Action("inquiry", "制作询问笔录", BEFORE_DECISION),
         Action("correction", "记录改正情况", BEFORE_DECISION),
         Action("notify", "告知（陈述申辩 / 听证）", (Stage.INVESTIGATING,), primary=True),
         Action("respond", "记录当事人陈述申辩", (Stage.NOTIFIED,)),
@@ -162,6 +163,15 @@ CALLS: dict[str, Callable] = {
             "device",
             "place",
         ),
+        by=by,
+    ),
+    "inquiry": lambda c, v, by: svc.case_inquiry_record(
+        case=c,
+        interviewee=v.get("interviewee") or {},
+        started_at=v.get("started_at"),
+        ended_at=v.get("ended_at"),
+        place=v.get("place") or "",
+        questions=v.get("questions") or [],
         by=by,
     ),
     "correction": lambda c, v, by: svc.case_correction_record(

@@ -24,6 +24,7 @@ from zhifa.cases.schemas import (
     CaseExtendIn,
     CaseHearingIn,
     CaseHearingReportIn,
+    CaseInquiryIn,
     CaseInvestigateIn,
     CaseNotifyIn,
     CaseOpenIn,
@@ -319,6 +320,13 @@ def notify(request, case_id: int, payload: CaseNotifyIn):
 @router.post("/{int:case_id}/respond", response=CaseDetailOut, summary="记录当事人陈述、申辩、听证申请或放弃")
 def respond(request, case_id: int, payload: CaseRespondIn):
     return _act(request, case_id, "respond", payload.dict())
+
+
+@router.post(
+    "/{int:case_id}/inquiry", response=CaseDetailOut, summary="制作询问笔录（打印后由被询问人逐页签名）"
+)
+def inquiry(request, case_id: int, payload: CaseInquiryIn):
+    return _act(request, case_id, "inquiry", payload.dict())
 
 
 @router.post("/{int:case_id}/study", response=CaseDetailOut, summary="记录以学代罚学习情况")

@@ -1,8 +1,8 @@
 """A case document as PDF: its recorded data (what it said when it was issued) and the case's parties,
 officers and causes, put into the typed contract of zhifa.core.documents and rendered by zhifa.core.pdf.
 
-Nine kinds have a layout of their own (立案审批表, 责令改正通知书, 事先告知书, 听证通知书, the decisions, 送达回证,
-结案报告); the others print as a record form — the document's heading, then its recorded fields in a table.
+Ten kinds have a layout of their own (立案审批表, 询问笔录, 责令改正通知书, 事先告知书, 听证通知书, the decisions,
+送达回证, 结案报告); the others print as a record form — the document's heading, then its recorded fields in a table.
 A 行政行为码 for the document, where an app above (codes) supplies one through cases.hooks, is printed top
 right on the first page."""
 
@@ -316,6 +316,32 @@ def _hearing_notice(case, document, data) -> doc.HearingNotice:
     )
 
 
+def _inquiry(case, document, data) -> doc.InquiryRecord:
+    person = data.get("interviewee") or {}
+    moment = dt.datetime.fromisoformat
+    return doc.InquiryRecord(
+        agency=agency(case.unit),
+        number=case.number,
+        cause=_cause_text(case),
+        sequence=int(data.get("sequence") or 1),
+        started_at=moment(data["started_at"]),
+        ended_at=moment(data["ended_at"]),
+        place=data.get("place") or "—",
+        interviewers=_officers(case),
+        recorder=data.get("recorder") or "—",
+        interviewee=doc.Person(
+            name=person.get("name") or "—",
+            id_number=person.get("id_number") or None,
+            phone=person.get("phone") or None,
+            relation=person.get("relation") or None,
+            position=person.get("position") or None,
+        ),
+        questions=[
+            doc.QuestionAnswer(question=q["question"], answer=q["answer"]) for q in data.get("questions", [])
+        ],
+    )
+
+
 def _notice_document(case):
     return case.documents.filter(kind=DocumentKind.NOTICE).order_by("-issued_on", "-pk").first()
 
@@ -449,6 +475,7 @@ def _text(value) -> str:
 _BUILDERS = {
     DocumentKind.FILING: _filing,
     DocumentKind.CORRECTION: _correction,
+    DocumentKind.INQUIRY: _inquiry,
     DocumentKind.NOTICE: _notice,
     DocumentKind.HEARING_NOTICE: _hearing_notice,
     DocumentKind.DECISION: _decision,

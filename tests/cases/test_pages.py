@@ -272,3 +272,12 @@ def test_read_only_and_other_units_cannot_open_through_the_pages(cw):
     assert not Case.objects.exists()
     res = client_for(w.alice).post("/cases/new/", {**body, "action": "decline", "reason": "经核查不属实"})
     assert res.status_code == 302 and Case.objects.get().stage == "not_filed"
+
+
+def test_the_legal_review_form_is_offered_to_reviewers_not_to_the_investigators(cw):
+    w = cw
+    case = notified_case(w, fine=12000, circumstance="较重")
+    svc.case_respond(case=case, kind="waiver", by=w.alice)
+    svc.case_review_submit(case=case, by=w.alice)
+    assert 'id="action-review_opinion"' not in client_for(w.alice).get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="action-review_opinion"' in client_for(w.rita).get(f"/cases/{case.pk}/").content.decode()

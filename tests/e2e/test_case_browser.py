@@ -1,7 +1,7 @@
 """In a real browser: an officer on a phone (390 px) opens a case from an inspection's violation, starts the
 investigation, uploads the required evidence and issues the notice; the party waives, the legal reviewer (not on
-the case) passes it on a desktop; the officer decides and serves; the decision's PDF answers that the renderer
-is not installed yet. Screenshots at 390 and 1280 px."""
+the case) passes it on a desktop; the officer decides and serves; the decision's PDF opens. Screenshots at 390
+and 1280 px."""
 
 import pytest
 from playwright.sync_api import expect

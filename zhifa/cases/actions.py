@@ -11,7 +11,7 @@ from django.http import Http404
 from zhifa.cases import services as svc
 from zhifa.cases.choices import BEFORE_DECISION, NoticeKind, ResponseKind, Stage
 from zhifa.cases.models import Case
-from zhifa.cases.services.common import require_handler, require_reviewer
+from zhifa.cases.services.common import on_case, require_handler, require_reviewer
 from zhifa.cases.services.procedure import user_by_name
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.coordination.selectors import evidence_get_for_user
@@ -99,12 +99,20 @@ def _applies(case: Case, name: str) -> bool:
     return True
 
 
+# Only someone not investigating the case may give these (法制审核 by a reviewer not on the case).
+NOT_FOR_INVESTIGATORS = ("review_opinion",)
+
+
 def allowed_actions(user, case: Case) -> list[Action]:
     """The actions the user may take on the case now, the one it waits for first."""
+    investigator = on_case(user, case)
     rows = [
         a
         for a in ACTIONS.values()
-        if case.stage in a.stages and _applies(case, a.name) and _may(user, case, a)
+        if case.stage in a.stages
+        and _applies(case, a.name)
+        and _may(user, case, a)
+        and not (investigator and a.name in NOT_FOR_INVESTIGATORS)
     ]
     return sorted(rows, key=lambda a: not a.primary)
 

@@ -146,7 +146,8 @@ def agency(unit) -> doc.Agency:
 
 
 def _party(p) -> doc.Party:
-    organisation = p.kind == PartyKind.ORGANISATION
+    # A 个体工商户 is a 公民 for the law's amounts but is named by its business and credit code on paper.
+    organisation = p.kind == PartyKind.ORGANISATION or bool(p.uscc)
     return doc.Party(
         kind="organisation" if organisation else "person",
         name=p.name,

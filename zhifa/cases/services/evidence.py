@@ -256,7 +256,8 @@ def case_inquiry_record(
 ) -> Case:
     """询问笔录 — questions put to the party or a witness and their answers, as asked, for printing and the
     interviewee's signature on every page; the signed scan is then uploaded as evidence (当事人陈述 / 证人证言).
-    At least two officers of the case ask (行政处罚法 第五十五条 via the case's officers)."""
+    The case's officers ask (at least two, 行政处罚法 第四十二条) and show their certificates (第五十五条), as the
+    printed record states."""
     errors: list[dict] = []
     person = _interviewee(interviewee, errors)
     place = text(place, "place", "询问地点", errors, limit=200)

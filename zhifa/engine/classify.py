@@ -13,15 +13,12 @@ catalog and history, and they train in a fraction of a second on thousands of te
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from zhifa.engine import textfeatures
@@ -256,37 +253,3 @@ class ItemClassifier:
 
     def classify(self, text: str, k: int = 5) -> list[Match]:
         return self.classify_many([text], k)[0]
-
-
-class TextModel:
-    """A text → label model for any labelled history (item, domain or department): TF-IDF + logistic regression."""
-
-    def __init__(self, C: float = 8.0):
-        self.vectorizer = TfidfVectorizer(analyzer=textfeatures.analyze, sublinear_tf=True)
-        self.model = LogisticRegression(C=C, max_iter=3000)
-
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
-        if len(texts) != len(labels):
-            raise ValueError("texts and labels differ in length")
-        if len(set(labels)) < 2:
-            raise ValueError("at least two distinct labels are needed to train")
-        self.model.fit(self.vectorizer.fit_transform(texts), labels)
-        return self
-
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        proba = self.model.predict_proba(self.vectorizer.transform(texts))
-        best = proba.argmax(axis=1)
-        return [(str(self.model.classes_[i]), float(proba[r, i])) for r, i in enumerate(best)]
-
-    def save(self, path) -> None:
-        with open(path, "wb") as fh:
-            pickle.dump({"format": "zhifa.textmodel/1", "model": self}, fh)
-
-    @staticmethod
-    def load(path) -> TextModel:
-        # Only load models this installation wrote: pickle runs code from the file.
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        if not isinstance(data, dict) or data.get("format") != "zhifa.textmodel/1":
-            raise ValueError(f"{path} is not a zhifa text model")
-        return data["model"]

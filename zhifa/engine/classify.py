@@ -33,8 +33,14 @@ MAX_KEYWORD_BONUS = 0.06
 # Words of the legal wording that many items share: no explanation of why a text fits one item.
 GENERIC_WORDS = frozenset(
     "未经 批准 审批 手续 办理 超过 规定 进入 查处 个人 单位 行为 标准 使用 设置 活动 擅自 违反 相关 要求 处理 "
-    "情况 造成 进行 按照 其他 有关 或者 以及 责令 改正 罚款 以上 以下 不得 应当 未按 依法 国家 人员".split()
+    "情况 造成 进行 按照 其他 有关 或者 以及 责令 改正 罚款 以上 以下 不得 应当 未按 依法 国家 人员 "
+    # Where, who and when of any complaint: a fumes complaint's 附近居民 is no reason to cite a noise-notice item.
+    "附近 周边 周围 居民 住户 业主 群众 市民 小区 楼下 楼上 门口 旁边 路边 晚上 夜里 白天 早上 每天 多次 长期 "
+    "严重 影响 意见 不管 公共 场所 区域 地方".split()
 )
+# A word of the items' own text found in this share of all items or more says nothing about one of them
+# (居民, 附近, 区域, 建设 …): it never explains a match, whatever the fixed list above forgets.
+GENERIC_SHARE = 0.04
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,38 @@ class CatalogEntry:
     legal_text: str = ""
 
 
+def plain_name(name: str) -> str:
+    """An item's name as people say it: 对……的行政处罚 → ……"""
+    for suffix in ("的行政处罚", "的行政强制", "的行政检查", "的处罚", "的检查"):
+        name = name.removesuffix(suffix)
+    return name.removeprefix("对")
+
+
 @dataclass(frozen=True)
 class Match:
+    """A ranked item; `matched` holds the phrases of the item found in the text, never a generic word alone."""
+
     code: str
     name: str
     domain: str
     score: float
     matched: tuple[str, ...] = field(default=())
+
+    @property
+    def plain_name(self) -> str:
+        return plain_name(self.name)
+
+    @property
+    def basis(self) -> str:
+        """One line of explanation: the matched phrases and the item's plain name ("" when nothing matched)."""
+        if not self.matched:
+            return ""
+        return f"“{'”“'.join(self.matched)}” → {self.plain_name}"
+
+
+def explained(matches: Sequence[Match]) -> list[Match]:
+    """The matches that may be shown as a basis: those with a phrase of their own found in the text."""
+    return [m for m in matches if m.matched]
 
 
 def _row_scaled(m: np.ndarray) -> np.ndarray:
@@ -163,7 +194,13 @@ class ItemClassifier:
             profile = profile + _indicator(self._item_domain[cols], len(domains)) @ history
         self._domain_t = normalize(profile).T.tocsr()
         self._keywords = [
-            tuple(sorted({k.lower() for k in e.keywords if len(k) >= 2}, key=len, reverse=True))
+            tuple(
+                sorted(
+                    {k.lower() for k in e.keywords if len(k) >= 2 and k not in GENERIC_WORDS},
+                    key=len,
+                    reverse=True,
+                )
+            )
             for e in self.entries
         ]
         # keyword → item columns, probed with every substring of a text up to the longest keyword's length.
@@ -177,6 +214,7 @@ class ItemClassifier:
         # The item's own words, cut on first use (only explanations need them, and only for top-ranked items).
         self._docs = docs
         self._item_words: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._generic: frozenset[str] | None = None
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Score matrix (texts × items), each row in [0, ~1]."""
@@ -209,16 +247,24 @@ class ItemClassifier:
                         found.setdefault(col, set()).add(low[i:j])
         return found
 
+    def generic_words(self) -> frozenset[str]:
+        """The fixed generic words, and the words found in GENERIC_SHARE of the items' texts or more."""
+        if self._generic is None:
+            # First use: teach the tokenizer the keywords, so that 油烟扰民 stays one word.
+            textfeatures.add_words(k for e in self.entries for k in e.keywords)
+            df = Counter(w for doc in self._docs for w in set(textfeatures.words(doc)))
+            floor = max(3, GENERIC_SHARE * len(self._docs))
+            self._generic = GENERIC_WORDS | {w for w, n in df.items() if n >= floor}
+        return self._generic
+
     def _words_of(self, col: int) -> dict[str, tuple[str, ...]]:
-        """The item's words of two characters or more, by first character."""
+        """The item's words of two characters or more, by first character, generic words left out."""
         words = self._item_words.get(col)
         if words is None:
-            if not self._item_words:
-                # First use: teach the tokenizer the keywords, so that 油烟扰民 stays one word.
-                textfeatures.add_words(k for e in self.entries for k in e.keywords)
+            generic = self.generic_words()
             by_first: dict[str, list[str]] = {}
             for w in set(textfeatures.words(self._docs[col])):
-                if len(w) >= 2 and not w.isdigit() and w not in GENERIC_WORDS:
+                if len(w) >= 2 and not w.isdigit() and w not in generic:
                     by_first.setdefault(w[0], []).append(w)
             words = self._item_words[col] = {ch: tuple(ws) for ch, ws in by_first.items()}
         return words

@@ -41,6 +41,7 @@ from zhifa.dispatch.events.services import (
 )
 from zhifa.dispatch.models import Event, SlaPolicy
 from zhifa.dispatch.sla import FINISHED, STOPPED_BY, event_clocks
+from zhifa.engine.classify import plain_name
 from zhifa.engine.sla import CLOCK_LABELS
 from zhifa.org import selectors as org_selectors
 from zhifa.org.models import Region
@@ -321,6 +322,17 @@ def _available_actions(user, event, units, bound=None) -> list[dict]:
     return out
 
 
+def _suggestions(classification: list[dict], confirmed_codes: set[str]) -> dict:
+    """The suggestions shown as a basis: those with a phrase of the item found in the text (a generic word alone
+    is never one), and the confirmed ones; the others are counted, not listed."""
+    shown = [
+        dict(s, confirmed=s.get("code") in confirmed_codes, plain_name=plain_name(s.get("name", "")))
+        for s in classification
+        if s.get("matched") or s.get("code") in confirmed_codes
+    ]
+    return {"suggestions": shown, "unexplained_suggestions": len(classification) - len(shown)}
+
+
 def event_page_context(request, event, bound=None) -> dict:
     user, now = request.user, timezone.now()
     units = list(event.event_units.select_related("unit").order_by("role", "id"))
@@ -335,7 +347,7 @@ def event_page_context(request, event, bound=None) -> dict:
         "active_nav": "board",
         "event": event,
         "phone": event.reporter_phone if _is_command(user) else _mask_phone(event.reporter_phone),
-        "suggestions": [dict(s, confirmed=s.get("code") in confirmed_codes) for s in event.classification],
+        **_suggestions(event.classification, confirmed_codes),
         "lead_units": [u for u in units if u.role == UnitRole.LEAD],
         "assist_units": [u for u in units if u.role == UnitRole.ASSIST],
         "clocks": _clock_rows(event, now),

@@ -171,22 +171,29 @@ class ItemClassifier:
         *,
         history_texts: Sequence[str] = (),
         history_codes: Sequence[str] = (),
+        history_weights: Sequence[float] | None = None,
     ):
+        """history_weights: one per history text (e.g. by recency, 0.5 ** (age / half-life)); all 1 by default."""
         if not entries:
             raise ValueError("the catalog is empty")
         if len(history_texts) != len(history_codes):
             raise ValueError("history texts and codes differ in length")
+        if history_weights is not None and len(history_weights) != len(history_codes):
+            raise ValueError("history weights and codes differ in length")
+        weights = list(history_weights) if history_weights is not None else [1.0] * len(history_codes)
         self.entries = list(entries)
         self.codes = [e.code for e in self.entries]
         self._index = {c: i for i, c in enumerate(self.codes)}
         docs = [_document(e) for e in self.entries]
         known = [
-            (t, self._index[c]) for t, c in zip(history_texts, history_codes, strict=True) if c in self._index
+            (t, self._index[c], w)
+            for t, c, w in zip(history_texts, history_codes, weights, strict=True)
+            if c in self._index and w > 0
         ]
         # One feature pass over catalog and history; the history's document frequencies tell the everyday
         # characters from the telling ones.
         analysed = [textfeatures.item_features(d) for d in docs]
-        analysed += [textfeatures.item_features(t) for t, _ in known]
+        analysed += [textfeatures.item_features(t) for t, _, _ in known]
         self.vectorizer = _Tfidf(analysed)
         matrix = self.vectorizer.fitted
         n = len(docs)
@@ -199,8 +206,8 @@ class ItemClassifier:
         self.history_size = len(known)
         self._centroid_t = None
         if known:
-            cols = np.array([c for _, c in known])
-            history = matrix[n:]
+            cols = np.array([c for _, c, _ in known])
+            history = sp.diags(np.array([w for _, _, w in known])) @ matrix[n:]
             self._centroid_t = normalize(_indicator(cols, n) @ history).T.tocsr()
             profile = profile + _indicator(self._item_domain[cols], len(domains)) @ history
         self._domain_t = normalize(profile).T.tocsr()

@@ -22,6 +22,7 @@ from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, UnitRole
 from zhifa.dispatch.events import forms as f
+from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
 from zhifa.dispatch.events.ledger import event_ledger_xlsx
 from zhifa.dispatch.events.sections import event_sections_context
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
@@ -538,3 +539,53 @@ def ledger(request):
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = content_disposition_header(True, f"实时信息台账-{stamp}.xlsx")
     return response
+
+
+# --- accuracy of automatic classification ----------------------------------------------------------------
+
+
+def _cell(t) -> dict | None:
+    if t is None or not t.events:
+        return None
+    share = t.top1 / t.events
+    return {"percent": round(100 * share), "events": t.events, "level": _level(share)}
+
+
+def _level(share: float) -> str:
+    return "good" if share >= 0.95 else ("fair" if share >= 0.8 else "poor")
+
+
+@login_required
+def routing_accuracy(request):
+    """智能分类准确率: the share of first suggestions kept, per domain and month."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= this_year + 1:
+        return render(
+            request,
+            "dispatch/accuracy.html",
+            {"active_nav": "accuracy", "error": "年份应为 2000 年至明年之间的数字", "year": this_year},
+            status=400,
+        )
+    table = routing_accuracy_for_user(user=request.user, year=year)
+    rows = [
+        {"name": name, "cells": [_cell(t) for t in table.row(code)], "total": _cell(table.total(domain=code))}
+        for code, name in table.domains
+    ]
+    return render(
+        request,
+        "dispatch/accuracy.html",
+        {
+            "active_nav": "accuracy",
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+            "months": [m[5:] for m in table.months],
+            "rows": rows,
+            "month_totals": [_cell(table.total(month=m)) for m in table.months],
+            "total": _cell(table.total()),
+            "unclassified": table.unclassified,
+        },
+    )

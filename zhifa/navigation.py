@@ -55,6 +55,7 @@ def _groups(user) -> list[NavGroup]:
         *([("report_in", "现场上报", reverse("dispatch:report_in"))] if fields else []),
         *([("hotline_import", "12345 导入", reverse("dispatch:hotline_import"))] if command else []),
         ("consultations", "会商联席", reverse("dispatch:consultation_list")),
+        ("accuracy", "分类准确率", reverse("dispatch:routing_accuracy")),
     ]
     supervision = [
         *([("mydays", "我的检查日程", reverse("inspections:my_days"))] if role == Role.OFFICER else []),

@@ -1,0 +1,187 @@
+"""JSON API of oversight (/api/v1/oversight): warnings scoped like the pages, their handling steps, the models
+and their parameters, and a scan on request."""
+
+from datetime import date, datetime
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from zhifa.core.errors import PermissionError_
+from zhifa.core.pagination import ApiPagination, mapped
+from zhifa.oversight import selectors as sel
+from zhifa.oversight import services as svc
+from zhifa.oversight.models import Alert
+
+router = Router(tags=["执法监督"])
+
+
+class RecordOut(Schema):
+    type: str
+    id: int
+    label: str
+    url: str
+
+
+class WarningOut(Schema):
+    id: int
+    model: str
+    model_name: str
+    model_version: int
+    title: str
+    detail: str
+    severity: str
+    unit: str | None
+    unit_id: int | None
+    state: str
+    state_label: str
+    opened_at: datetime
+    due_on: date | None
+    answer: str
+    answered_at: datetime | None
+    closed_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str
+    version: int
+    records: list[RecordOut]
+
+
+class WarningQuery(Schema):
+    model: str = ""
+    unit: int | None = None
+    state: str = ""
+    month: str = ""
+    since: date | None = None
+    until: date | None = None
+    overdue: bool = False
+
+
+class AssignIn(Schema):
+    unit: int | None = None
+    due_on: date
+    note: str = ""
+    version: int | None = None
+
+
+class AnswerIn(Schema):
+    text: str
+    version: int | None = None
+
+
+class VerifyIn(Schema):
+    passed: bool
+    note: str
+    due_on: date | None = None
+    version: int | None = None
+
+
+class CloseIn(Schema):
+    note: str
+    version: int | None = None
+
+
+class ScanOut(Schema):
+    created: int
+    updated: int
+    reopened: int
+    resolved: int
+    seconds: float
+    per_rule: dict
+
+
+def _out(alert: Alert, user=None) -> dict:
+    return {
+        "id": alert.pk,
+        "model": alert.rule.code,
+        "model_name": alert.rule.name,
+        "model_version": alert.rule_version,
+        "title": alert.title,
+        "detail": alert.detail,
+        "severity": alert.severity,
+        "unit": alert.unit.name if alert.unit else None,
+        "unit_id": alert.unit_id,
+        "state": alert.state,
+        "state_label": alert.get_state_display(),
+        "opened_at": alert.opened_at,
+        "due_on": alert.due_on,
+        "answer": alert.answer,
+        "answered_at": alert.answered_at,
+        "closed_at": alert.closed_at,
+        "resolved_at": alert.resolved_at,
+        "resolution": alert.resolution,
+        "version": alert.version,
+        "records": sel.record_links(alert, user),
+    }
+
+
+@router.get(
+    "/warnings", response=list[WarningOut], summary="监督预警列表（按辖区；按模型、单位、状态、期间筛选）"
+)
+@paginate(ApiPagination)
+def warning_list(request, filters: Query[WarningQuery]):
+    f = sel.AlertFilter(
+        rule=filters.model,
+        unit=filters.unit,
+        state=filters.state,
+        month=filters.month,
+        since=filters.since,
+        until=filters.until,
+        overdue=filters.overdue,
+    )
+    qs = sel.alert_filter(sel.alert_list_for_user(user=request.user), f).order_by("-opened_at", "-id")
+    return mapped(qs, lambda a: _out(a, request.user))
+
+
+@router.get("/warnings/figures", response=dict, summary="预警统计（按模型、单位、月份、状态）")
+def warning_figures(request):
+    return sel.alert_figures(sel.alert_list_for_user(user=request.user))
+
+
+@router.get("/warnings/{pk}", response=WarningOut, summary="一条预警及其关联记录")
+def warning_detail(request, pk: int):
+    return _out(sel.alert_get_for_user(user=request.user, pk=pk), request.user)
+
+
+@router.post("/warnings/{pk}/assign", response=WarningOut, summary="下发责任单位（执法监督）")
+def warning_assign(request, pk: int, payload: AssignIn):
+    alert = sel.alert_get_for_user(user=request.user, pk=pk)
+    unit = svc.unit_for_assign(payload.unit) if payload.unit else None
+    alert = svc.alert_assign(alert=alert, unit=unit, due_on=payload.due_on, note=payload.note, by=request.user,
+                             version=payload.version)  # fmt: skip
+    return _out(alert, request.user)
+
+
+@router.post("/warnings/{pk}/answer", response=WarningOut, summary="说明或整改（责任单位）")
+def warning_answer(request, pk: int, payload: AnswerIn):
+    alert = sel.alert_get_for_user(user=request.user, pk=pk)
+    alert = svc.alert_answer(alert=alert, text=payload.text, by=request.user, version=payload.version)
+    return _out(alert, request.user)
+
+
+@router.post("/warnings/{pk}/verify", response=WarningOut, summary="核查答复（执法监督）")
+def warning_verify(request, pk: int, payload: VerifyIn):
+    alert = sel.alert_get_for_user(user=request.user, pk=pk)
+    alert = svc.alert_verify(alert=alert, passed=payload.passed, note=payload.note, due_on=payload.due_on,
+                             by=request.user, version=payload.version)  # fmt: skip
+    return _out(alert, request.user)
+
+
+@router.post("/warnings/{pk}/close", response=WarningOut, summary="直接办结（执法监督）")
+def warning_close(request, pk: int, payload: CloseIn):
+    alert = sel.alert_get_for_user(user=request.user, pk=pk)
+    return _out(
+        svc.alert_close(alert=alert, note=payload.note, by=request.user, version=payload.version),
+        request.user,
+    )
+
+
+@router.get("/models", response=list[dict], summary="预警模型及参数")
+def model_list(request):
+    svc.rules_sync()
+    return [{k: v for k, v in row.items() if k != "rule"} for row in sel.rule_rows()]
+
+
+@router.post("/scan", response=ScanOut, summary="立即扫描（执法监督）")
+def scan(request):
+    if not svc.is_oversight(request.user):
+        raise PermissionError_("只有执法监督人员可以发起扫描")
+    return svc.oversight_scan(by=request.user)

@@ -3,14 +3,18 @@ and their parameters, and a scan on request."""
 
 from datetime import date, datetime
 
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from zhifa.core.errors import PermissionError_
 from zhifa.core.pagination import ApiPagination, mapped
+from zhifa.org.models import Unit
 from zhifa.oversight import selectors as sel
 from zhifa.oversight import services as svc
-from zhifa.oversight.models import Alert
+from zhifa.oversight.evaluations import selectors as ev_sel
+from zhifa.oversight.evaluations import services as ev_svc
+from zhifa.oversight.models import Alert, EvaluationCriterion
 
 router = Router(tags=["执法监督"])
 
@@ -185,3 +189,68 @@ def scan(request):
     if not svc.is_oversight(request.user):
         raise PermissionError_("只有执法监督人员可以发起扫描")
     return svc.oversight_scan(by=request.user)
+
+
+# --- 五赋权一约束 evaluations ---------------------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    start: date
+    end: date
+    status: str
+
+
+class ScoreIn(Schema):
+    criterion: int
+    target: int
+    score: float
+    comment: str = ""
+    evidence: str = ""
+
+
+@router.get("/evaluations", response=list[PeriodOut], summary="五赋权一约束评价周期")
+@paginate(ApiPagination)
+def evaluation_list(request):
+    qs = ev_sel.period_list_for_user(user=request.user)
+    return mapped(qs, lambda p: {"id": p.pk, "name": p.name, "kind": p.kind, "kind_label": p.get_kind_display(),
+                                 "start": p.start, "end": p.end, "status": p.status})  # fmt: skip
+
+
+@router.get("/evaluations/{pk}/results", response=dict, summary="评价结果（区级看全部，被评价单位看本单位）")
+def evaluation_results(request, pk: int):
+    period = ev_sel.period_get(user=request.user, pk=pk)
+    seen = ev_sel.results_for_user(user=request.user, period=period)
+    return {
+        "criteria": [
+            {"id": c.pk, "name": c.name, "weight": c.weight, "metric": c.metric} for c in seen["criteria"]
+        ],
+        "rows": [
+            {
+                "unit": r.unit.name,
+                "unit_id": r.unit.pk,
+                "rank": r.rank,
+                "total": r.total,
+                "values": r.values,
+                "missing": r.missing,
+            }  # fmt: skip
+            for r in seen["rows"]
+        ],
+        "given": [
+            {"criterion": s.criterion.name, "target": s.target.name, "score": s.score, "comment": s.comment}
+            for s in seen["given"]
+        ],
+    }
+
+
+@router.post("/evaluations/{pk}/scores", response={201: dict}, summary="评分（评价单位）")
+def evaluation_score(request, pk: int, payload: ScoreIn):
+    period = ev_sel.period_get(user=request.user, pk=pk)
+    criterion = get_object_or_404(EvaluationCriterion, period=period, pk=payload.criterion)
+    target = get_object_or_404(Unit, pk=payload.target)
+    row = ev_svc.evaluation_score_submit(criterion=criterion, target=target, score=payload.score,
+                                         comment=payload.comment, evidence=payload.evidence, by=request.user)  # fmt: skip
+    return 201, {"id": row.pk, "score": row.score}

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from zhifa.oversight import views
+from zhifa.oversight.evaluations import views as evaluations
 
 app_name = "oversight"
 
@@ -15,4 +16,10 @@ urlpatterns = [
     path("warnings/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("warnings/<int:pk>/<slug:action>/", views.alert_action, name="alert_action"),
     path("steps/<int:pk>/file/", views.step_file, name="step_file"),
+    path("evaluations/", evaluations.period_list, name="evaluation_list"),
+    path("evaluations/new/", evaluations.period_new, name="evaluation_new"),
+    path("evaluations/<int:pk>/", evaluations.period_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/score/", evaluations.score, name="evaluation_score"),
+    path("evaluations/<int:pk>/weights/", evaluations.weights, name="evaluation_weights"),
+    path("evaluations/<int:pk>/close/", evaluations.close, name="evaluation_close"),
 ]

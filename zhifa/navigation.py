@@ -86,7 +86,11 @@ def _groups(user) -> list[NavGroup]:
         ("dashboard", "驾驶舱", reverse("dashboard:home")),
         *([("oversight", "监督预警", reverse("oversight:board"))] if role != Role.GRID_WORKER else []),
         ("oversight_models", "预警模型", reverse("oversight:rules")),
-        *([("evaluations", "五赋权一约束", reverse("oversight:evaluation_list"))] if role != Role.GRID_WORKER else []),
+        *(
+            [("evaluations", "五赋权一约束", reverse("oversight:evaluation_list"))]
+            if role != Role.GRID_WORKER
+            else []
+        ),
         # Ratings are anonymous to the officers: oversight and the district command see them.
         *(
             [("ratings", "执法评价", reverse("codes:ratings"))]

@@ -4,7 +4,7 @@ and their parameters, and a scan on request."""
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhifa.core.errors import PermissionError_
@@ -253,4 +253,4 @@ def evaluation_score(request, pk: int, payload: ScoreIn):
     target = get_object_or_404(Unit, pk=payload.target)
     row = ev_svc.evaluation_score_submit(criterion=criterion, target=target, score=payload.score,
                                          comment=payload.comment, evidence=payload.evidence, by=request.user)  # fmt: skip
-    return 201, {"id": row.pk, "score": row.score}
+    return Status(201, {"id": row.pk, "score": row.score})

@@ -148,11 +148,15 @@ def _forms(alert, data=None, files=None, which: str = ""):
     bound = lambda name: data if which == name else None  # noqa: E731
     return {
         "assign": AssignForm(
-            bound("assign"), initial={**initial, "unit": alert.unit_id, "due_on": alert.due_on}
+            bound("assign"),
+            initial={**initial, "unit": alert.unit_id, "due_on": alert.due_on},
+            label_suffix="",
         ),
-        "answer": AnswerForm(bound("answer"), files if which == "answer" else None, initial=initial),
-        "verify": VerifyForm(bound("verify"), initial=initial),
-        "close": CloseForm(bound("close"), initial=initial),
+        "answer": AnswerForm(
+            bound("answer"), files if which == "answer" else None, initial=initial, label_suffix=""
+        ),
+        "verify": VerifyForm(bound("verify"), initial=initial, label_suffix=""),
+        "close": CloseForm(bound("close"), initial=initial, label_suffix=""),
     }
 
 

@@ -212,3 +212,19 @@ def test_board_figures_and_xlsx_and_models_page(warned):
     olga.post("/oversight/models/over_inspected/", {"window_days": "180", "cap": "6", "active": "1"})
     assert client_for(w.olga).get("/api/v1/oversight/models").json()[6]["params"][1]["value"] == 6
     assert client_for(w.alice).post("/oversight/models/over_inspected/", {"cap": "9"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_board_and_api_list_stay_within_their_query_budget(warned, django_assert_max_num_queries):
+    w = warned
+    for _ in range(3):
+        v = visit(w)
+        v.officers.set([w.partner])
+    scan("too_few_officers")
+    assert Alert.objects.count() == 4
+    olga = client_for(w.olga)
+    olga.get("/oversight/")  # session and nav warmed
+    with django_assert_max_num_queries(16):
+        assert olga.get("/oversight/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert olga.get("/api/v1/oversight/warnings").json()["count"] == 4

@@ -210,7 +210,11 @@ def test_board_figures_and_xlsx_and_models_page(warned):
     )
     assert "检查次数上限应在 1 至 100 之间" in res.content.decode()
     olga.post("/oversight/models/over_inspected/", {"window_days": "180", "cap": "6", "active": "1"})
-    assert client_for(w.olga).get("/api/v1/oversight/models").json()[6]["params"][1]["value"] == 6
+    models = {m["code"]: m for m in client_for(w.olga).get("/api/v1/oversight/models").json()}
+    assert [(p["name"], p["value"]) for p in models["over_inspected"]["params"]] == [
+        ("window_days", 180),
+        ("cap", 6),
+    ]
     assert client_for(w.alice).post("/oversight/models/over_inspected/", {"cap": "9"}).status_code == 403
 
 

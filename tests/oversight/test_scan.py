@@ -10,6 +10,7 @@ from tests.cases.conftest import at
 from tests.oversight.conftest import open_case, scan, visit
 from zhifa.audit.models import AuditRecord
 from zhifa.cases import services as case_svc
+from zhifa.cases.models import Case
 from zhifa.codes.models import ActionCode
 from zhifa.dispatch.events.services import event_dispatch, event_intake, event_return
 from zhifa.dispatch.models import Event
@@ -243,3 +244,32 @@ def test_command_prints_the_figures(ow, capsys):
     with pytest.raises(Exception) as exc:
         call_command("oversight_scan", "--model", "nope")
     assert "未知的预警模型：nope" in str(exc.value)
+
+
+@pytest.mark.django_db
+def test_fine_peer_outlier_names_the_peers(ow):
+    w = ow
+    units = [w.nanxing_team, w.jiubao_team, w.market_team, w.hub_team]
+    for unit, fine in zip(units, (500, 520, 480, 5000), strict=True):
+        case = open_case(w)
+        # Decided fines as the records hold them (the workflow to a decision is tested in cases).
+        Case.objects.filter(pk=case.pk).update(
+            unit=unit, decided_on=date(2026, 3, 2), stage="decided", outcome="penalty"
+        )
+        case.causes.update(decided_fine=fine, decided_kinds=["fine"])
+    rule = AlertRule.objects.get_or_create(code="fine_peer_outlier", defaults={"name": "x"})[0]
+    alert_rule_update(rule=rule, params={"min_cases": 1}, active=True, by=w.olga)
+    scan("fine_peer_outlier")
+    a = alerts("fine_peer_outlier").get()
+    assert a.unit == w.hub_team and "罚款中位数 5000 元，明显高于同类单位（500 元）" in a.title
+    assert "比较单位：" in a.detail and "南星街道综合行政执法队" in a.detail
+    # A near miss: the fourth unit's fines in line with the others.
+    cause = Case.objects.get(unit=w.hub_team).causes.get()
+    cause.decided_fine = 530
+    cause.save()
+    assert scan("fine_peer_outlier").resolved == 1
+    # With too few peers (min_peers 4 of 3 others) nothing is compared.
+    cause.decided_fine = 5000
+    cause.save()
+    alert_rule_update(rule=rule, params={"min_cases": 1, "min_peers": 4}, active=True, by=w.olga)
+    assert scan("fine_peer_outlier").reopened == 0

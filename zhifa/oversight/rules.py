@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations
+from statistics import median
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
@@ -23,7 +24,7 @@ from zhifa.codes.models import ActionCode, CodeRating
 from zhifa.dispatch.choices import EventStatus
 from zhifa.dispatch.models import Event, EventStatusChange
 from zhifa.engine.deadlines import CLOCK_LABELS
-from zhifa.engine.oversight import Finding, Record
+from zhifa.engine.oversight import Finding, Record, robust_outliers
 from zhifa.inspections.choices import InspectionStatus
 from zhifa.inspections.models import Inspection, InspectorConflict
 from zhifa.org.models import Officer
@@ -180,6 +181,48 @@ def find_fine_at_maximum(params: dict, today: date) -> Iterable[Finding]:
             region_path=r["case__unit__region__path"] or "",
             records=(Record("unit", unit_id, r["case__unit__name"]),),
         )
+
+
+def find_fine_peer_outlier(params: dict, today: date) -> Iterable[Finding]:
+    """A unit whose typical fine for one item is far from the other units' (robust z-score against the
+    peers' median and MAD); the peers are named so the unit can compare."""
+    since = today - timedelta(days=params["window_days"])
+    rows = (
+        CaseCause.objects.filter(decided_fine__isnull=False, decided_fine__gt=0, case__decided_on__gte=since)
+        .values_list(
+            "item_id",
+            "item__code",
+            "item__name",
+            "case__unit_id",
+            "case__unit__name",
+            "case__unit__region__path",
+            "decided_fine",
+        )  # fmt: skip
+        .order_by("item_id", "case__unit_id")
+    )
+    fines: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    meta: dict[int, tuple] = {}
+    units: dict[int, tuple] = {}
+    for item_id, code, name, unit_id, unit_name, path, fine in rows.iterator(chunk_size=5000):
+        fines[item_id][unit_id].append(float(fine))
+        meta[item_id] = (code, name)
+        units[unit_id] = (unit_name, path)
+    least = params["min_cases"]
+    for item_id, by_unit in fines.items():
+        medians = {str(u): median(v) for u, v in by_unit.items() if len(v) >= least}
+        for o in robust_outliers(medians, threshold=params["z"], min_peers=params["min_peers"]):
+            unit_id = int(o.name)
+            code, name = meta[item_id]
+            peers = "、".join(units[int(p)][0] for p in o.peers)
+            yield Finding(
+                key=f"{item_id}:{unit_id}",
+                title=f"{units[unit_id][0]} 对「{code} {name}」的罚款中位数 {o.value:.0f} 元，明显{'高' if o.z > 0 else '低'}于同类单位（{o.peer_median:.0f} 元）",
+                detail=f"稳健 z 值 {o.z}（阈值 {params['z']}）；比较单位：{peers}。",
+                severity="yellow",
+                unit_id=unit_id,
+                region_path=units[unit_id][1] or "",
+                records=(Record("unit", unit_id, units[unit_id][0]),),
+            )
 
 
 def find_major_without_review(params: dict, today: date) -> Iterable[Finding]:
@@ -533,6 +576,19 @@ MODELS: tuple[Model, ...] = (
             "max_share": Param("顶格比例阈值（%）", 60, 1, 100),
         },
         find_fine_at_maximum,
+    ),
+    Model(
+        "fine_peer_outlier",
+        "同一事项罚款偏离同类单位",
+        "《行政处罚法》第三十四条（裁量基准）：同类违法行为处罚相当",
+        "某单位对同一事项决定罚款的中位数与其他单位的中位数相比，稳健 z 值超过阈值（点名比较单位）。",
+        {
+            "window_days": WINDOW,
+            "min_cases": Param("每单位最少案件数", 3, 1, 100),
+            "min_peers": Param("最少比较单位数", 3, 2, 50),
+            "z": Param("稳健 z 值阈值", 3.5, 1, 10, integer=False),
+        },
+        find_fine_peer_outlier,
     ),
     Model(
         "major_without_review",

@@ -210,7 +210,7 @@ def test_board_figures_and_xlsx_and_models_page(warned):
     )
     assert "检查次数上限应在 1 至 100 之间" in res.content.decode()
     olga.post("/oversight/models/over_inspected/", {"window_days": "180", "cap": "6", "active": "1"})
-    models = {m["code"]: m for m in client_for(w.olga).get("/api/v1/oversight/models").json()}
+    models = {m["code"]: m for m in client_for(w.olga).get("/api/v1/oversight/models").json()["models"]}
     assert [(p["name"], p["value"]) for p in models["over_inspected"]["params"]] == [
         ("window_days", 180),
         ("cap", 6),

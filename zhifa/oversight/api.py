@@ -19,7 +19,7 @@ from zhifa.oversight.models import Alert, EvaluationCriterion
 router = Router(tags=["执法监督"])
 
 
-class RecordOut(Schema):
+class WarningRecordOut(Schema):
     type: str
     id: int
     label: str
@@ -46,7 +46,7 @@ class WarningOut(Schema):
     resolved_at: datetime | None
     resolution: str
     version: int
-    records: list[RecordOut]
+    records: list[WarningRecordOut]
 
 
 class WarningQuery(Schema):
@@ -59,31 +59,31 @@ class WarningQuery(Schema):
     overdue: bool = False
 
 
-class AssignIn(Schema):
+class WarningAssignIn(Schema):
     unit: int | None = None
     due_on: date
     note: str = ""
     version: int | None = None
 
 
-class AnswerIn(Schema):
+class WarningAnswerIn(Schema):
     text: str
     version: int | None = None
 
 
-class VerifyIn(Schema):
+class WarningVerifyIn(Schema):
     passed: bool
     note: str
     due_on: date | None = None
     version: int | None = None
 
 
-class CloseIn(Schema):
+class WarningCloseIn(Schema):
     note: str
     version: int | None = None
 
 
-class ScanOut(Schema):
+class OversightScanOut(Schema):
     created: int
     updated: int
     reopened: int
@@ -146,7 +146,7 @@ def warning_detail(request, pk: int):
 
 
 @router.post("/warnings/{pk}/assign", response=WarningOut, summary="下发责任单位（执法监督）")
-def warning_assign(request, pk: int, payload: AssignIn):
+def warning_assign(request, pk: int, payload: WarningAssignIn):
     alert = sel.alert_get_for_user(user=request.user, pk=pk)
     unit = svc.unit_for_assign(payload.unit) if payload.unit else None
     alert = svc.alert_assign(alert=alert, unit=unit, due_on=payload.due_on, note=payload.note, by=request.user,
@@ -155,14 +155,14 @@ def warning_assign(request, pk: int, payload: AssignIn):
 
 
 @router.post("/warnings/{pk}/answer", response=WarningOut, summary="说明或整改（责任单位）")
-def warning_answer(request, pk: int, payload: AnswerIn):
+def warning_answer(request, pk: int, payload: WarningAnswerIn):
     alert = sel.alert_get_for_user(user=request.user, pk=pk)
     alert = svc.alert_answer(alert=alert, text=payload.text, by=request.user, version=payload.version)
     return _out(alert, request.user)
 
 
 @router.post("/warnings/{pk}/verify", response=WarningOut, summary="核查答复（执法监督）")
-def warning_verify(request, pk: int, payload: VerifyIn):
+def warning_verify(request, pk: int, payload: WarningVerifyIn):
     alert = sel.alert_get_for_user(user=request.user, pk=pk)
     alert = svc.alert_verify(alert=alert, passed=payload.passed, note=payload.note, due_on=payload.due_on,
                              by=request.user, version=payload.version)  # fmt: skip
@@ -170,7 +170,7 @@ def warning_verify(request, pk: int, payload: VerifyIn):
 
 
 @router.post("/warnings/{pk}/close", response=WarningOut, summary="直接办结（执法监督）")
-def warning_close(request, pk: int, payload: CloseIn):
+def warning_close(request, pk: int, payload: WarningCloseIn):
     alert = sel.alert_get_for_user(user=request.user, pk=pk)
     return _out(
         svc.alert_close(alert=alert, note=payload.note, by=request.user, version=payload.version),
@@ -178,13 +178,13 @@ def warning_close(request, pk: int, payload: CloseIn):
     )
 
 
-@router.get("/models", response=list[dict], summary="预警模型及参数")
+@router.get("/models", response=dict, summary="预警模型及参数（全部，约 15 个）")
 def model_list(request):
     svc.rules_sync()
-    return [{k: v for k, v in row.items() if k != "rule"} for row in sel.rule_rows()]
+    return {"models": [{k: v for k, v in row.items() if k != "rule"} for row in sel.rule_rows()]}
 
 
-@router.post("/scan", response=ScanOut, summary="立即扫描（执法监督）")
+@router.post("/scan", response=OversightScanOut, summary="立即扫描（执法监督）")
 def scan(request):
     if not svc.is_oversight(request.user):
         raise PermissionError_("只有执法监督人员可以发起扫描")
@@ -194,7 +194,7 @@ def scan(request):
 # --- 五赋权一约束 evaluations ---------------------------------------------------------------------------------
 
 
-class PeriodOut(Schema):
+class EvaluationPeriodOut(Schema):
     id: int
     name: str
     kind: str
@@ -204,7 +204,7 @@ class PeriodOut(Schema):
     status: str
 
 
-class ScoreIn(Schema):
+class EvaluationScoreIn(Schema):
     criterion: int
     target: int
     score: float
@@ -212,7 +212,7 @@ class ScoreIn(Schema):
     evidence: str = ""
 
 
-@router.get("/evaluations", response=list[PeriodOut], summary="五赋权一约束评价周期")
+@router.get("/evaluations", response=list[EvaluationPeriodOut], summary="五赋权一约束评价周期")
 @paginate(ApiPagination)
 def evaluation_list(request):
     qs = ev_sel.period_list_for_user(user=request.user)
@@ -247,7 +247,7 @@ def evaluation_results(request, pk: int):
 
 
 @router.post("/evaluations/{pk}/scores", response={201: dict}, summary="评分（评价单位）")
-def evaluation_score(request, pk: int, payload: ScoreIn):
+def evaluation_score(request, pk: int, payload: EvaluationScoreIn):
     period = ev_sel.period_get(user=request.user, pk=pk)
     criterion = get_object_or_404(EvaluationCriterion, period=period, pk=payload.criterion)
     target = get_object_or_404(Unit, pk=payload.target)

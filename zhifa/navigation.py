@@ -18,7 +18,7 @@ START_PAGES = {
     Role.GRID_WORKER: "dispatch:report_in",
     Role.DISTRICT_COMMAND: "dispatch:board",
     Role.SUBDISTRICT_COMMAND: "dispatch:board",
-    Role.OVERSIGHT: "dashboard:home",
+    Role.OVERSIGHT: "oversight:board",
     Role.ADMIN: "dashboard:home",
 }
 
@@ -85,6 +85,13 @@ def _groups(user) -> list[NavGroup]:
     ]
     oversight = [
         ("dashboard", "驾驶舱", reverse("dashboard:home")),
+        *([("oversight", "监督预警", reverse("oversight:board"))] if role != Role.GRID_WORKER else []),
+        ("oversight_models", "预警模型", reverse("oversight:rules")),
+        *(
+            [("evaluations", "五赋权一约束", reverse("oversight:evaluation_list"))]
+            if role != Role.GRID_WORKER
+            else []
+        ),
         # Ratings are anonymous to the officers: oversight and the district command see them.
         *(
             [("ratings", "执法评价", reverse("codes:ratings"))]

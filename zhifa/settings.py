@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",
     "zhifa.codes",
     "zhifa.cases",
+    "zhifa.oversight",
     "zhifa.demo",
 ]
 

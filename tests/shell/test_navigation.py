@@ -14,7 +14,7 @@ from zhifa.accounts.services import user_create
     [
         ("alice", "/dispatch/tasks/"),  # officer → 我的任务
         ("carol", "/dispatch/"),  # district command → 指挥调度
-        ("olga", "/"),  # oversight → the supervision view (dashboard until the oversight pages exist)
+        ("olga", "/oversight/"),  # oversight → 监督预警
         ("root", "/"),
     ],
 )

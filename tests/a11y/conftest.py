@@ -113,7 +113,12 @@ def build_site(w):
     # Routes need places: the shop and the subdistrict get coordinates (as the demo's have).
     type(w.nanxing_shop).objects.filter(pk=w.nanxing_shop.pk).update(lng=120.171, lat=30.223)
     w.nanxing.centroid_lng, w.nanxing.centroid_lat = 120.170, 30.222
+    # Outlines, so the board draws its map (and its text list) as it does for the demo.
+    for region, x, y in ((w.nanxing, 120.16, 30.21), (w.jiubao, 120.25, 30.30)):
+        ring = [[x, y], [x + 0.03, y], [x + 0.03, y + 0.03], [x, y + 0.03], [x, y]]
+        region.geometry = {"type": "Polygon", "coordinates": [ring]}
     w.nanxing.save()
+    w.jiubao.save()
     start = today + timedelta(days=7)
     end = start + timedelta(days=13)
     w.plan = joint_plan_create(

@@ -217,7 +217,7 @@ NOT_PAGES: dict[str, str] = {
     "codes:pdf_ca": "PEM certificate",
     "codes:rating_review": POST_ACTION,
     "open311:*": "Open311 GeoReport v2: JSON / XML for machine clients",
-    "api:*": "JSON API (its one page, the Swagger UI at /api/v1/docs, is audited as api-docs)",
+    "api:*": "JSON API (its one page, the Swagger UI at /api/v1/docs, is audited as api:openapi-view)",
     "admin:*": "Django's own admin (system administrators only), outside the site frame",
 }
 

@@ -24,6 +24,16 @@ pytestmark = pytest.mark.e2e
 WIDTHS = (1366, 390)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
+# Headings and landmarks, as a screen reader lists them: one h1, no level skipped, a main and a banner.
+OUTLINE = """() => {
+  const hs = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].filter(h => h.checkVisibility());
+  const levels = hs.map(h => +h.tagName[1]);
+  const skips = [];
+  levels.forEach((l, i) => { if (i && l > levels[i - 1] + 1) skips.push(hs[i - 1].tagName + '→' + hs[i].tagName + ' ' + hs[i].textContent.trim().slice(0, 20)); });
+  return {h1: levels.filter(l => l === 1).length, first: levels[0] || 0, skips,
+          main: document.querySelectorAll('main').length, banner: document.querySelectorAll('header').length,
+          overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
 AXE_RUN = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations', 'incomplete']})"
 
 
@@ -93,6 +103,7 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, site, a1
         for entry in AUDITED:
             tab = tabs[entry.role]
             url = base + entry.path(w)
+            opened = time.perf_counter()
             response = tab.goto(url, wait_until="load")
             for selector, value in entry.fill.items():
                 tab.fill(selector, value)
@@ -101,7 +112,9 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, site, a1
                     tab.click(entry.submit)
                 response = nav.value
             status = response.status if response else None
+            loaded = time.perf_counter()
             results = tab.evaluate(AXE_RUN, TAGS)
+            outline = tab.evaluate(OUTLINE)
             found = _summary(results)
             blocking = [v for v in found["violations"] if v["impact"] in BLOCKING]
             row = {
@@ -111,9 +124,16 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, site, a1
                 "width": width,
                 "path": entry.path(w),
                 "status": status,
+                "load_seconds": round(loaded - opened, 2),
+                "axe_seconds": round(time.perf_counter() - loaded, 2),
+                "outline": outline,
                 **found,
             }
             rows.append(row)
+            if outline["h1"] != 1 or outline["skips"] or outline["main"] != 1 or outline["banner"] < 1:
+                failures.append(f"{entry.label} @{width}: headings or landmarks out of order {outline}")
+            if outline["overflow"] > 0:
+                failures.append(f"{entry.label} @{width}: the page scrolls sideways by {outline['overflow']} px")
             if status != entry.status:
                 failures.append(f"{entry.label} @{width}: HTTP {status}, expected {entry.status}")
             for v in blocking:

@@ -133,7 +133,9 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, site, a1
             if outline["h1"] != 1 or outline["skips"] or outline["main"] != 1 or outline["banner"] < 1:
                 failures.append(f"{entry.label} @{width}: headings or landmarks out of order {outline}")
             if outline["overflow"] > 0:
-                failures.append(f"{entry.label} @{width}: the page scrolls sideways by {outline['overflow']} px")
+                failures.append(
+                    f"{entry.label} @{width}: the page scrolls sideways by {outline['overflow']} px"
+                )
             if status != entry.status:
                 failures.append(f"{entry.label} @{width}: HTTP {status}, expected {entry.status}")
             for v in blocking:

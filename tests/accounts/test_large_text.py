@@ -59,3 +59,19 @@ def test_a_user_with_a_temporary_password_may_still_switch(world):
     res = bob.post("/accounts/display/", {"large_text": "1", "next": "/accounts/password/"})
     assert res.status_code == 302 and res["Location"] == "/accounts/password/"
     assert LARGE in bob.get("/accounts/password/").content.decode()
+
+
+def test_the_api_reads_and_sets_the_same_choice_as_the_page(world):
+    alice = client_for(world.alice)
+    assert alice.get("/api/v1/accounts/me/display").json() == {"large_text": False}
+    res = alice.put("/api/v1/accounts/me/display", {"large_text": True}, content_type="application/json")
+    assert res.status_code == 200 and res.json() == {"large_text": True}
+    assert LARGE in alice.get("/dispatch/tasks/").content.decode()  # the page shows what the API set
+    assert AuditRecord.objects.filter(action="accounts.display_set", actor=world.alice).count() == 1
+    # Malformed: a string is not a yes/no; nothing changes.
+    res = alice.put("/api/v1/accounts/me/display", {"large_text": "yes"}, content_type="application/json")
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "large_text"
+    assert User.objects.get(pk=world.alice.pk).large_text is True
+    # Each user sees their own; without a login there is nothing to read.
+    assert client_for(world.bob).get("/api/v1/accounts/me/display").json() == {"large_text": False}
+    assert Client().get("/api/v1/accounts/me/display").status_code == 401

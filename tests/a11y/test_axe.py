@@ -104,11 +104,11 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, site, a1
             tab = tabs[entry.role]
             url = base + entry.path(w)
             opened = time.perf_counter()
-            response = tab.goto(url, wait_until="load")
+            response = tab.goto(url, wait_until="domcontentloaded")
             for selector, value in entry.fill.items():
                 tab.fill(selector, value)
             if entry.submit:
-                with tab.expect_navigation(wait_until="load") as nav:
+                with tab.expect_navigation(wait_until="domcontentloaded") as nav:
                     tab.click(entry.submit)
                 response = nav.value
             status = response.status if response else None

@@ -212,6 +212,7 @@ NOT_PAGES: dict[str, str] = {
     "cases:evidence_file": "evidence file download",
     "cases:document_pdf": "PDF download",
     "cases:document_signature": "signature image download",
+    "cases:site_record_pdf": "PDF download (现场检查笔录)",
     "codes:rate": POST_ACTION,
     "codes:jwks": "JSON key set",
     "codes:pdf_ca": "PEM certificate",

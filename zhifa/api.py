@@ -84,6 +84,7 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from zhifa.accounts.api import router as accounts_router
     from zhifa.cases.api import router as cases_router
     from zhifa.catalog.api import router as catalog_router
     from zhifa.codes.api import router as codes_router
@@ -98,6 +99,7 @@ def _register_routers() -> None:
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router
 
+    api.add_router("/accounts", accounts_router)
     api.add_router("/org", org_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/dispatch", dispatch_router)

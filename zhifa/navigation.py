@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from zhifa.accounts.choices import Role
+from zhifa.accounts.display import large_text_for
 from zhifa.org.models import Region
 from zhifa.org.scope import scope_for
 
@@ -112,7 +113,7 @@ def _groups(user) -> list[NavGroup]:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"large_text": large_text_for(request)}
     groups = _groups(user)
     scope = scope_for(user)
     if scope.district_wide:
@@ -126,4 +127,5 @@ def navigation(request):
         "start_url": reverse(start_url_name(user)),
         "scope_label": scope_label,
         "user_scope": scope,
+        "large_text": large_text_for(request),
     }

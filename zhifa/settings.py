@@ -33,6 +33,7 @@ if len(SECRET_KEY) < 32:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "zhifa.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # django-ninja as an app: /api/v1/docs loads Swagger UI from its bundled static files, not from a CDN
+    # (closed government networks have no internet).
+    "ninja",
     "zhifa.core",
     "zhifa.audit",
     "zhifa.org",

@@ -26,3 +26,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "zhifa.errors.permission_denied"
+handler404 = "zhifa.errors.page_not_found"
+handler500 = "zhifa.errors.server_error"

@@ -1,5 +1,7 @@
 """Register and edit pages of subjects: fields, errors by field in Chinese, stale edits, jurisdiction, roles."""
 
+import re
+
 from tests.subjects.conftest import code
 from zhifa.audit.models import AuditRecord
 from zhifa.subjects.models import Subject
@@ -47,9 +49,12 @@ def test_new_page_shows_errors_by_field(subjects, clients):
     res = clients["alice"].post("/subjects/new/", _form(uscc=bad, opened_on="2026-13-40"))
     assert res.status_code == 400
     html = res.content.decode()
-    assert f"校验位错误，应为 {good[17]}" in html and 'id="id_uscc-errors"' in html
+    assert f"校验位错误，应为 {good[17]}" in html and 'id="id_uscc_error"' in html
     assert "成立日期“2026-13-40”无法识别，格式应为 YYYY-MM-DD" in html
-    assert 'id="id_opened_on-errors"' in html
+    assert 'id="id_opened_on_error"' in html
+    # Each input names its error list (and help text) for screen readers.
+    assert re.search(r'<input[^>]*name="uscc"[^>]*aria-describedby="[^"]*id_uscc_error', html)
+    assert re.search(r'<input[^>]*name="opened_on"[^>]*aria-invalid="true"', html)
     res = clients["alice"].post("/subjects/new/", _form(uscc="", kind="enterprise"))
     assert "统一社会信用代码不能为空（只有“场所”类对象可以不填）" in res.content.decode()
     assert not Subject.objects.filter(name="示例页面登记服饰店").exists()
@@ -118,7 +123,7 @@ def test_edit_errors_scope_and_roles(subjects, clients):
         and f"统一社会信用代码“{subjects.jiubao_firm.uscc}”已登记" in res.content.decode()
     )
     res = clients["alice"].post(f"/subjects/{shop.pk}/edit/", _edit_data(clients["alice"], shop.pk, name=""))
-    assert res.status_code == 400 and 'id="id_name-errors"' in res.content.decode()
+    assert res.status_code == 400 and 'id="id_name_error"' in res.content.decode()
     assert clients["bob"].get(f"/subjects/{shop.pk}/edit/").status_code == 404
     assert clients["olga"].get(f"/subjects/{shop.pk}/edit/").status_code == 403
     assert "编辑</a>" not in clients["olga"].get(f"/subjects/{shop.pk}/").content.decode()

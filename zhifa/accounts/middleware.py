@@ -12,7 +12,11 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
-            allowed = (reverse("accounts:password_change"), reverse("accounts:logout"))
+            allowed = (
+                reverse("accounts:password_change"),
+                reverse("accounts:logout"),
+                reverse("accounts:display"),
+            )
             if request.path not in allowed:
                 if request.path.startswith("/api/"):
                     body = {"message": "请先修改临时密码", "errors": []}

@@ -30,6 +30,8 @@ class User(AbstractUser):
     # Set when an administrator creates the account or resets its password: the temporary password only
     # opens the page where the user chooses their own.
     must_change_password = models.BooleanField("须修改密码", default=False)
+    # 适老化: larger text and touch targets on every page, kept with the account (anonymous visitors: a cookie).
+    large_text = models.BooleanField("大字模式", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

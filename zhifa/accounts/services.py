@@ -107,6 +107,28 @@ def password_change(*, user: User, old_password: str, new_password: str, new_pas
     return user
 
 
+def user_display_set(*, user: User, large_text: bool) -> User:
+    """The user's own display choice (大字模式, 适老化); recorded only when it changes."""
+    if not isinstance(large_text, bool):
+        raise ServiceError(
+            "大字模式的取值应为开启或关闭", [{"field": "large_text", "message": "应为开启或关闭"}]
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.large_text != large_text:
+            before = user.large_text
+            user.large_text = large_text
+            user.save(update_fields=["large_text"])
+            audit_record(
+                actor=user,
+                action="accounts.display_set",
+                obj=user,
+                before={"large_text": before},
+                after={"large_text": large_text},
+            )
+    return user
+
+
 def _temporary_password(user: User) -> str:
     while True:
         raw = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(15))

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from zhifa.accounts import selectors
+from zhifa.accounts.display import LARGE_TEXT_COOKIE, LARGE_TEXT_COOKIE_AGE
 from zhifa.accounts.forms import PasswordChangeForm
 from zhifa.accounts.models import ApiToken
 from zhifa.accounts.services import (
@@ -20,6 +21,7 @@ from zhifa.accounts.services import (
     login_attempt,
     password_change,
     password_reset,
+    user_display_set,
 )
 from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.core.pagination import paginate, query_without_page
@@ -54,6 +56,36 @@ def login_view(request):
 def logout_view(request):
     logout(request)
     return redirect("accounts:login")
+
+
+@require_POST
+def display_view(request):
+    """大字模式 on or off, for anyone: kept on the account when signed in, and in a cookie for this browser."""
+    value = request.POST.get("large_text", "")
+    if value not in ("0", "1"):
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 400,
+                "heading": "无法切换字号",
+                "reason": "请求中的“大字模式”取值应为 1（开启）或 0（关闭）。",
+                "advice": "请回到原页面，点击页面顶部的“大字”按钮切换。",
+                "links": [("回到首页", "/")],
+            },
+            status=400,
+        )
+    large_text = value == "1"
+    if request.user.is_authenticated:
+        user_display_set(user=request.user, large_text=large_text)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        LARGE_TEXT_COOKIE, value, max_age=LARGE_TEXT_COOKIE_AGE, samesite="Lax", httponly=True
+    )
+    return response
 
 
 @login_required

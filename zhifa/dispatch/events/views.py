@@ -246,9 +246,15 @@ def board(request):
     }
     # A team also works on events outside its own subdistrict: those places join the filter too.
     subdistricts += [(c, names[c]) for c in map_data["counts"] if c not in known and c in names]
+    # The map's text equivalent (WCAG 1.1.1): each subdistrict on it with its open events, busiest first.
+    map_rows = sorted(
+        ({"code": c, "name": n, "count": map_data["counts"].get(c, 0)} for c, n in names.items()),
+        key=lambda r: (-r["count"], r["code"]),
+    )
     context.update(
         subdistricts=subdistricts,
         map_data=map_data,
+        map_rows=map_rows,
         channels=Channel.choices,
         priorities=Priority.choices,
         statuses=f.STATUS_FILTERS,

@@ -25,6 +25,9 @@ from zhifa.inspections.plans.services import joint_plan_create
 from zhifa.inspections.records.services import inspection_answer, inspection_finish, inspection_start
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import grid_worker_create, unit_create
+from zhifa.oversight.evaluations.services import evaluation_period_create
+from zhifa.oversight.models import Alert
+from zhifa.oversight.services import oversight_scan
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +134,29 @@ def build_site(w):
     )
     w.squad_day = w.plan.squad_days.first()
     w.release_pk = CatalogRelease.objects.order_by("-pk").values_list("pk", flat=True).first()
+    # Oversight: a visit recorded with one officer (a warning the scan finds) and an evaluation period.
+    lone = inspection_start(
+        subject=w.nanxing_shop,
+        kind="routine",
+        visited_on=today,
+        officers=[w.nanxing_officer_record, w.partner],
+        domains=["comprehensive"],
+        by=w.alice,
+    )
+    lone.officers.set([w.nanxing_officer_record])
+    oversight_scan(codes=["too_few_officers"])
+    w.alert = Alert.objects.get(rule__code="too_few_officers")
+    w.period = evaluation_period_create(
+        name="2026 年执法成效考核（测试）",
+        kind="effectiveness",
+        start=today - timedelta(days=90),
+        end=today,
+        criteria=[
+            {"name": "监督预警", "weight": 40, "metric": "warnings"},
+            {"name": "执法规范与办案质量", "weight": 60, "metric": ""},
+        ],
+        by=w.carol,
+    )
     return w
 
 

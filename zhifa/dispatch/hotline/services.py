@@ -2,11 +2,12 @@
 
 import hashlib
 import unicodedata
+from collections.abc import Callable
 
 from django.db import IntegrityError, OperationalError, transaction
 
 from zhifa.accounts.choices import Role
-from zhifa.audit.services import audit_record
+from zhifa.audit.services import audit_deferred, audit_record
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.memo import memo_batch
 from zhifa.dispatch.choices import Channel
@@ -25,6 +26,8 @@ from zhifa.dispatch.hotline.parse import (
 )
 from zhifa.dispatch.models import Event
 from zhifa.org.scope import scope_for
+
+PROGRESS_EVERY = 10
 
 
 def _subdistrict_lookup() -> dict[str, str]:
@@ -93,8 +96,12 @@ def _reject(errors: list[dict], parsed: ParsedFile) -> ImportRejected:
     )
 
 
-def hotline_import(*, data: bytes, filename: str, by) -> ImportReport:
-    """Import a 12345 export: every row becomes an event through the intake, or, on any row error, none."""
+def hotline_import(
+    *, data: bytes, filename: str, by, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import a 12345 export: every row becomes an event through the intake, or, on any row error, none.
+
+    `progress(done, total)` is told after every PROGRESS_EVERY rows (a background job shows it on the page)."""
     require_hotline_importer(by)
     parsed = parse_hotline_file(data=data, filename=filename)
     db_errors, subdistricts = _database_errors(parsed)
@@ -111,8 +118,13 @@ def hotline_import(*, data: bytes, filename: str, by) -> ImportReport:
     digest = hashlib.sha256(data).hexdigest()
     current = None
     try:
-        with transaction.atomic(), memo_batch():
-            for row in parsed.rows:
+        # The audit records are chained at the end (audit_deferred): other writers wait for the chain's head
+        # only while this import's records are written, not for the whole import.
+        with transaction.atomic(), memo_batch(), audit_deferred():
+            total = len(parsed.rows)
+            for done, row in enumerate(parsed.rows):
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
                 current = row
                 report.events.append(
                     event_intake(

@@ -260,6 +260,29 @@ ZHIFA_AUDIT_ANCHOR_KEY_FILE = Path(
 )
 ZHIFA_AUDIT_ANCHOR_KEY_AUTOCREATE = not _AUDIT_PRODUCTION
 
+# Past one machine (README "Running on several servers"). REDIS_URL set: the cache every app server and worker
+# shares — rate limits, the memos' change versions, job progress — on Django's own Redis backend; unset: each
+# process's local memory (the embedded default: `make run` needs nothing else).
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
+ZHIFA_SHARED_CACHE = bool(REDIS_URL)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("ZHIFA_CACHE_PREFIX", "zhifa"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Process memos (zhifa.core.memo): with a shared cache another server's change is seen within
+# ZHIFA_MEMO_VERSION_SECONDS, and the signature query (for writes that bypass it) runs every
+# ZHIFA_MEMO_RECHECK_SECONDS; without one the signature is all there is, so it runs more often.
+ZHIFA_MEMO_VERSION_SECONDS = envint("ZHIFA_MEMO_VERSION_MS", 1000, minimum=50, maximum=60_000) / 1000
+ZHIFA_MEMO_RECHECK_SECONDS = float(envint("ZHIFA_MEMO_RECHECK_SECONDS", 30 if REDIS_URL else 2, minimum=1))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

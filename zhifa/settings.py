@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "zhifa.core",
+    "zhifa.jobs",
     "zhifa.audit",
     "zhifa.org",
     "zhifa.accounts",
@@ -282,6 +283,26 @@ else:
 # ZHIFA_MEMO_RECHECK_SECONDS; without one the signature is all there is, so it runs more often.
 ZHIFA_MEMO_VERSION_SECONDS = envint("ZHIFA_MEMO_VERSION_MS", 1000, minimum=50, maximum=60_000) / 1000
 ZHIFA_MEMO_RECHECK_SECONDS = float(envint("ZHIFA_MEMO_RECHECK_SECONDS", 30 if REDIS_URL else 2, minimum=1))
+
+# Background jobs (zhifa.jobs, Celery). Broker: CELERY_BROKER_URL, else REDIS_URL; none → tasks run at once in
+# the process that submits them (the embedded default). A job is acknowledged only after it ran and given back
+# when its worker dies; a running job whose progress heartbeat is older than ZHIFA_JOB_STALE_SECONDS is reported
+# failed (its work is one transaction, undone with the worker).
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("ZHIFA_JOB_VISIBILITY_SECONDS", 3600, minimum=10)
+}
+ZHIFA_JOB_STALE_SECONDS = envint("ZHIFA_JOB_STALE_SECONDS", 120, minimum=2)
+ZHIFA_JOB_MAX_ATTEMPTS = envint("ZHIFA_JOB_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+# A 12345 file with more rows than this is imported by a background job (progress on the page); smaller ones at once.
+ZHIFA_IMPORT_BACKGROUND_ROWS = envint("ZHIFA_IMPORT_BACKGROUND_ROWS", 200, minimum=1)
 
 LOGGING = {
     "version": 1,

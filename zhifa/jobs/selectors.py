@@ -10,7 +10,7 @@ from django.http import Http404
 from zhifa.jobs.choices import JobStatus
 from zhifa.jobs.models import Job
 from zhifa.jobs.registry import job_kind
-from zhifa.jobs.services import job_mark_lost, progress_key
+from zhifa.jobs.services import beat_key, job_mark_lost, progress_key
 
 
 def job_get_for_user(user, job_id) -> Job:
@@ -38,7 +38,8 @@ def job_view(job: Job) -> JobView:
     failed here (its worker is gone)."""
     seen = cache.get(progress_key(job.pk)) or {}
     if job.status == JobStatus.RUNNING:
-        beat = seen.get("at") or (job.started_at.timestamp() if job.started_at else time.time())
+        beat = cache.get(beat_key(job.pk)) or seen.get("at")
+        beat = beat or (job.started_at.timestamp() if job.started_at else time.time())
         if time.time() - beat > settings.ZHIFA_JOB_STALE_SECONDS:
             job = job_mark_lost(job=job)
     done = seen.get("done", job.done) if job.status == JobStatus.RUNNING else job.done

@@ -2,8 +2,9 @@
 row; a run that is already finished is not run again, so a message delivered twice does no harm."""
 
 import logging
+import threading
 import time
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,33 @@ class JobFault(Exception):
 
 def progress_key(job_id) -> str:
     return f"zhifa:job:{job_id}"
+
+
+def beat_key(job_id) -> str:
+    return f"zhifa:job:{job_id}:beat"
+
+
+@contextmanager
+def _heartbeat(job_id):
+    """While the job runs, its process says so every third of ZHIFA_JOB_STALE_SECONDS (a thread apart from the
+    work, so a slow first row — the classifier loading — is not taken for a dead worker)."""
+    stop = threading.Event()
+    every = max(0.5, settings.ZHIFA_JOB_STALE_SECONDS / 3)
+
+    def beat():
+        while True:
+            with suppress(Exception):
+                cache.set(beat_key(job_id), time.time(), 24 * 3600)
+            if stop.wait(every):
+                return
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(5)
 
 
 def job_submit(*, kind: str, by, params: dict | None = None, payload: bytes | None = None) -> Job:
@@ -73,7 +101,8 @@ def job_execute(*, job_id) -> Job | None:
         job_progress_note(job.pk, done, total)
 
     try:
-        result = kind.run(job, progress)
+        with _heartbeat(job.pk):
+            result = kind.run(job, progress)
     except ServiceError as exc:
         return _finish(job, JobStatus.FAILED, error=exc.message, result={"errors": exc.errors[:200]})
     except Exception as exc:
@@ -92,7 +121,7 @@ def _finish(job: Job, status: str, *, result=None, error: str = "") -> Job:
     job.done = job.total if status == JobStatus.SUCCEEDED else seen.get("done", 0)
     job.save(update_fields=["status", "result", "error", "finished_at", "done", "total"])
     with suppress(Exception):
-        cache.delete(progress_key(job.pk))
+        cache.delete_many([progress_key(job.pk), beat_key(job.pk)])
     return job
 
 

@@ -1,17 +1,22 @@
-"""API intake latency under load: gunicorn on PostgreSQL with the demo district, 20 concurrent HTTP clients.
+"""API intake and board latency under load on two app servers: gunicorn ×2 on PostgreSQL with the demo district,
+sharing Redis when it is reachable (REDIS_URL), clients spread over both servers.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_bench python benchmarks/bench_api_intake.py
 (the database is emptied and rebuilt: its name must contain "bench").
 
-Two runs: "closed" — each client posts its next report as soon as the last is answered (saturation: the
-throughput ceiling of this machine, where latency is mostly queueing); "paced" — each client posts at a
-steady PACED_RATE per second (20 clients × 2/s = 40 reports a second, far above a district's real peak),
-where latency is the service time a reporter sees. The load generator runs on the same 2 cores.
+Runs, all closed loop (each client sends its next request as soon as the last is answered, keep-alive):
+  1. intake, 20 clients × PER_CLIENT reports — throughput and p95;
+  2. intake, 100 clients × PER_CLIENT_100 reports;
+  3. bounded load: 100 clients for DURATION seconds (60 by default), half intake, half the board list
+     (GET /api/v1/dispatch/events, 50 a page) — p95 per kind and errors.
+The load generator runs on the same 2 shared cores as both servers, so the figures are a floor, not a ceiling.
 """
 
+import http.client
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -21,12 +26,12 @@ import urllib.request
 
 from _benchdb import ROOT, setup_bench_database
 
-CLIENTS = 20
-PER_CLIENT = 25
-PACED_RATE = float(os.environ.get("PACED_RATE", "2"))  # reports per second per client in the paced run
-WORKERS = os.environ.get("WORKERS", "4")  # 2 × cores, one thread each: the GIL makes threads no help here
+PER_CLIENT = int(os.environ.get("PER_CLIENT", "25"))
+PER_CLIENT_100 = int(os.environ.get("PER_CLIENT_100", "5"))
+DURATION = float(os.environ.get("DURATION", "60"))
+WORKERS = os.environ.get("WORKERS", "2")  # per server: two servers × 2 workers on 2 cores
 THREADS = os.environ.get("THREADS", "1")
-PORT = 8099
+PORTS = (8099, 8100)
 TEXTS = [
     "饭店油烟扰民，晚上排烟熏人",
     "路口有人摆摊占道经营",
@@ -42,100 +47,144 @@ TEXTS = [
 PLACES = ["九堡街道", "南星街道", "四季青街道", "彭埠街道", "笕桥街道", "丁兰街道", "采荷街道"]
 
 
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Run:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {"intake": [], "board": []}
+        self.errors: list[str] = []
+
+    def note(self, kind: str, seconds: float | None, error: str = "") -> None:
+        with self.lock:
+            if seconds is None:
+                self.errors.append(f"{kind}: {error}")
+            else:
+                self.latencies[kind].append(seconds)
+
+    def report(self, label: str, wall: float, clients: int) -> None:
+        total = sum(len(v) for v in self.latencies.values())
+        print(f"{label}: {total} ok, {len(self.errors)} errors, {clients} clients, {total / wall:.0f} req/s")
+        for kind, values in self.latencies.items():
+            if values:
+                values.sort()
+                p95 = values[max(0, int(len(values) * 0.95) - 1)] * 1000
+                print(
+                    f"  {kind}: n={len(values)}, p50 {statistics.median(values) * 1000:.0f} ms, p95 {p95:.0f} ms"
+                )
+        for e in self.errors[:5]:
+            print(f"  error: {e}")
+
+
+def client(n: int, token: str, run: Run, *, count: int = 0, until: float = 0.0, board_share: float = 0.0):
+    rng = random.Random(n)
+    conn = http.client.HTTPConnection("127.0.0.1", PORTS[n % len(PORTS)], timeout=60)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    i = 0
+    while (count and i < count) or (until and time.perf_counter() < until):
+        i += 1
+        kind = "board" if rng.random() < board_share else "intake"
+        started = time.perf_counter()
+        try:
+            if kind == "intake":
+                body = json.dumps({"description": f"{rng.choice(PLACES)}{rng.choice(TEXTS)}（{n}-{i}）"})
+                conn.request("POST", "/api/v1/dispatch/events", body=body, headers=headers)
+                expected = 201
+            else:
+                conn.request(
+                    "GET", f"/api/v1/dispatch/events?page={rng.randint(1, 20)}&page_size=50", headers=headers
+                )
+                expected = 200
+            res = conn.getresponse()
+            res.read()
+            if res.status != expected:
+                run.note(kind, None, f"HTTP {res.status}")
+                continue
+        except (OSError, http.client.HTTPException) as exc:
+            run.note(kind, None, repr(exc))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", PORTS[n % len(PORTS)], timeout=60)
+            continue
+        run.note(kind, time.perf_counter() - started)
+    conn.close()
+
+
+def phase(label: str, token: str, clients: int, **kw) -> None:
+    run = Run()
+    started = time.perf_counter()
+    if "duration" in kw:
+        kw = {"until": started + kw.pop("duration"), **kw}
+    threads = [threading.Thread(target=client, args=(n, token, run), kwargs=kw) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    run.report(label, time.perf_counter() - started, clients)
+
+
 def main() -> None:
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database whose name contains 'bench'")
+    if _redis_up():
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
     setup_bench_database("api")
     from zhifa.accounts.models import User
     from zhifa.accounts.services import api_token_create
     from zhifa.demo.builder import demo_district_build
 
+    t0 = time.perf_counter()
     demo_district_build(seed=42)
-    _, token = api_token_create(user=User.objects.get(username="command"), name="bench", by="bench")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "zhifa.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            WORKERS,
-            "--threads",
-            THREADS,
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
+    print(
+        f"demo district built in {time.perf_counter() - t0:.0f} s; shared cache: {os.environ.get('REDIS_URL') or 'none'}"
     )
+    _, token = api_token_create(user=User.objects.get(username="command"), name="bench", by="bench")
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "zhifa.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                WORKERS,
+                "--threads",
+                THREADS,
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ},
+        )  # fmt: skip
+        for port in PORTS
+    ]
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def client(n: int, interval: float = 0.0) -> None:
-            rng = random.Random(n)
-            start = time.perf_counter() + rng.random() * interval
-            for i in range(PER_CLIENT):
-                if interval:
-                    delay = start + i * interval - time.perf_counter()
-                    if delay > 0:
-                        time.sleep(delay)
-                body = json.dumps(
-                    {"description": f"{rng.choice(PLACES)}{rng.choice(TEXTS)}（{n}-{i}）"}
-                ).encode()
-                req = urllib.request.Request(
-                    f"http://127.0.0.1:{PORT}/api/v1/dispatch/events",
-                    data=body,
-                    method="POST",
-                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-                )
-                started = time.perf_counter()
+        for port in PORTS:
+            for _ in range(150):
                 try:
-                    with urllib.request.urlopen(req, timeout=30) as res:
-                        res.read()
-                        ok = res.status == 201
-                except OSError as exc:
-                    ok = False
-                    with lock:
-                        errors.append(str(exc))
-                elapsed = time.perf_counter() - started
-                with lock:
-                    if ok:
-                        latencies.append(elapsed)
-
-        # Warm the classifier in both workers before measuring.
-        for i in range(4):
-            client(1000 + i)
-        for mode, interval in (("closed", 0.0), ("paced", 1 / PACED_RATE)):
-            latencies.clear()
-            errors.clear()
-            started = time.perf_counter()
-            threads = [threading.Thread(target=client, args=(n, interval)) for n in range(CLIENTS)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - started
-            latencies.sort()
-            p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-            label = "closed loop" if mode == "closed" else f"paced {PACED_RATE:g}/s per client"
-            print(
-                f"api intake ({label}): {len(latencies)} ok, {len(errors)} errors, {CLIENTS} concurrent "
-                f"clients, {len(latencies) / wall:.0f} req/s, gunicorn {WORKERS}×{THREADS}"
-            )
-            print(f"  latency p50: {statistics.median(latencies) * 1000:.0f} ms, p95: {p95:.0f} ms")
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        # Warm the classifier and router in every worker of both servers before measuring.
+        phase("warm-up", token, 8, count=4)
+        print(f"two app servers × gunicorn {WORKERS}×{THREADS}, PostgreSQL, 2 shared cores")
+        phase("intake, 20 clients closed loop", token, 20, count=PER_CLIENT)
+        phase("intake, 100 clients closed loop", token, 100, count=PER_CLIENT_100)
+        phase(f"bounded load, 100 clients for {DURATION:g} s (intake + board)", token, 100, duration=DURATION,
+              board_share=0.5)  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,7 @@ def _register_routers() -> None:
     from zhifa.inspections.draws.api import router as draws_router
     from zhifa.inspections.plans.api import router as joint_plans_router
     from zhifa.inspections.records.api import router as records_router
+    from zhifa.jobs.api import router as jobs_router
     from zhifa.org.api import router as org_router
     from zhifa.oversight.api import router as oversight_router
     from zhifa.risk.api import router as risk_router
@@ -113,6 +114,7 @@ def _register_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/codes", codes_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/jobs", jobs_router)
 
 
 _register_routers()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     # (closed government networks have no internet).
     "ninja",
     "zhifa.core",
+    "zhifa.jobs",
     "zhifa.audit",
     "zhifa.org",
     "zhifa.accounts",
@@ -265,6 +266,49 @@ ZHIFA_AUDIT_ANCHOR_KEY_FILE = Path(
     envstr("ZHIFA_AUDIT_ANCHOR_KEY_FILE", str(BASE_DIR / "var" / "audit-anchor-key.pem"))
 )
 ZHIFA_AUDIT_ANCHOR_KEY_AUTOCREATE = not _AUDIT_PRODUCTION
+
+# Past one machine (README "Running on several servers"). REDIS_URL set: the cache every app server and worker
+# shares — rate limits, the memos' change versions, job progress — on Django's own Redis backend; unset: each
+# process's local memory (the embedded default: `make run` needs nothing else).
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
+ZHIFA_SHARED_CACHE = bool(REDIS_URL)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": envstr("ZHIFA_CACHE_PREFIX", "zhifa"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Process memos (zhifa.core.memo): with a shared cache another server's change is seen within
+# ZHIFA_MEMO_VERSION_SECONDS, and the signature query (for writes that bypass it) runs every
+# ZHIFA_MEMO_RECHECK_SECONDS; without one the signature is all there is, so it runs more often.
+ZHIFA_MEMO_VERSION_SECONDS = envint("ZHIFA_MEMO_VERSION_MS", 1000, minimum=50, maximum=60_000) / 1000
+ZHIFA_MEMO_RECHECK_SECONDS = float(envint("ZHIFA_MEMO_RECHECK_SECONDS", 30 if REDIS_URL else 2, minimum=1))
+
+# Background jobs (zhifa.jobs, Celery). Broker: CELERY_BROKER_URL, else REDIS_URL; none → tasks run at once in
+# the process that submits them (the embedded default). A job is acknowledged only after it ran and given back
+# when its worker dies; a running job whose progress heartbeat is older than ZHIFA_JOB_STALE_SECONDS is reported
+# failed (its work is one transaction, undone with the worker).
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("ZHIFA_JOB_VISIBILITY_SECONDS", 3600, minimum=10)
+}
+ZHIFA_JOB_STALE_SECONDS = envint("ZHIFA_JOB_STALE_SECONDS", 120, minimum=2)
+ZHIFA_JOB_MAX_ATTEMPTS = envint("ZHIFA_JOB_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+# A 12345 file with more rows than this is imported by a background job (progress on the page); smaller ones at once.
+ZHIFA_IMPORT_BACKGROUND_ROWS = envint("ZHIFA_IMPORT_BACKGROUND_ROWS", 200, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ id; `audit_anchor_write` appends the signed head to the anchor file (run it ever
 checks every MAC, link and key, the head row, the count, and every anchor.
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -89,11 +91,8 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    key_id, key = current_mac_key()
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     actor_obj = actor if getattr(actor, "pk", None) else None
     rec = AuditRecord(
-        seq=head.seq + 1,
         # Kept to the millisecond, as dumpdata writes it, so a dump loaded elsewhere still verifies.
         at=truncate_to_ms(timezone.now()),
         actor=actor_obj,
@@ -104,14 +103,52 @@ def audit_record(
         object_repr=object_repr[:200],
         before=to_jsonable(before),
         after=to_jsonable(after),
-        key_id=key_id,
-        prev_mac=head.mac,
     )
-    rec.mac = entry_mac(key, key_id=key_id, prev_mac=head.mac, content=_content(rec))
-    rec.save()
-    head.seq, head.mac = rec.seq, rec.mac
-    head.save(update_fields=["seq", "mac"])
+    pending = getattr(_deferred, "records", None)
+    if pending is not None:
+        pending.append(rec)
+        return rec
+    _append([rec])
     return rec
+
+
+def _append(records: list[AuditRecord]) -> None:
+    """Chain `records` after the head: lock the head, number and seal each, write them, move the head."""
+    key_id, key = current_mac_key()
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    for rec in records:
+        rec.seq, rec.key_id, rec.prev_mac = head.seq + 1, key_id, head.mac
+        rec.mac = entry_mac(key, key_id=key_id, prev_mac=head.mac, content=_content(rec))
+        head.seq, head.mac = rec.seq, rec.mac
+    if len(records) == 1:
+        records[0].save()
+    else:
+        AuditRecord.objects.bulk_create(records, batch_size=500)
+    head.save(update_fields=["seq", "mac"])
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def audit_deferred():
+    """Inside one long transaction (a 12345 import of a thousand rows), keep its audit records and chain them
+    all at the end: the chain's head is locked for the last moment of the transaction instead of from its first
+    record on, so other writers do not wait for the whole import. Use inside the transaction; records keep the
+    time they were made. Nested uses join the outer one."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_deferred must be used inside transaction.atomic")
+    if getattr(_deferred, "records", None) is not None:
+        yield
+        return
+    _deferred.records = []
+    try:
+        yield
+        records = _deferred.records
+    finally:
+        _deferred.records = None
+    if records:
+        _append(records)
 
 
 def _chain_rows(queryset, batch_size: int):

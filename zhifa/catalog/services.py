@@ -19,6 +19,7 @@ from zhifa.catalog.models import (
 )
 from zhifa.catalog.selectors import RELEASE_ADMIN_MESSAGE, can_manage_releases
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
+from zhifa.core.memo import memo_changed
 from zhifa.core.snapshot import snapshot
 from zhifa.engine.catalog_flags import derive_usage_flags
 from zhifa.org.models import Domain
@@ -277,6 +278,8 @@ def release_apply(*, release: CatalogRelease, by) -> CatalogRelease:
         update_fields = [*ITEM_FIELDS, "status", "release", "updated_at", "search_text"]
         EnforcementItem.objects.bulk_update(updated, update_fields, batch_size=BATCH)
         _replace_bands(release, changes, band_codes)
+        # Bulk writes send no model signal: every process's router and classifier learn of it here.
+        memo_changed("catalog.EnforcementItem")
         release.status = ReleaseStatus.APPLIED
         release.applied_by = _user_or_none(by)
         release.applied_at = now
@@ -357,6 +360,7 @@ def catalog_usage_flags_apply(*, counts: dict[str, int], by, high_frequency_top:
         EnforcementItem.objects.bulk_update(
             changed, ["high_frequency", "dormant", "updated_at"], batch_size=BATCH
         )
+        memo_changed("catalog.EnforcementItem")
         audit_record(
             actor=by,
             action="catalog.usage_flags_apply",

@@ -2,7 +2,14 @@
 
 Each memo has a signature (a cheap query that changes when its rows change). Asking the signature on every
 request costs as much as a small request, so it is asked at most every `ZHIFA_MEMO_RECHECK_SECONDS`: another
-process's edit is seen within that time. An edit in this process (a model signal) forgets the memos at once.
+process's edit is seen within that time. An edit in this process (a model signal, or `memo_changed` after a
+bulk write) forgets the memos at once.
+
+With a shared cache (REDIS_URL, settings.ZHIFA_SHARED_CACHE) an edit also bumps a version per model in it when
+its transaction commits; every process reads those versions (one round trip for all) at most every
+`ZHIFA_MEMO_VERSION_SECONDS` and forgets what watches a bumped model, so a catalog release, a routing rule or a
+risk policy published on one server is used by every server within about a second, and the signature (the
+safety net for writes that bypass both) is asked only every `ZHIFA_MEMO_RECHECK_SECONDS` (30 s by default there).
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
@@ -39,6 +47,7 @@ class ProcessMemo(Generic[T]):
         return batch_memo(f"memo:{self.name}", self._get)
 
     def _get(self) -> T:
+        shared_versions_sync()
         current = self._value
         now = time.monotonic()
         recheck = getattr(settings, "ZHIFA_MEMO_RECHECK_SECONDS", 2.0)
@@ -119,19 +128,78 @@ def memo_clear_all() -> None:
 
 def recheck_due(checked_at: float) -> bool:
     """Whether a cache checked at `checked_at` (time.monotonic) must ask the database again."""
+    shared_versions_sync()
     if connection.in_atomic_block:
         return True
     return time.monotonic() - checked_at >= getattr(settings, "ZHIFA_MEMO_RECHECK_SECONDS", 2.0)
 
 
 def _forget(sender, **kwargs) -> None:
-    label = sender._meta.label
+    _forget_label(sender._meta.label, publish=True)
+
+
+def memo_changed(*labels: str) -> None:
+    """Tell every process's memos that rows of these models ("app_label.Model") changed, after a write that
+    sends no model signal (bulk_create, bulk_update, update)."""
+    for label in labels:
+        _forget_label(label, publish=True)
+
+
+def _watched(label: str) -> bool:
+    return any(label in m.watch for m in _registry) or any(label in w for _, w in _clear_hooks)
+
+
+def _forget_label(label: str, *, publish: bool = False) -> None:
+    if publish and getattr(settings, "ZHIFA_SHARED_CACHE", False) and _watched(label):
+        # After commit: another server that rebuilds at once must find the new rows.
+        transaction.on_commit(lambda: _version_bump(label))
     for memo in _registry:
         if label in memo.watch:
             memo.clear()
     for hook, watch in _clear_hooks:
         if label in watch:
             hook()
+
+
+VERSION_PREFIX = "zhifa:memo:version:"
+
+
+def _version_bump(label: str) -> None:
+    key = VERSION_PREFIX + label
+    try:
+        cache.incr(key)
+    except ValueError:  # never bumped yet (or evicted): start it; another process may have started it first
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
+
+
+_versions_lock = threading.Lock()
+_versions: dict = {"at": -1e9, "seen": None}
+
+
+def shared_versions_sync() -> None:
+    """With a shared cache, at most every ZHIFA_MEMO_VERSION_SECONDS: read every watched model's version and
+    forget, in this process, what watches a model another process changed."""
+    if not getattr(settings, "ZHIFA_SHARED_CACHE", False):
+        return
+    now = time.monotonic()
+    if now - _versions["at"] < getattr(settings, "ZHIFA_MEMO_VERSION_SECONDS", 1.0):
+        return
+    if not _versions_lock.acquire(blocking=False):
+        return  # another thread of this process is reading them right now
+    try:
+        labels = sorted({w for m in _registry for w in m.watch} | {w for _, ws in _clear_hooks for w in ws})
+        found = cache.get_many([VERSION_PREFIX + label for label in labels])
+        current = {label: found.get(VERSION_PREFIX + label, 0) for label in labels}
+        seen = _versions["seen"]
+        _versions["at"], _versions["seen"] = now, current
+    finally:
+        _versions_lock.release()
+    if seen is None:
+        return  # the first look: nothing was built from older rows yet
+    for label, version in current.items():
+        if seen.get(label, 0) != version:
+            _forget_label(label)
 
 
 def _forget_m2m(sender, instance, **kwargs) -> None:

@@ -12,3 +12,11 @@ class DispatchConfig(AppConfig):
         from zhifa.dispatch.events.sections import register_event_section
 
         register_event_section(coordination_context)
+
+        # Long and periodic work for the worker (zhifa.jobs sits below and hears of it only through these).
+        from zhifa.dispatch.hotline.services import HOTLINE_JOB, hotline_import_job
+        from zhifa.dispatch.sla import sla_scan
+        from zhifa.jobs.registry import register_job, register_periodic
+
+        register_job(HOTLINE_JOB, label="12345 工单导入", run=hotline_import_job)
+        register_periodic("sla_scan", sla_scan)

@@ -23,6 +23,7 @@ from zhifa.engine.risk import (
     score_many,
     violation_load_many,
 )
+from zhifa.jobs.services import job_submit
 from zhifa.org.scope import scope_for
 from zhifa.risk.models import RiskColourChange, RiskPolicyVersion, SubjectRisk
 from zhifa.risk.policy import policy_from_data, risk_policy_current
@@ -111,9 +112,10 @@ def _reasons(result, i: int) -> list[dict]:
     ]
 
 
-def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> RecomputeReport:
+def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute", progress=None) -> RecomputeReport:
     """Score every subject in batches with the policy in force; write only colours and scores that changed,
-    with a history row for each colour change; one audit record for the run. Safe to run again."""
+    with a history row for each colour change; one audit record for the run. Safe to run again.
+    `progress(done, total)` is told after each batch (the background job's progress bar)."""
     started = time.perf_counter()
     report = RecomputeReport(counts={"green": 0, "yellow": 0, "red": 0})
     now = timezone.now()
@@ -160,6 +162,8 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> Recomp
             RiskColourChange.objects.bulk_create(history, batch_size=1000)
         report.changed += len(new) + len(changed)
         report.subjects += len(ids)
+        if progress is not None:
+            progress(report.subjects, len(ids_all))
     report.seconds = time.perf_counter() - started
     with transaction.atomic():
         audit_record(
@@ -171,6 +175,38 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute") -> Recomp
             after={"subjects": report.subjects, "changed": report.changed, **report.counts},
         )
     return report
+
+
+RECOMPUTE_JOB = "risk.recompute"
+
+
+def risk_recompute_job(job, progress) -> dict:
+    """The background job's body (started from the risk page, or nightly by beat through risk_recompute_all)."""
+    report = risk_recompute_all(by=job.created_by or "risk_recompute", progress=progress)
+    counts = report.counts or {}
+    return {
+        "summary": f"已重算 {report.subjects} 户，{report.changed} 户赋码或分值有变化；"
+        f"红码 {counts.get('red', 0)}、黄码 {counts.get('yellow', 0)}、绿码 {counts.get('green', 0)} 户。",
+        "subjects": report.subjects,
+        "changed": report.changed,
+        "counts": counts,
+        "seconds": round(report.seconds, 1),
+    }
+
+
+def risk_recompute_submit(*, by):
+    """全部重算 from the page: district command or admin only; the worker runs it, the page shows progress."""
+    if not (
+        getattr(by, "is_superuser", False) or getattr(by, "role", None) in (Role.ADMIN, Role.DISTRICT_COMMAND)
+    ):
+        raise PermissionError_("只有区协调指挥中心或系统管理员可以重算全部赋码")
+    require_write(scope_for(by))
+    with transaction.atomic():
+        job = job_submit(kind=RECOMPUTE_JOB, by=by)
+        audit_record(
+            actor=by, action="risk.recompute_submit", obj=job, object_repr="三色赋码全部重算（后台）"
+        )
+    return job
 
 
 def risk_assess(*, subject: Subject, by) -> SubjectRisk:

@@ -13,6 +13,7 @@ from zhifa.accounts.models import token_digest
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
+from zhifa.core.locks import transaction_lock
 from zhifa.core.memo import ProcessMemo
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, ResolutionMode, UnitRole
 from zhifa.dispatch.directory import build_router, classifier, items_by_code, units_by_code
@@ -239,24 +240,32 @@ def event_intake(
         ],
     )
     units = _route(event, [(items[m.code], m.score) for m in routed if m.code in items])
-    master = _duplicate_of(event, [m.code for m in routed], now) if merge_duplicates else None
-    if master is not None:
-        # The same problem at the same place is already being worked: one event, both reporters kept.
-        event.status, event.duplicate_of, event.lead_unit, units = (
-            EventStatus.MERGED,
-            master,
-            master.lead_unit,
-            [],
-        )
-    # Routed to a unit that works events: dispatched at once; to the command centre: a person dispatches it.
-    auto = (
-        master is None and event.lead_unit is not None and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
-    )
-    if auto:
-        event.status, event.dispatched_at = EventStatus.DISPATCHED, now
     confirmed = {m.code for m in routed} if given else set()
     suggested = {m.code: m.score for m in matches}
     with transaction.atomic():
+        # Reports of one problem arriving at once: the duplicate key's lock makes the second wait until the
+        # first is committed, then it finds the first and merges (checking before the lock lets both in).
+        key = _duplicate_key(event, [m.code for m in routed]) if merge_duplicates else None
+        master = None
+        if key is not None:
+            transaction_lock(key)
+            master = _duplicate_of(event, [m.code for m in routed], now)
+        if master is not None:
+            # The same problem at the same place is already being worked: one event, both reporters kept.
+            event.status, event.duplicate_of, event.lead_unit, units = (
+                EventStatus.MERGED,
+                master,
+                master.lead_unit,
+                [],
+            )
+        # Routed to a unit that works events: dispatched at once; to the command centre: a person dispatches it.
+        auto = (
+            master is None
+            and event.lead_unit is not None
+            and event.lead_unit.kind != UnitKind.DISTRICT_COMMAND
+        )
+        if auto:
+            event.status, event.dispatched_at = EventStatus.DISPATCHED, now
         event.save(force_insert=True)
         EventItem.objects.bulk_create(
             [
@@ -312,15 +321,27 @@ def _primary_items(event: Event) -> set[str]:
     return confirmed or ({rows[0].item.code} if rows else set())
 
 
+def _duplicate_place(event: Event) -> Q | None:
+    """Where a duplicate must be: the same grid, else the same subdistrict and address; None when imprecise."""
+    if event.region_id:
+        return Q(region_id=event.region_id)
+    if event.subdistrict_id and event.address.strip():
+        return Q(subdistrict_id=event.subdistrict_id, address=event.address.strip())
+    return None
+
+
+def _duplicate_key(event: Event, codes: list[str]) -> str | None:
+    """The name of the lock two reports of one problem share: primary item and place."""
+    if not codes or _duplicate_place(event) is None:
+        return None
+    place = f"g{event.region_id}" if event.region_id else f"s{event.subdistrict_id}:{event.address.strip()}"
+    return f"dispatch.duplicate:{codes[0]}:{place}"
+
+
 def _duplicate_of(event: Event, codes: list[str], now: datetime) -> Event | None:
     """An open event about the same item at the same place (grid, else subdistrict and address) recently."""
-    if not codes:
-        return None
-    if event.region_id:
-        place = Q(region_id=event.region_id)
-    elif event.subdistrict_id and event.address.strip():
-        place = Q(subdistrict_id=event.subdistrict_id, address=event.address.strip())
-    else:
+    place = _duplicate_place(event)
+    if not codes or place is None:
         return None
     window = timedelta(hours=getattr(settings, "ZHIFA_DUPLICATE_WINDOW_HOURS", 24))
     candidates = (

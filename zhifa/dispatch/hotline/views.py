@@ -12,8 +12,10 @@ from zhifa.core.htmx import render_page_or_fragment
 from zhifa.dispatch.choices import Channel
 from zhifa.dispatch.hotline.columns import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRejected
 from zhifa.dispatch.hotline.parse import check_upload_size
-from zhifa.dispatch.hotline.services import hotline_import, require_hotline_importer
+from zhifa.dispatch.hotline.services import hotline_import_start, require_hotline_importer
 from zhifa.dispatch.hotline.template import FORMATS, hotline_template_xlsx
+from zhifa.jobs.models import Job
+from zhifa.jobs.selectors import job_view
 
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,7 +78,7 @@ def hotline_import_page(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                report = hotline_import(data=upload.read(), filename=upload.name or "", by=user)
+                report = hotline_import_start(data=upload.read(), filename=upload.name or "", by=user)
             except ImportRejected as exc:
                 context.update(
                     error=exc.message,
@@ -88,8 +90,12 @@ def hotline_import_page(request):
                 form.add_error("file", exc.message)
                 status = exc.status
             else:
-                status = 200
-                context.update(report=report, ignored_columns=report.ignored_columns)
+                if isinstance(report, Job):  # a big file: imported in the background, its progress shown here
+                    status = 202
+                    context.update(job=job_view(report))
+                else:
+                    status = 200
+                    context.update(report=report, ignored_columns=report.ignored_columns)
     context["errors_shown"] = ERRORS_SHOWN
     response = render_page_or_fragment(
         request, "dispatch/import.html", "dispatch/import_result.html", context

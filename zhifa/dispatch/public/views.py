@@ -2,14 +2,13 @@
 number, then rate the answer. Nothing here shows who handled an event or any reporter's details."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.accounts.network import client_ip
 from zhifa.core.errors import ServiceError
+from zhifa.core.ratelimit import allowance_give_back, allowance_take
 from zhifa.dispatch.choices import Channel, EventStatus
 from zhifa.dispatch.events import forms as f
 from zhifa.dispatch.events.selectors import event_get_by_receipt
@@ -24,11 +23,6 @@ def _client_ip(request) -> str:
     return client_ip(request) or "unknown"
 
 
-def _recent_reports(ip: str, now: float) -> list[float]:
-    stamps = cache.get(f"dispatch:report:{ip}") or []
-    return [t for t in stamps if now - t < REPORT_WINDOW_SECONDS]
-
-
 PREFILL = ("description", "address", "subdistrict")  # a link may fill these in (the shop code's report link)
 
 
@@ -37,9 +31,10 @@ def report(request):
     form = f.PublicReportForm(request.POST or None, initial=initial, subdistricts=f.public_subdistricts())
     status = 200
     if request.method == "POST":
-        ip, now = _client_ip(request), timezone.now().timestamp()
-        recent = _recent_reports(ip, now)
-        if len(recent) >= REPORT_LIMIT:
+        # Taken before the report is made and given back if it is not: counted atomically in the cache, so
+        # with a shared cache the allowance holds across every app server and for reports sent at once.
+        allowance = f"dispatch:report:{_client_ip(request)}"
+        if not allowance_take(allowance, limit=REPORT_LIMIT, window_seconds=REPORT_WINDOW_SECONDS):
             form = f.PublicReportForm(request.POST, subdistricts=f.public_subdistricts())
             messages.error(request, "提交过于频繁，请稍后再试")
             return render(request, "dispatch/report.html", {"form": form}, status=429)
@@ -47,13 +42,14 @@ def report(request):
             try:
                 event = event_intake(channel=Channel.WEB, **_intake_kwargs(form.cleaned_data))
             except ServiceError as err:
+                allowance_give_back(allowance)
                 form.add_service_errors(err)
                 status = err.status
             else:
-                cache.set(f"dispatch:report:{ip}", [*recent, now], REPORT_WINDOW_SECONDS)
                 messages.success(request, "您的诉求已受理，请保存受理编号，凭编号查询办理进度并评价。")
                 return redirect("dispatch:track_detail", receipt=event.receipt_no)
         else:
+            allowance_give_back(allowance)
             status = 400
     return render(request, "dispatch/report.html", {"form": form}, status=status)
 

@@ -28,6 +28,7 @@ from zhifa.org.services import grid_worker_create, unit_create
 from zhifa.oversight.evaluations.services import evaluation_period_create
 from zhifa.oversight.models import Alert
 from zhifa.oversight.services import oversight_scan
+from zhifa.risk.services import risk_recompute_submit
 
 
 @pytest.fixture(autouse=True)
@@ -157,6 +158,8 @@ def build_site(w):
         ],
         by=w.carol,
     )
+    # A background job the command centre started (no broker here: it has run in-process, the page shows its end).
+    w.job = risk_recompute_submit(by=w.carol)
     return w
 
 

@@ -78,6 +78,7 @@ AUDITED: list[Page] = [
     p("dispatch:consultation_detail", "alice", lambda w: f"/dispatch/consultations/{w.meeting.pk}/", "会商"),
     p("dispatch:hotline_import", "carol", "/dispatch/imports/hotline/", "12345 导入"),
     p("dispatch:routing_accuracy", "carol", "/dispatch/accuracy/", "智能分类准确率"),
+    p("jobs:status", "carol", lambda w: f"/jobs/{w.job.pk}/", "后台任务进度"),
     # 监管 (supervision).
     p("subjects:subject_list", "carol", "/subjects/", "监管对象"),
     p("subjects:subject_detail", "alice", lambda w: f"/subjects/{w.nanxing_shop.pk}/", "监管对象详情"),

@@ -336,7 +336,9 @@ class Walker(Decide):
         c, p, rng, cal = self.c, self.p, self.rng, self.b.cal
         window = dl.party_window_end(notified, self.b.rules, cal)
         if p.procedure == Procedure.FAST:
-            return self.respond(notified, ResponseKind.WAIVER) and cal.add_working_days(notified, 1)
+            if not self.respond(notified, ResponseKind.WAIVER):
+                return None
+            return cal.add_working_days(notified, 1)
         if p.hearing and c.notice_kind == NoticeKind.HEARING:
             asked = cal.add_working_days(notified, rng.randint(1, 4))
             if not self.respond(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_holidays_2026'),
+        ('cases', '0003_inquiry_record'),
     ]
 
     operations = [

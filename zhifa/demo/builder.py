@@ -9,6 +9,7 @@ from django.db import transaction
 
 from zhifa.audit.services import audit_record
 from zhifa.demo import catalog_data, geography, organisation
+from zhifa.demo.cases import build_cases
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
@@ -83,5 +84,6 @@ def demo_district_build(*, seed: int) -> DemoSummary:
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
         summary.counts.update(build_joint_plans(seed=seed))
+        summary.counts.update(build_cases(seed=seed, by=ACTOR))
     summary.seconds = time.perf_counter() - started
     return summary

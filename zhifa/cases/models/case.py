@@ -129,6 +129,10 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["stage", "next_due"]),
+            # The "due within N days" and "overdue" lists: a range on next_due in its order, for any stage.
+            models.Index(
+                fields=["next_due", "-id"], name="case_next_due_idx", condition=Q(next_due__isnull=False)
+            ),
             models.Index(fields=["unit", "stage"]),
             models.Index(fields=["domain", "stage"]),
         ]

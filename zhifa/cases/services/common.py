@@ -242,8 +242,10 @@ def case_dates(case: Case) -> CaseDates:
     )
 
 
-def refresh_deadlines(case: Case) -> None:
-    clock = next_due(case_clocks(case_dates(case), case_rules(), district_calendar(), today()))
+def refresh_deadlines(case: Case, *, rules=None, cal=None, on: date | None = None) -> None:
+    """Set the case's stored next deadline; a scan over many cases passes the rules, calendar and day once."""
+    rules, cal, on = rules or case_rules(), cal or district_calendar(), on or today()
+    clock = next_due(case_clocks(case_dates(case), rules, cal, on))
     case.next_due, case.next_clock = (clock.due, clock.kind) if clock else (None, "")
 
 

@@ -21,8 +21,8 @@ from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
 from zhifa.demo.events import calendar
 from zhifa.demo.subjects import _insert, _reset_sequences
+from zhifa.dispatch.choices import COMPLAINT_CHANNELS
 from zhifa.dispatch.models import Event, EventItem
-from zhifa.inspections.annual.selectors import COMPLAINT_CHANNELS
 from zhifa.inspections.choices import InspectionKind, InspectionStatus, RequestStatus
 from zhifa.inspections.demands.selectors import subject_domains
 from zhifa.inspections.models import Inspection, InspectionRequest

@@ -27,6 +27,7 @@ from zhifa.accounts.choices import Role
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import ServiceError
+from zhifa.dispatch.choices import COMPLAINT_CHANNELS
 from zhifa.dispatch.models import EventItem
 from zhifa.engine import planning
 from zhifa.engine.demands import (
@@ -38,7 +39,6 @@ from zhifa.engine.demands import (
     build_demands,
     summarise,
 )
-from zhifa.inspections.annual.selectors import COMPLAINT_CHANNELS
 from zhifa.inspections.choices import DemandSource, InspectionKind, InspectionStatus, RequestStatus
 from zhifa.inspections.models import Inspection, InspectionRequest
 from zhifa.org.models import Domain, Region

@@ -55,6 +55,20 @@ def _last_inspectors(domain: Domain) -> dict[str, list[str]]:
     return last
 
 
+DRAW_REFUSED = "只有指挥中心、街道指挥室和区级部门可以组织双随机抽查"
+
+
+def can_draw(user) -> bool:
+    return scope_for(user).can_write and (user.is_superuser or user.role in DRAW_ROLES)
+
+
+def draw_require_organiser(user) -> None:
+    """Who may organise a draw: the page refuses its form at once by the same rule the service applies."""
+    require_write(scope_for(user))
+    if not (user.is_superuser or user.role in DRAW_ROLES):
+        raise PermissionError_(DRAW_REFUSED)
+
+
 def draw_create(
     *,
     name: str,
@@ -72,10 +86,8 @@ def draw_create(
     the subject's inspectors last time. A pool by catalog item takes the subjects whose scenarios include the
     item, and the team must then hold the item's domain as well as the draw's. The seed comes from the draw time and a public value (or the time
     alone); everything the engine needs to re-run it is kept in the record."""
+    draw_require_organiser(by)
     scope = scope_for(by)
-    require_write(scope)
-    if not (by.is_superuser or by.role in DRAW_ROLES):
-        raise PermissionError_("只有指挥中心、街道指挥室和区级部门可以组织双随机抽查")
     name = (name or "").strip()
     if not name:
         _fail("name", "请填写抽查名称")

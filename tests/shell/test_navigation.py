@@ -14,7 +14,8 @@ from zhifa.accounts.services import user_create
     [
         ("alice", "/dispatch/tasks/"),  # officer → 我的任务
         ("carol", "/dispatch/"),  # district command → 指挥调度
-        ("olga", "/"),  # oversight → the supervision view (dashboard until the oversight pages exist)
+        # oversight → the units' on-time rates (the dashboard's section, until the oversight pages exist)
+        ("olga", "/?days=30#on-time"),
         ("root", "/"),
     ],
 )

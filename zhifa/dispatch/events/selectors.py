@@ -16,8 +16,11 @@ def event_list_for_user(*, user, status: str | None = None, q: str = "") -> Quer
         handled_here = EventUnit.objects.filter(active=True).filter(
             Q(unit_id=scope.unit_id) | Q(unit__region__path__startswith=scope.region_path)
         )
+        # And everyone follows what they reported themselves (a grid worker's 网格吹哨 routed elsewhere).
         qs = qs.filter(
-            Q(region_path__startswith=scope.region_path) | Q(pk__in=handled_here.values("event_id"))
+            Q(region_path__startswith=scope.region_path)
+            | Q(pk__in=handled_here.values("event_id"))
+            | Q(reporter_id=scope.user_id)
         )
     if status:
         qs = qs.filter(status=status)
@@ -48,3 +51,11 @@ def event_get_by_receipt(*, receipt_no: str) -> Event:
     if event is None:
         raise Http404("未找到该受理编号")
     return event
+
+
+def events_reported_by(*, user, limit: int = 10) -> tuple[list[Event], int]:
+    """The latest events `user` reported (现场上报), newest first, and how many there are in all."""
+    if user is None or not user.is_authenticated:
+        return [], 0
+    qs = Event.objects.filter(reporter_id=user.pk).select_related("lead_unit").order_by("-received_at", "-id")
+    return list(qs[:limit]), qs.count()

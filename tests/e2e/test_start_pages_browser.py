@@ -35,7 +35,9 @@ def people(district):  # noqa: F811
     room = unit_create(
         code="SC-330102008", name="南星街道指挥室", kind=UnitKind.SUBDISTRICT_COMMAND, region=w.nanxing
     )
-    user_create(username="sam", password=PASSWORD, role=Role.SUBDISTRICT_COMMAND, unit=room, full_name="指挥员")
+    user_create(
+        username="sam", password=PASSWORD, role=Role.SUBDISTRICT_COMMAND, unit=room, full_name="指挥员"
+    )
     event_intake(channel="12345", description="南星街道某饭店油烟扰民", by=w.carol)
     return w
 

@@ -219,7 +219,9 @@ def test_capacity_and_busy_officers(town):
             "officer_id", "squadday__day"
         )
     }
-    second = make(w, period_start=date(2026, 4, 1), period_end=date(2026, 4, 3), quiet_days=[])
+    second = make(
+        w, period_start=date(2026, 4, 1), period_end=date(2026, 4, 3), quiet_days=[], replaces_published=True
+    )
     again = set(
         SquadDay.officers.through.objects.filter(squadday__plan=second).values_list(
             "officer_id", "squadday__day"
@@ -437,9 +439,12 @@ def test_two_published_plans_of_a_region_may_not_overlap(town):
     assert second.status == PlanStatus.DRAFT
     # A new overlapping draft is refused before it is built (building takes seconds), and nothing is saved.
     drafts = JointPlan.objects.count()
-    with pytest.raises(Conflict, match=f"“{first.name}”.*请先撤回该计划或另选期间"):
+    with pytest.raises(Conflict, match=f"“{first.name}”.*请先撤回该计划或另选期间；如要编制替换计划"):
         make(w, **overlapping, quiet_days=())
     assert JointPlan.objects.count() == drafts
+    # On purpose, a replacement is drafted (and published once the old plan is withdrawn).
+    replacement = make(w, **overlapping, quiet_days=(), replaces_published=True)
+    assert replacement.status == PlanStatus.DRAFT
     # The next quarter, starting the day after, is fine.
     later = make(
         w, period_start=Q2[1] + timedelta(days=1), period_end=Q2[1] + timedelta(days=30), quiet_days=()

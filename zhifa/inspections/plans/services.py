@@ -101,7 +101,7 @@ def _demand_set(demands, *, region: Region, period_start: date, period_end: date
     return list(demands), None, {}, None
 
 
-def _refuse_overlap(region_id: int, start, end, *, exclude: int | None = None) -> None:
+def _refuse_overlap(region_id: int, start, end, *, exclude: int | None = None, hint: str = "") -> None:
     """One published plan per region and day: two would send two squads to the same businesses."""
     clash = (
         JointPlan.objects.filter(
@@ -113,7 +113,7 @@ def _refuse_overlap(region_id: int, start, end, *, exclude: int | None = None) -
     if clash is not None:
         raise Conflict(
             f"该区域已有期间重叠的已发布计划“{clash.name}”（{clash.period_start:%Y-%m-%d} 至 "
-            f"{clash.period_end:%Y-%m-%d}），请先撤回该计划或另选期间"
+            f"{clash.period_end:%Y-%m-%d}），请先撤回该计划或另选期间{hint}"
         )
 
 
@@ -128,9 +128,11 @@ def joint_plan_create(
     max_visits_per_squad_day: int | None = None,
     seed: str | int | None = None,
     demands=None,
+    replaces_published: bool = False,
     by,
 ) -> JointPlan:
-    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft.
+    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft. A period that
+    overlaps a published plan of the region is refused at once unless ``replaces_published``.
 
     ``demands``: a DemandSet from ``inspection_demands`` (the default), or a list of engine Demands (subject =
     Subject pk) whose subjects are then read from the database."""
@@ -147,8 +149,10 @@ def joint_plan_create(
         fail(
             "period_end", f"计划期间最长 {MAX_PERIOD_DAYS} 天（一个季度），当前为 {(end - start).days + 1} 天"
         )
-    # Said before the seconds of building a draft that could never be published.
-    _refuse_overlap(reg.pk, start, end)
+    # Said before the seconds of building a draft that cannot be published while the other one stands; a
+    # replacement is drafted on purpose (replaces_published) and published once the old plan is withdrawn.
+    if not replaces_published:
+        _refuse_overlap(reg.pk, start, end, hint="；如要编制替换计划，请勾选“编制替换计划”")
     quiet = quiet_dates(quiet_days, (start, end))
     cap = DEFAULT_LIMITS.max_visits_per_year if max_visits_per_year in (None, "") else max_visits_per_year
     if not isinstance(cap, int) or not 1 <= cap <= 52:

@@ -192,6 +192,8 @@ def test_the_ratio_is_taken_as_people_write_it(pool, written, share):
 def test_the_pool_is_described_by_names(pool, clients, client):
     w = pool
     d = draw_create(name="餐饮抽查", domain="market", count=2, industry="H62", by=w.carol)
+    draft = clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    assert "确定公开抽查结果？" in draft  # publishing asks first
     draw_publish(draw_obj=d, by=w.carol)
     public = client.get(f"/inspections/public/draws/{d.pk}/").content.decode()
     assert "行业 餐饮业（H62）" in public

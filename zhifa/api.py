@@ -94,6 +94,7 @@ def _register_routers() -> None:
     from zhifa.inspections.plans.api import router as joint_plans_router
     from zhifa.inspections.records.api import router as records_router
     from zhifa.org.api import router as org_router
+    from zhifa.oversight.api import router as oversight_router
     from zhifa.risk.api import router as risk_router
     from zhifa.subjects.api import router as subjects_router
 
@@ -109,6 +110,7 @@ def _register_routers() -> None:
     api.add_router("/inspections/joint-plans", joint_plans_router)
     api.add_router("/cases", cases_router)
     api.add_router("/codes", codes_router)
+    api.add_router("/oversight", oversight_router)
 
 
 _register_routers()

@@ -18,11 +18,11 @@ START_PAGES = {
     Role.GRID_WORKER: "dispatch:report_in",
     Role.DISTRICT_COMMAND: "dispatch:board",
     Role.SUBDISTRICT_COMMAND: "dispatch:board",
-    Role.OVERSIGHT: "dashboard:home",
+    Role.OVERSIGHT: "oversight:board",
     Role.ADMIN: "dashboard:home",
 }
-# Where on the start page: oversight reads the units' on-time rates first (until the oversight pages exist).
-START_FRAGMENTS = {Role.OVERSIGHT: "?days=30#on-time"}
+# Where on a start page to land, by role (none at present: each start page opens at its top).
+START_FRAGMENTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ def _groups(user) -> list[NavGroup]:
         *([("report_in", "现场上报", reverse("dispatch:report_in"))] if fields else []),
         *([("hotline_import", "12345 导入", reverse("dispatch:hotline_import"))] if command else []),
         ("consultations", "会商联席", reverse("dispatch:consultation_list")),
+        ("accuracy", "分类准确率", reverse("dispatch:routing_accuracy")),
     ]
     supervision = [
         *([("mydays", "我的检查日程", reverse("inspections:my_days"))] if role == Role.OFFICER else []),
@@ -91,6 +92,13 @@ def _groups(user) -> list[NavGroup]:
     ]
     oversight = [
         ("dashboard", "驾驶舱", reverse("dashboard:home")),
+        *([("oversight", "监督预警", reverse("oversight:board"))] if role != Role.GRID_WORKER else []),
+        ("oversight_models", "预警模型", reverse("oversight:rules")),
+        *(
+            [("evaluations", "五赋权一约束", reverse("oversight:evaluation_list"))]
+            if role != Role.GRID_WORKER
+            else []
+        ),
         # Ratings are anonymous to the officers: oversight and the district command see them.
         *(
             [("ratings", "执法评价", reverse("codes:ratings"))]

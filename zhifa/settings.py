@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",
     "zhifa.codes",
     "zhifa.cases",
+    "zhifa.oversight",
     "zhifa.demo",
 ]
 
@@ -223,6 +224,7 @@ if ZHIFA_CODE_KEYS:
 # 亮码检查: an inspection record cannot start unless a code is issued with it.
 ZHIFA_CODE_REQUIRED = envbool("ZHIFA_CODE_REQUIRED", False)
 ZHIFA_CODE_VALID_HOURS = envint("ZHIFA_CODE_VALID_HOURS", 12, minimum=1)
+ZHIFA_CODE_DOCUMENT_VALID_DAYS = envint("ZHIFA_CODE_DOCUMENT_VALID_DAYS", 1825, minimum=1)
 ZHIFA_CODE_RATING_DAYS = envint("ZHIFA_CODE_RATING_DAYS", 30, minimum=1)
 ZHIFA_CODE_VERIFY_PER_MINUTE = envint("ZHIFA_CODE_VERIFY_PER_MINUTE", 60, minimum=1)
 # The address printed in QR codes on paper (shop doors, documents); empty: the address the page was asked on.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspections/", include("zhifa.inspections.urls")),
     path("risk/", include("zhifa.risk.urls")),
     path("cases/", include("zhifa.cases.urls")),
+    path("oversight/", include("zhifa.oversight.urls")),
     path("", include("zhifa.codes.urls")),  # /c/ and /s/ (public), /codes/ (staff, JWKS)
     path("open311/v2/", include("zhifa.dispatch.open311.urls")),
     path("api/v1/", api.urls),

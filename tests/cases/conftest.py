@@ -210,3 +210,21 @@ def enforcement_event(w):
     event = event_intake(channel="12345", description="南星街道某饭店油烟扰民", by=w.carol)
     event = event_accept(event=event, by=w.alice)
     return event_resolve(event=event, mode="enforcement", result="油烟直排，转立案查处", by=w.alice)
+
+
+def printed_pdf(pdf: bytes) -> str:
+    """The text of a PDF, white space removed (justified lines break inside sentences)."""
+    import io
+    import re
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def printed(document) -> str:
+    """The text of a case document's PDF."""
+    from zhifa.cases.documents import render
+
+    return printed_pdf(render(document))

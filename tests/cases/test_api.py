@@ -1,9 +1,12 @@
 """The cases JSON API: 立案, list, detail with deadlines and documents, one POST per transition; the same rules
 and messages as the services; other subdistricts get 404, read-only roles 403; tokens from the command."""
 
+import io
 import json
+import re
 from io import StringIO
 
+import pypdf
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -98,6 +101,17 @@ def test_each_transition_has_its_post_and_refuses_with_the_gate_message(cw, cloc
     assert post(alice, f"{url}/credit-repair", {"guidance": "信用修复指引"}).status_code == 200
     res = post(alice, f"{url}/close", {"summary": "罚款缴清"})
     assert res.status_code == 200 and res.json()["stage"] == "closed"
+    # Every document of the case prints, each with what it must say.
+    printed = {d["kind"]: pdf_text(alice.get(d["url"])) for d in res.json()["documents"]}
+    assert "行政处罚事先告知书" in printed["notice"] and "陈述" in printed["notice"]
+    decision = printed["decision"]
+    assert "行政处罚决定书" in decision and "罚决字〔2026〕第1号" in decision
+    assert "人民币贰仟元整" in decision and "罚告字〔2026〕第1号" in decision  # the notice it follows
+    assert "上城区人民政府" in decision  # where to ask for administrative review
+    assert "送达回证" in printed["service_receipt"] and "直接送达" in printed["service_receipt"]
+    assert "罚款缴纳记录" in printed["payment"] and "R1" in printed["payment"]
+    assert "信用修复指引" in printed["credit_repair"]
+    assert "结案报告" in printed["closing"] and "罚款缴清" in printed["closing"]
     kinds = [d["kind"] for d in res.json()["documents"]]
     assert kinds == [
         "filing", "notice", "decision", "service_receipt", "payment", "publication", "credit_repair", "closing"
@@ -105,13 +119,22 @@ def test_each_transition_has_its_post_and_refuses_with_the_gate_message(cw, cloc
     assert post(alice, f"{url}/close", {"summary": "again"}).status_code == 409
 
 
-def test_documents_wait_for_the_pdf_renderer(cw):
+def pdf_text(res) -> str:
+    assert res.status_code == 200 and res["Content-Type"] == "application/pdf", res.content[:300]
+    reader = pypdf.PdfReader(io.BytesIO(res.content))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_filing_approval_prints_with_the_case_parties_and_officers(cw):
     w = cw
     case = open_case(w)
     doc = case.documents.get()
-    res = client_for(w.alice).get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf")
-    assert res.status_code == 503 and res.json()["message"] == "文书生成组件尚未安装"
+    text = pdf_text(client_for(w.alice).get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf"))
+    # A subdistrict team's delegated powers are exercised in the subdistrict office's name.
+    assert "立案审批表" in text and case.number in text and "南星街道办事处" in text
+    assert w.nanxing_shop.name in text and "承办人：测试队员甲、测试队员丙" in text
     assert client_for(w.bob).get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf").status_code == 404
+    assert client_for(w.olga).get(f"/api/v1/cases/{case.pk}/documents/{doc.pk}/pdf").status_code == 200
 
 
 def test_other_subdistrict_404_read_only_403_outsider_401(cw):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.cases.conftest import at, enforcement_event, notified_case, open_case, photo
+from tests.cases.conftest import at, enforcement_event, notified_case, open_case, photo, printed
 from zhifa.cases import services as svc
 from zhifa.cases.choices import DocumentKind, EvidenceKind, Stage
 from zhifa.cases.selectors import case_outcome_counts
@@ -36,6 +36,9 @@ def test_no_penalty_for_minor_corrected_harmless_conduct(cw):
     doc = case.documents.get(kind=DocumentKind.NO_PENALTY_DECISION)
     assert doc.number == "南星街道综合行政执法队不罚决字〔2026〕第1号" and doc.data["payment_terms"] == ""
     assert case.fine_total == 0
+    text = printed(doc)
+    assert "不予行政处罚决定书" in text and doc.number in text and "已于2026年3月2日改正" in text
+    assert "《中华人民共和国行政处罚法》第三十三条" in text
     case = svc.case_serve(case=case, served_on=date(2026, 3, 2), method="direct", by=w.alice)
     assert svc.case_close(case=case, summary="教育后不予处罚", by=w.alice).stage == Stage.CLOSED
 
@@ -113,6 +116,8 @@ def test_study_instead_of_a_fine_is_recorded_on_the_decision(cw):
     case = svc.case_decide(case=case, outcome="study", penalties=MINOR, by=w.alice)
     study = case.documents.get(kind=DocumentKind.NO_PENALTY_DECISION).data["study"]
     assert study == [{"topic": "大气污染防治法油烟排放规定", "on": "2026-03-02", "minutes": 90}]
+    text = printed(case.documents.get(kind=DocumentKind.NO_PENALTY_DECISION))
+    assert "以学代罚" in text and "大气污染防治法油烟排放规定（90分钟）" in text
 
 
 def test_public_service_offsets_part_of_the_fine_once_confirmed(cw, clock):

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.cases.conftest import PNG, add_required_evidence, at, notified_case, open_case, photo
+from tests.cases.conftest import PNG, add_required_evidence, at, notified_case, open_case, photo, printed_pdf
 from tests.conftest import client_for
 from zhifa.cases import services as svc
 from zhifa.cases.models import Case
@@ -112,7 +112,8 @@ def test_other_subdistrict_404_read_only_403_on_every_page(cw):
     assert b"".join(res.streaming_content).startswith(b"\xff\xd8\xff")
     assert olga.get(f"/cases/{case.pk}/evidence/{evidence.pk}/file/").status_code == 200
     res = alice.get(f"/cases/{case.pk}/documents/{doc.pk}/pdf/")
-    assert res.status_code == 503 and "文书生成组件尚未安装" in res.content.decode()
+    assert res.status_code == 200 and res["Content-Type"] == "application/pdf"
+    assert res.content.startswith(b"%PDF-")
     assert client_for(w.otto).get(f"/cases/{case.pk}/").status_code == 404
     assert client_for(w.otto).get("/cases/").context["page"].paginator.count == 0
 
@@ -171,6 +172,24 @@ def test_open_a_case_from_an_inspection_finding_through_its_page(cw):
     res = alice.post(f"/cases/new/?finding={finding.pk}", body)
     assert res.status_code == 409 and f"该违法行为已立案：{case.number}" in res.content.decode()
     assert client_for(w.bob).get(f"/cases/new/?finding={finding.pk}").status_code == 404
+    # The visit's 现场检查笔录 prints from the record, on the page and through the API; not for other subdistricts.
+    assert "/site-record/pdf/" in alice.get(f"/cases/{case.pk}/").content.decode()
+    for url in (f"/cases/{case.pk}/site-record/pdf/", f"/api/v1/cases/{case.pk}/site-record/pdf"):
+        res = alice.get(url)
+        assert res.status_code == 200 and res["Content-Type"] == "application/pdf", url
+        assert client_for(w.bob).get(url).status_code == 404, url
+    text = printed_pdf(res.content)
+    assert "现场检查笔录" in text and "南星街道办事处" in text
+    assert "ZJ-TEST-0001" in text and "餐饮服务业经营者超过排放标准排放油烟：违法（油烟直排）" in text
+
+
+def test_a_case_not_from_a_visit_has_no_site_record(cw):
+    w = cw
+    case = open_case(w)
+    assert "/site-record/pdf/" not in client_for(w.alice).get(f"/cases/{case.pk}/").content.decode()
+    assert client_for(w.alice).get(f"/cases/{case.pk}/site-record/pdf/").status_code == 404
+    res = client_for(w.alice).get(f"/api/v1/cases/{case.pk}/site-record/pdf")
+    assert res.status_code == 400 and res.json()["message"] == "本案不是由检查发现的，没有现场检查笔录"
 
 
 def test_subject_and_event_pages_link_to_open_a_case(cw):
@@ -253,3 +272,12 @@ def test_read_only_and_other_units_cannot_open_through_the_pages(cw):
     assert not Case.objects.exists()
     res = client_for(w.alice).post("/cases/new/", {**body, "action": "decline", "reason": "经核查不属实"})
     assert res.status_code == 302 and Case.objects.get().stage == "not_filed"
+
+
+def test_the_legal_review_form_is_offered_to_reviewers_not_to_the_investigators(cw):
+    w = cw
+    case = notified_case(w, fine=12000, circumstance="较重")
+    svc.case_respond(case=case, kind="waiver", by=w.alice)
+    svc.case_review_submit(case=case, by=w.alice)
+    assert 'id="action-review_opinion"' not in client_for(w.alice).get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="action-review_opinion"' in client_for(w.rita).get(f"/cases/{case.pk}/").content.decode()

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.http import Http404
 
-from tests.cases.conftest import PNG, open_case, photo
+from tests.cases.conftest import PNG, open_case, photo, printed
 from tests.conftest import PASSWORD, client_for
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
@@ -127,6 +127,8 @@ def test_simple_procedure_limits_for_a_person_and_an_organisation(cw):
     assert (made.stage, made.fine_total, made.next_clock) == ("served", 2000, "payment")
     warning = _spot(w, penalty="warning", fine=0, signature=None, signature_refused="当事人拒绝签名，已注明")
     assert warning.fine_total == 0 and warning.next_due is None
+    text = printed(warning.documents.get(kind="on_spot_decision"))
+    assert "当罚决字〔2026〕" in text and "警告" in text and "身份证件号码" in text
     assert svc.case_close(case=warning, summary="警告已交付", by=w.alice).stage == "closed"
 
 

@@ -1,7 +1,9 @@
 """Fixed-contract commands: route (JSONL in, JSONL out), router_train / router_predict (CSV)."""
 
 import csv
+import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -68,3 +70,68 @@ def test_router_train_and_predict(tmp_path, db):
     assert all(0 < float(r["score"]) <= 1 for r in rows)
     with pytest.raises(CommandError, match="缺少列：类别"):
         call_command("router_train", csv=str(train), text_col="内容", label_col="类别", model=str(model))
+
+
+def test_router_train_selects_prints_and_reports(tmp_path, db):
+    from zhifa.engine.text_synthetic import messages
+
+    train = tmp_path / "msgs.csv"
+    rows = messages(seed=3, scale=0.6)
+    with open(train, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["标题", "留言", "一级分类"])
+        w.writerows(rows)
+    model, report = tmp_path / "m.pkl", tmp_path / "confusion.csv"
+    out = io.StringIO()
+    call_command(
+        "router_train",
+        csv=str(train),
+        text_col="留言",
+        title_col="标题",
+        label_col="一级分类",
+        model=str(model),
+        folds=3,
+        report=str(report),
+        stdout=out,
+    )
+    printed = out.getvalue()
+    assert f"样本 {len(rows)} 条，7 个标签；3 折分层交叉验证" in printed
+    assert "字符 n-gram TF-IDF + 线性 SVM（基线）" in printed
+    chosen = re.search(r"选用：.+，准确率 ([0-9.]+)，宏平均 F1 ([0-9.]+)", printed)
+    base = re.search(r"基线：准确率 ([0-9.]+)", printed)
+    assert chosen and base and "次优：" in printed
+    assert float(chosen[1]) >= float(base[1]) > 0.5
+    table = list(csv.reader(report.read_text(encoding="utf-8-sig").splitlines()))
+    assert table[0][:5] == ["真实标签", "样本数", "精确率", "召回率", "F1"] and len(table[0]) == 5 + 7
+    assert sum(int(r[1]) for r in table[1:]) == len(rows) and len(table) == 8
+    # The diagonal of the confusion over all rows is the printed accuracy.
+    hits = sum(int(r[5 + i]) for i, r in enumerate(table[1:]))
+    assert hits / len(rows) == pytest.approx(float(chosen[1]), abs=1e-3)
+    new = tmp_path / "new.csv"
+    new.write_text("标题,留言\n公司欠薪,老板拖欠工资半年不签劳动合同\n", encoding="utf-8")
+    pred = tmp_path / "pred.csv"
+    call_command(
+        "router_predict", model=str(model), csv=str(new), text_col="留言", title_col="标题", output=str(pred)
+    )
+    assert list(csv.DictReader(pred.read_text(encoding="utf-8").splitlines()))[0]["label"] == "劳动和社会保障"
+
+
+def test_router_train_bad_inputs(tmp_path, db):
+    one = tmp_path / "one.csv"
+    one.write_text("内容,部门\n油烟,综合执法\n噪声,综合执法\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="至少需要两种不同的标签"):
+        call_command(
+            "router_train", csv=str(one), text_col="内容", label_col="部门", model=str(tmp_path / "m")
+        )
+    with pytest.raises(CommandError, match="--folds 至少为 2"):
+        call_command("router_train", csv=str(one), text_col="内容", label_col="部门", model="m", folds=1)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("内容,部门\n油烟,综合执法\n".encode("gb18030"))
+    with pytest.raises(CommandError, match="不是 UTF-8 编码"):
+        call_command("router_train", csv=str(gbk), text_col="内容", label_col="部门", model="m")
+    old = tmp_path / "old.pkl"
+    old.write_bytes(__import__("pickle").dumps({"format": "zhifa.textmodel/1"}))
+    with pytest.raises(CommandError, match="请用当前版本的 router_train 重新训练"):
+        call_command(
+            "router_predict", model=str(old), csv=str(one), text_col="内容", output=str(tmp_path / "o")
+        )

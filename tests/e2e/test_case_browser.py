@@ -1,7 +1,7 @@
 """In a real browser: an officer on a phone (390 px) opens a case from an inspection's violation, starts the
 investigation, uploads the required evidence and issues the notice; the party waives, the legal reviewer (not on
-the case) passes it on a desktop; the officer decides and serves; the decision's PDF answers that the renderer
-is not installed yet. Screenshots at 390 and 1280 px."""
+the case) passes it on a desktop; the officer decides and serves; the decision's PDF opens. Screenshots at 390
+and 1280 px."""
 
 import pytest
 from playwright.sync_api import expect
@@ -129,8 +129,10 @@ def test_a_case_from_a_violation_to_its_served_decision(live_server, cw, browser
 
     desk.goto(f"{live_server.url}/cases/{case.pk}/")
     desk.screenshot(path=str(shots / "case-served-1280.png"), full_page=True)
-    desk.click("#documents a:has-text('行政处罚决定书')")
-    expect(desk.locator("#document-missing")).to_contain_text("文书生成组件尚未安装")
+    href = desk.locator("#documents a:has-text('行政处罚决定书')").get_attribute("href")
+    pdf = desk.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF-")
     desk.goto(f"{live_server.url}/cases/?due_within=30")
     expect(desk.locator("#cases")).to_contain_text(case.number)
     desk.screenshot(path=str(shots / "case-list-1280.png"), full_page=True)

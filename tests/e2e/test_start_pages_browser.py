@@ -1,6 +1,5 @@
 """Each role logs in and lands on its own start page, at phone (390 px) and desktop (1366 px) width: officers on
-我的任务, grid workers on 现场上报 with their own reports, command rooms on the board, oversight on the units'
-on-time rates. Screenshots go to tmp_path, or to ZHIFA_SCREENSHOT_DIR when set (to look at them)."""
+我的任务, grid workers on 现场上报 with their own reports, command rooms on the board, oversight on 监督预警. Screenshots go to tmp_path, or to ZHIFA_SCREENSHOT_DIR when set (to look at them)."""
 
 import os
 from pathlib import Path
@@ -22,7 +21,7 @@ LANDINGS = {
     "alice": ("/dispatch/tasks/", "我的任务"),
     "gina": ("/dispatch/report-in/", "我上报的事件"),
     "sam": ("/dispatch/", "按时到场率"),
-    "olga": ("/?days=30#on-time", "本辖区合计"),
+    "olga": ("/oversight/", "监督预警"),
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from zhifa.engine import textfeatures
-from zhifa.engine.classify import CatalogEntry, ItemClassifier, TextModel, _Tfidf
+from zhifa.engine.classify import CatalogEntry, ItemClassifier, _Tfidf
 
 ENTRIES = [
     CatalogEntry(
@@ -75,22 +75,6 @@ def test_history_teaches_words_the_catalog_lacks():
     after = ItemClassifier(ENTRIES, history_texts=history, history_codes=codes)
     assert after.classify("晚上烧烤烟雾很大")[0].code == "ZH0001"
     assert after.classify("早上有早餐车占用人行道")[0].code == "ZH0002"
-
-
-def test_text_model_round_trip(tmp_path):
-    texts = ["油烟扰民", "饭店排烟", "占道摆摊", "流动摊贩占道", "无证经营小吃", "没有营业执照"] * 3
-    labels = ["综合执法", "综合执法", "综合执法", "综合执法", "市场监管", "市场监管"] * 3
-    model = TextModel().fit(texts, labels)
-    path = tmp_path / "m.pkl"
-    model.save(path)
-    loaded = TextModel.load(path)
-    assert loaded.predict(["无证经营的小吃摊"])[0][0] == "市场监管"
-    with pytest.raises(ValueError, match="at least two distinct labels"):
-        TextModel().fit(["a", "b"], ["x", "x"])
-    bad = tmp_path / "bad.pkl"
-    bad.write_bytes(__import__("pickle").dumps({"format": "other"}))
-    with pytest.raises(ValueError, match="not a zhifa text model"):
-        TextModel.load(bad)
 
 
 def test_history_must_pair_texts_with_codes():

@@ -311,8 +311,12 @@ def test_learned_model_explains_each_prediction_and_splits_training_70_20_10(fit
     rows = synthetic_outcome_table(3000, seed=1)
     result = fitted.predict(rows)
     intercept = fitted.pipeline.named_steps["model"].intercept_[0]
-    logit = np.log(result.probability / (1 - result.probability))
+    # The contributions add up to the regression's own log-odds; the probability shown is that, calibrated
+    # (a monotone map, so the order of the subjects is the regression's).
+    logit = fitted.pipeline.decision_function(fitted._matrix(rows))
     assert np.allclose(result.contributions.sum(axis=1) + intercept, logit)
+    order = np.argsort(logit)
+    assert (np.diff(result.probability[order]) >= -1e-9).all()
     shares = np.bincount(result.colour, minlength=3) / len(rows)
     assert shares == pytest.approx([0.7, 0.2, 0.1], abs=0.02)
     many = max(range(len(rows)), key=lambda i: int(rows[i]["近12月投诉"]))

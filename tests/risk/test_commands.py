@@ -176,3 +176,39 @@ def test_score_bad_inputs(model, tmp_path):
         run("risk_score", model=str(not_model), csv=bad, output=out)
     with pytest.raises(CommandError, match="无法读取模型"):
         run("risk_score", model=str(tmp_path / "none.pkl"), csv=bad, output=out)
+
+
+def test_fit_with_dates_and_subjects_compares_models_and_reports_capture(tmp_path):
+    import csv as _csv
+
+    from zhifa.engine.risk_synthetic import HISTORY_COLUMNS, synthetic_inspection_history
+
+    path = tmp_path / "history.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = _csv.DictWriter(fh, fieldnames=HISTORY_COLUMNS)
+        w.writeheader()
+        w.writerows(synthetic_inspection_history(300, seed=4))
+    model = tmp_path / "risk.pkl"
+    printed = run(
+        "risk_fit",
+        csv=str(path),
+        target="发现违法",
+        model=str(model),
+        date="检查日期",
+        subject="主体编号",
+        licence_date="开业日期",
+    )
+    assert "验证方式：按时间顺序（先训练较早的，再检验较晚的）" in printed
+    assert (
+        "候选 正则化逻辑回归：交叉验证 AUC" in printed
+        and "候选 梯度提升树（HistGradientBoosting）" in printed
+    )
+    assert "概率校准：Platt" in printed
+    assert "留出检验（最晚" in printed and "按日期顺序检查（基线）" in printed
+    assert "历史发现问题比例（数值）" in printed
+    scored = tmp_path / "scored.csv"
+    run("risk_score", model=str(model), csv=str(path), output=str(scored), explain=True)
+    lines = scored.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "row,score,colour,reasons" and len(lines) > 300
+    with pytest.raises(CommandError, match="需要同时给出日期列"):
+        run("risk_fit", csv=str(path), target="发现违法", model=str(model), subject="主体编号")

@@ -14,8 +14,7 @@ from zhifa.accounts.services import user_create
     [
         ("alice", "/dispatch/tasks/"),  # officer → 我的任务
         ("carol", "/dispatch/"),  # district command → 指挥调度
-        # oversight → the units' on-time rates (the dashboard's section, until the oversight pages exist)
-        ("olga", "/?days=30#on-time"),
+        ("olga", "/oversight/"),  # oversight → 监督预警
         ("root", "/"),
     ],
 )

@@ -11,7 +11,7 @@ from django.http import Http404
 from zhifa.cases import services as svc
 from zhifa.cases.choices import BEFORE_DECISION, NoticeKind, ResponseKind, Stage
 from zhifa.cases.models import Case
-from zhifa.cases.services.common import require_handler, require_reviewer
+from zhifa.cases.services.common import on_case, require_handler, require_reviewer
 from zhifa.cases.services.procedure import user_by_name
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.coordination.selectors import evidence_get_for_user
@@ -36,6 +36,7 @@ ACTIONS = {
         Action("investigate", "开始调查", (Stage.FILED,), primary=True),
         Action("evidence", "添加证据（关联已有文件）", BEFORE_DECISION),
         Action("evidence_upload", "上传证据", BEFORE_DECISION),
+        Action("inquiry", "制作询问笔录", BEFORE_DECISION),
         Action("correction", "记录改正情况", BEFORE_DECISION),
         Action("notify", "告知（陈述申辩 / 听证）", (Stage.INVESTIGATING,), primary=True),
         Action("respond", "记录当事人陈述申辩", (Stage.NOTIFIED,)),
@@ -98,12 +99,20 @@ def _applies(case: Case, name: str) -> bool:
     return True
 
 
+# Only someone not investigating the case may give these (法制审核 by a reviewer not on the case).
+NOT_FOR_INVESTIGATORS = ("review_opinion",)
+
+
 def allowed_actions(user, case: Case) -> list[Action]:
     """The actions the user may take on the case now, the one it waits for first."""
+    investigator = on_case(user, case)
     rows = [
         a
         for a in ACTIONS.values()
-        if case.stage in a.stages and _applies(case, a.name) and _may(user, case, a)
+        if case.stage in a.stages
+        and _applies(case, a.name)
+        and _may(user, case, a)
+        and not (investigator and a.name in NOT_FOR_INVESTIGATORS)
     ]
     return sorted(rows, key=lambda a: not a.primary)
 
@@ -162,6 +171,15 @@ CALLS: dict[str, Callable] = {
             "device",
             "place",
         ),
+        by=by,
+    ),
+    "inquiry": lambda c, v, by: svc.case_inquiry_record(
+        case=c,
+        interviewee=v.get("interviewee") or {},
+        started_at=v.get("started_at"),
+        ended_at=v.get("ended_at"),
+        place=v.get("place") or "",
+        questions=v.get("questions") or [],
         by=by,
     ),
     "correction": lambda c, v, by: svc.case_correction_record(

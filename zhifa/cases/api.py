@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from zhifa.cases import selectors as sel
 from zhifa.cases import services as svc
 from zhifa.cases.actions import allowed_actions, perform
-from zhifa.cases.files import evidence_response, pdf_response
+from zhifa.cases.files import evidence_response, pdf_response, site_record_response
 from zhifa.cases.models import Case
 from zhifa.cases.schemas import (
     CaseCloseIn,
@@ -24,6 +24,7 @@ from zhifa.cases.schemas import (
     CaseExtendIn,
     CaseHearingIn,
     CaseHearingReportIn,
+    CaseInquiryIn,
     CaseInvestigateIn,
     CaseNotifyIn,
     CaseOpenIn,
@@ -213,6 +214,11 @@ def document_pdf(request, case_id: int, document_id: int):
     return pdf_response(document)
 
 
+@router.get("/{int:case_id}/site-record/pdf", url_name="case_site_record_pdf", summary="现场检查笔录 PDF")
+def site_record_pdf(request, case_id: int):
+    return site_record_response(sel.case_get_for_user(user=request.user, pk=case_id))
+
+
 @router.get(
     "/{int:case_id}/evidence/{int:evidence_id}/file", url_name="case_evidence_file", summary="证据文件"
 )
@@ -314,6 +320,13 @@ def notify(request, case_id: int, payload: CaseNotifyIn):
 @router.post("/{int:case_id}/respond", response=CaseDetailOut, summary="记录当事人陈述、申辩、听证申请或放弃")
 def respond(request, case_id: int, payload: CaseRespondIn):
     return _act(request, case_id, "respond", payload.dict())
+
+
+@router.post(
+    "/{int:case_id}/inquiry", response=CaseDetailOut, summary="制作询问笔录（打印后由被询问人逐页签名）"
+)
+def inquiry(request, case_id: int, payload: CaseInquiryIn):
+    return _act(request, case_id, "inquiry", payload.dict())
 
 
 @router.post("/{int:case_id}/study", response=CaseDetailOut, summary="记录以学代罚学习情况")

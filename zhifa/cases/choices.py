@@ -129,6 +129,7 @@ class DocumentKind(models.TextChoices):
     FILING = "filing", "立案审批表"
     NOT_FILED = "not_filed", "不予立案审批表"
     CORRECTION = "correction", "责令改正通知书"
+    INQUIRY = "inquiry", "询问笔录"
     NOTICE = "notice", "行政处罚事先告知书"
     HEARING_NOTICE = "hearing_notice", "听证通知书"
     HEARING_REPORT = "hearing_report", "听证报告"

@@ -22,8 +22,16 @@ def evidence_response(row) -> FileResponse:
 
 
 def pdf_response(document) -> HttpResponse:
-    """The document as PDF; RendererMissing (503) until zhifa.core.pdf is installed."""
+    """The document as PDF (a DocumentError, 400, when its recorded data cannot make the document)."""
     response = HttpResponse(documents.render(document), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"{document.get_kind_display()}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def site_record_response(case) -> HttpResponse:
+    """现场检查笔录 of the visit the case came from (a DocumentError, 400, for a case without one)."""
+    response = HttpResponse(documents.render_site_record(case), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, "现场检查笔录.pdf")
     response["Cache-Control"] = "private, no-store"
     return response

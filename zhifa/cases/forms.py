@@ -39,6 +39,66 @@ class InvestigateForm(Base):
     correction = forms.CharField(label="责令改正内容", required=False, widget=TEXT)
 
 
+def questions_from_text(value: str) -> list[dict]:
+    """问：…／答：… lines as typed (a line without either prefix continues the one before) → question/answer
+    pairs; a question without an answer keeps an empty answer for the service to name."""
+    rows: list[dict] = []
+    key = None
+    for raw in (value or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        head, body = line[:1], line[1:].lstrip("：:").strip()
+        if head == "问":
+            rows.append({"question": body, "answer": ""})
+            key = "question"
+        elif head == "答" and rows:
+            rows[-1]["answer"] = (rows[-1]["answer"] + "\n" + body).strip() if rows[-1]["answer"] else body
+            key = "answer"
+        elif rows and key:
+            rows[-1][key] += "\n" + line
+        else:
+            rows.append({"question": line, "answer": ""})
+            key = "question"
+    return rows
+
+
+class InquiryForm(Base):
+    interviewee = forms.CharField(label="被询问人姓名", required=False)
+    relation = forms.CharField(label="与当事人关系（本人、负责人、员工、证人…）", required=False)
+    position = forms.CharField(label="职务", required=False)
+    phone = forms.CharField(label="联系电话", required=False)
+    id_number = forms.CharField(label="身份证号码（可不填）", required=False)
+    started_at = forms.DateTimeField(
+        label="询问开始时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ended_at = forms.DateTimeField(
+        label="询问结束时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label="询问地点", required=False)
+    qa = forms.CharField(
+        label="询问内容（每问以“问：”开头，每答以“答：”开头）",
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "placeholder": "问：你在店里担任什么职务？\n答：我是店长。\n（表明身份、告知权利和回避的问答已印在笔录开头）",
+            }
+        ),
+    )
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        person = {k: d.get(k) or "" for k in ("relation", "position", "phone", "id_number")}
+        return {
+            "interviewee": {"name": d.get("interviewee") or "", **person},
+            "started_at": d.get("started_at"),
+            "ended_at": d.get("ended_at"),
+            "place": d.get("place") or "",
+            "questions": questions_from_text(d.get("qa") or ""),
+        }
+
+
 class CorrectionForm(Base):
     corrected_on = forms.DateField(label="改正日期", required=False, widget=DATE)
     note = forms.CharField(label="改正情况", required=False, widget=TEXT)
@@ -230,6 +290,7 @@ ACTION_FORMS = {
     "investigate": InvestigateForm,
     "evidence": EvidenceForm,
     "evidence_upload": EvidenceUploadForm,
+    "inquiry": InquiryForm,
     "correction": CorrectionForm,
     "notify": NotifyForm,
     "respond": RespondForm,

@@ -23,6 +23,7 @@ STEP_LABELS = {
     "decline": "不予立案",
     "investigate": "开始调查",
     "correction": "记录改正情况",
+    "inquiry": "询问笔录",
     "notify": "告知",
     "respond": "当事人意见",
     "study": "以学代罚学习",

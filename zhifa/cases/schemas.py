@@ -103,6 +103,27 @@ class CaseRespondIn(Schema):
     received_on: date | None = None
 
 
+class InquiryPersonIn(Schema):
+    name: str
+    relation: str = ""
+    position: str = ""
+    phone: str = ""
+    id_number: str = ""
+
+
+class QuestionAnswerIn(Schema):
+    question: str
+    answer: str
+
+
+class CaseInquiryIn(Schema):
+    interviewee: InquiryPersonIn
+    started_at: datetime
+    ended_at: datetime
+    place: str
+    questions: list[QuestionAnswerIn]
+
+
 class CaseStudyIn(Schema):
     topic: str
     studied_on: date | None = None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/act/<str:name>/", views.case_action, name="case_action"),
     path("<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/documents/<int:document_pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("<int:pk>/site-record/pdf/", views.site_record_pdf, name="site_record_pdf"),
     path(
         "<int:pk>/documents/<int:document_pk>/signature/", views.document_signature, name="document_signature"
     ),

@@ -12,7 +12,7 @@ from zhifa.cases import selectors as sel
 from zhifa.cases import services as svc
 from zhifa.cases.actions import ACTIONS, perform
 from zhifa.cases.choices import Procedure, Stage
-from zhifa.cases.files import evidence_response, pdf_response
+from zhifa.cases.files import evidence_response, pdf_response, site_record_response
 from zhifa.cases.forms import ACTION_FORMS, CaseOpenForm, OnSpotForm, penalties_from_post
 from zhifa.cases.pages import (
     action_form_kwargs,
@@ -172,6 +172,15 @@ def document_pdf(request, pk: int, document_pk: int):
     except ServiceError as err:
         context = {"document": document, "message": err.message}
         return render(request, "cases/document_missing.html", context, status=err.status)
+
+
+@login_required
+def site_record_pdf(request, pk: int):
+    case = sel.case_get_for_user(user=request.user, pk=pk)
+    try:
+        return site_record_response(case)
+    except ServiceError as err:
+        raise Http404(err.message) from None
 
 
 @login_required

@@ -36,6 +36,23 @@ class ActionCode(models.Model):
         on_delete=models.PROTECT,
         related_name="action_code",
     )
+    # A case action's code: the case and the document that addresses the party (notice, decision, receipt …).
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name="案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_codes",
+    )
+    document = models.OneToOneField(
+        "cases.CaseDocument",
+        verbose_name="文书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_code",
+    )
     region_path = models.CharField(max_length=255, db_index=True, editable=False)  # the subject's
     issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("签发时间")

@@ -166,7 +166,9 @@ def code_result(code: ActionCode) -> dict | None:
 
 def code_list_for_user(*, user) -> QuerySet[ActionCode]:
     """Codes of the actions in the user's jurisdiction, as inspection records are scoped."""
-    qs = ActionCode.objects.select_related("unit", "subject", "inspection").prefetch_related("officers")
+    qs = ActionCode.objects.select_related(
+        "unit", "subject", "inspection", "case", "document"
+    ).prefetch_related("officers")
     return scope_for(user).filter(qs, "region_path")
 
 

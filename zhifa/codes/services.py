@@ -1,5 +1,5 @@
-"""Writes of the 行政行为码: issue a code for an action (an inspection visit now; case actions through the same
-`code_issue` once cases land), revoke one, the party's one rating with its one-time secret, oversight's review
+"""Writes of the 行政行为码: issue a code for an action (an inspection visit, or a case document addressed to
+the party), revoke one, the party's one rating with its one-time secret, oversight's review
 of a low rating, and a subject's 一码安 door code."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.codes.choices import LOW_SCORE, ActionType, RatingProblem
 from zhifa.codes.models import ActionCode, CodeRating, ShopCode
+from zhifa.codes.qr import code_qr_png
 from zhifa.codes.tokens import token_sign
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.inspections.choices import InspectionStatus
@@ -88,17 +89,26 @@ def code_issue(
     region_path: str,
     record: str,
     inspection=None,
+    party_name: str = "",
+    case=None,
+    document=None,
+    valid_for: timedelta | None = None,
     by,
 ) -> ActionCode:
     """Sign a code for one action towards a party. Runs inside the caller's transaction (the action's own:
-    a code exists only with its action). The window opens now and closes ZHIFA_CODE_VALID_HOURS later."""
+    a code exists only with its action). The window opens now and closes ZHIFA_CODE_VALID_HOURS later (a
+    visit), or `valid_for` later (a document the party keeps). A party that is no regulated subject (a person)
+    is named by `party_name`, masked."""
     if action not in ActionType.values:
         _fail("action", f"未知的执法行为：{action}")
     if not officers:
         _fail("officers", "行政行为码须列明执法人员")
     now = timezone.now().replace(microsecond=0)
-    expires = now + timedelta(hours=settings.ZHIFA_CODE_VALID_HOURS)
-    party = {"uscc": subject.uscc} if subject.uscc else {"name": mask_name(subject.name)}
+    expires = now + (valid_for or timedelta(hours=settings.ZHIFA_CODE_VALID_HOURS))
+    if subject is not None and subject.uscc:
+        party = {"uscc": subject.uscc}
+    else:
+        party = {"name": mask_name(subject.name if subject is not None else party_name)}
     with transaction.atomic():
         code_id = _random(CODE_ID_LENGTH)
         claims = {
@@ -114,6 +124,8 @@ def code_issue(
             "exp": int(expires.timestamp()),
             "rec": record,
         }
+        if document is not None:
+            claims["doc"] = [document.get_kind_display(), document.number]
         token, kid = token_sign(claims)
         code = ActionCode(
             code_id=code_id,
@@ -124,6 +136,8 @@ def code_issue(
             unit=unit,
             subject=subject,
             inspection=inspection,
+            case=case,
+            document=document,
             region_path=region_path,
             issued_by=by,
             issued_at=now,
@@ -140,7 +154,7 @@ def code_issue(
             after={
                 "kid": code.kid,
                 **{k: v for k, v in claims.items() if k != "party"},
-                "subject": subject.pk,
+                "subject": subject.pk if subject is not None else None,
             },
         )
     return code
@@ -157,11 +171,41 @@ def _unit_of(officers: list, by):
     return next(o.team for o in officers if o.team_id == best)
 
 
-# Case actions plug in the same way once zhifa.cases lands: CodesConfig.ready() registers a listener with
-# cases.hooks.register_party_action_listener that calls code_issue(action=<notice|hearing_notice|decision|
-# service>, unit=the case's unit, officers=its officers, subject=the party's subject, items=its causes' item
-# codes, region_path=the case's, record=f"case/{case.pk}/{action}", by=…) and puts
-# qr.code_qr_png(code.code_id) in the document's `qr_code` field; ActionCode gains a nullable `case` key.
+def code_issue_for_case_action(case, action: str, document) -> ActionCode | None:
+    """The listener cases calls inside each transition that addresses the party (告知, 听证通知, 决定, 送达):
+    a code for the document, printed on it as a QR. Valid for ZHIFA_CODE_DOCUMENT_VALID_DAYS: the party
+    keeps the paper and checks it later. A transition without a document of its own issues none."""
+    if document is None:
+        return None
+    existing = ActionCode.objects.filter(document=document).first()
+    if existing is not None:  # one paper, one code: 当场处罚 decides and serves with the same document
+        return existing
+    officers = [r.officer for r in case.case_officers.select_related("officer__team").order_by("role", "pk")]
+    party = case.parties.select_related("subject").order_by("position", "pk").first()
+    return code_issue(
+        action=action,
+        unit=case.unit,
+        officers=officers,
+        subject=party.subject if party else None,
+        party_name=party.name if party else "",
+        items=list(dict.fromkeys(case.causes.values_list("item__code", flat=True))),
+        region_path=case.region_path,
+        record=f"case/{case.pk}/{action}",
+        case=case,
+        document=document,
+        valid_for=timedelta(days=settings.ZHIFA_CODE_DOCUMENT_VALID_DAYS),
+        by=document.by or case.created_by,
+    )
+
+
+def code_qr_for_document(document) -> tuple[bytes, str] | None:
+    """The QR printed on a case document that has a code, captioned with the party's rating secret (the
+    paper is how it reaches the party): cases.hooks.register_document_qr."""
+    code = ActionCode.objects.filter(document=document).only("code_id", "secret_hash").first()
+    if code is None:
+        return None
+    secret = code_secret_shown(code)
+    return code_qr_png(code.code_id), f"扫码核验 评价码{secret}" if secret else "扫码核验行政行为码"
 
 
 def code_issue_for_inspection(*, inspection, by) -> str:

@@ -57,7 +57,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def document_samples() -> dict[str, dict]:
-    """A complete context for each of the ten documents, by template name."""
+    """A complete context for each document, by template name."""
     found = dt.date(2026, 1, 12)
     filed = dt.date(2026, 1, 14)
     return {
@@ -213,5 +213,17 @@ def document_samples() -> dict[str, dict]:
             "closing_reason": "行政处罚决定已执行完毕。",
             "officers": OFFICERS,
             "proposed_on": dt.date(2026, 3, 2),
+        },
+        "record_form": {
+            "agency": AGENCY,
+            "heading": "法制审核意见书",
+            "number": "杭上综执立字〔2026〕第35号",
+            "rows": [
+                {"label": "当事人", "text": COMPANY["name"]},
+                {"label": "案由", "text": CAUSE},
+                {"label": "审核意见", "text": "事实清楚，证据确凿，适用依据正确，程序合法，处罚适当。"},
+                {"label": "审核人", "text": "赵示例"},
+            ],
+            "issued_on": dt.date(2026, 2, 18),
         },
     }

@@ -44,9 +44,7 @@ def route_rows(rows: list[dict]) -> list[dict]:
                     filter(
                         None,
                         [
-                            f"匹配词：{'、'.join(matches[0].matched)}"
-                            if matches and matches[0].matched
-                            else "",
+                            f"匹配：{matches[0].basis}" if matches and matches[0].matched else "",
                             place.how,
                             decision.explanation,
                         ],

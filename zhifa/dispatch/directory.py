@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem, FunctionalAreaLayer
 from zhifa.core.memo import ProcessMemo, batch_memo, on_memo_clear, recheck_due
 from zhifa.dispatch.models import EventItem, RoutingRule
 from zhifa.engine.classify import CatalogEntry, ItemClassifier
+from zhifa.engine.prequential import recency_weights
 from zhifa.engine.routing import DEFAULT_RULES, Router, Rule
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
@@ -136,13 +138,23 @@ def catalog_entries() -> list[CatalogEntry]:
     ]
 
 
-def confirmed_history() -> tuple[list[str], list[str]]:
-    rows = EventItem.objects.filter(confirmed=True).values_list("event__description", "item__code")
-    texts, codes = [], []
-    for text, code in rows:
+# A confirmed or corrected item teaches the classifier with weight 0.5 ** (age / half-life): the command
+# centre's recent corrections count more than last year's habits.
+HISTORY_HALF_LIFE_DAYS = 180
+
+
+def confirmed_history(now=None) -> tuple[list[str], list[str], list[float]]:
+    """Texts, item codes and recency weights of every confirmed event item (更正事项 and confirmations)."""
+    now = now or timezone.now()
+    rows = EventItem.objects.filter(confirmed=True).values_list(
+        "event__description", "item__code", "event__received_at"
+    )
+    texts, codes, days = [], [], []
+    for text, code, at in rows:
         texts.append(text)
         codes.append(code)
-    return texts, codes
+        days.append(at.date())
+    return texts, codes, recency_weights(days, now.date(), HISTORY_HALF_LIFE_DAYS)
 
 
 # Rebuild policy of the classifier. A catalog change rebuilds it at once. When only the confirmed history grows,
@@ -207,8 +219,10 @@ def _current_classifier() -> ItemClassifier:
         current = _classifier
         if not _needs_build(current, catalog, history, time.time()):
             return current.classifier
-        texts, codes = confirmed_history()
-        built = ItemClassifier(catalog_entries(), history_texts=texts, history_codes=codes)
+        texts, codes, weights = confirmed_history()
+        built = ItemClassifier(
+            catalog_entries(), history_texts=texts, history_codes=codes, history_weights=weights
+        )
         _classifier = _Built(catalog, history, len(texts), time.time(), built)
         _checked_at = time.monotonic()
     return built

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/", events.my_tasks, name="my_tasks"),
     path("report-in/", fieldreport.report_in, name="report_in"),
     path("ledger.xlsx", events.ledger, name="ledger"),
+    path("accuracy/", events.routing_accuracy, name="routing_accuracy"),
     # Coordination: meetings (会商联席) and evidence shared between units.
     path("consultations/", coordination.consultation_list, name="consultation_list"),
     path("consultations/<int:pk>/", coordination.consultation_detail, name="consultation_detail"),

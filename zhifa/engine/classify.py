@@ -13,15 +13,13 @@ catalog and history, and they train in a fraction of a second on thousands of te
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from zhifa.engine import textfeatures
@@ -36,8 +34,14 @@ MAX_KEYWORD_BONUS = 0.06
 # Words of the legal wording that many items share: no explanation of why a text fits one item.
 GENERIC_WORDS = frozenset(
     "未经 批准 审批 手续 办理 超过 规定 进入 查处 个人 单位 行为 标准 使用 设置 活动 擅自 违反 相关 要求 处理 "
-    "情况 造成 进行 按照 其他 有关 或者 以及 责令 改正 罚款 以上 以下 不得 应当 未按 依法 国家 人员".split()
+    "情况 造成 进行 按照 其他 有关 或者 以及 责令 改正 罚款 以上 以下 不得 应当 未按 依法 国家 人员 "
+    # Where, who and when of any complaint: a fumes complaint's 附近居民 is no reason to cite a noise-notice item.
+    "附近 周边 周围 居民 住户 业主 群众 市民 小区 楼下 楼上 门口 旁边 路边 晚上 夜里 白天 早上 每天 多次 长期 "
+    "严重 影响 意见 不管 公共 场所 区域 地方".split()
 )
+# A word of the items' own text found in this share of all items or more says nothing about one of them
+# (居民, 附近, 区域, 建设 …): it never explains a match, whatever the fixed list above forgets.
+GENERIC_SHARE = 0.04
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,38 @@ class CatalogEntry:
     legal_text: str = ""
 
 
+def plain_name(name: str) -> str:
+    """An item's name as people say it: 对……的行政处罚 → ……"""
+    for suffix in ("的行政处罚", "的行政强制", "的行政检查", "的处罚", "的检查"):
+        name = name.removesuffix(suffix)
+    return name.removeprefix("对")
+
+
 @dataclass(frozen=True)
 class Match:
+    """A ranked item; `matched` holds the phrases of the item found in the text, never a generic word alone."""
+
     code: str
     name: str
     domain: str
     score: float
     matched: tuple[str, ...] = field(default=())
+
+    @property
+    def plain_name(self) -> str:
+        return plain_name(self.name)
+
+    @property
+    def basis(self) -> str:
+        """One line of explanation: the matched phrases and the item's plain name ("" when nothing matched)."""
+        if not self.matched:
+            return ""
+        return f"“{'”“'.join(self.matched)}” → {self.plain_name}"
+
+
+def explained(matches: Sequence[Match]) -> list[Match]:
+    """The matches that may be shown as a basis: those with a phrase of their own found in the text."""
+    return [m for m in matches if m.matched]
 
 
 def _row_scaled(m: np.ndarray) -> np.ndarray:
@@ -104,7 +133,17 @@ class _Tfidf:
         return normalize(m)
 
     def transform(self, analysed: Sequence[list[str]]) -> sp.csr_matrix:
-        return self._weigh(self._counts([Counter(f) for f in analysed]))
+        # One C-level map over the batch's features (no Counter per text); the CSR conversion sums repeats.
+        flat = list(chain.from_iterable(analysed))
+        ids = np.fromiter(map(self.vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(analysed)), [len(f) for f in analysed])
+        known = ids >= 0
+        m = sp.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], ids[known])),
+            shape=(len(analysed), len(self.vocabulary)),
+        )
+        m.sum_duplicates()
+        return self._weigh(m)
 
 
 def _indicator(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
@@ -112,9 +151,9 @@ def _indicator(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_rows, len(rows)))
 
 
-def _shared_words(item_words: dict[str, tuple[str, ...]], low: str) -> list[str]:
+def _shared_words(item_words: dict[str, tuple[str, ...]], low: str, chars: set[str]) -> list[str]:
     """The item's words (by first character) that occur in the text, without parts of longer ones, in text order."""
-    found = [w for ch in item_words.keys() & set(low) for w in item_words[ch] if w in low]
+    found = [w for ch in item_words.keys() & chars for w in item_words[ch] if w in low]
     found.sort(key=len, reverse=True)
     kept: list[str] = []
     for w in found:
@@ -132,22 +171,29 @@ class ItemClassifier:
         *,
         history_texts: Sequence[str] = (),
         history_codes: Sequence[str] = (),
+        history_weights: Sequence[float] | None = None,
     ):
+        """history_weights: one per history text (e.g. by recency, 0.5 ** (age / half-life)); all 1 by default."""
         if not entries:
             raise ValueError("the catalog is empty")
         if len(history_texts) != len(history_codes):
             raise ValueError("history texts and codes differ in length")
+        if history_weights is not None and len(history_weights) != len(history_codes):
+            raise ValueError("history weights and codes differ in length")
+        weights = list(history_weights) if history_weights is not None else [1.0] * len(history_codes)
         self.entries = list(entries)
         self.codes = [e.code for e in self.entries]
         self._index = {c: i for i, c in enumerate(self.codes)}
         docs = [_document(e) for e in self.entries]
         known = [
-            (t, self._index[c]) for t, c in zip(history_texts, history_codes, strict=True) if c in self._index
+            (t, self._index[c], w)
+            for t, c, w in zip(history_texts, history_codes, weights, strict=True)
+            if c in self._index and w > 0
         ]
         # One feature pass over catalog and history; the history's document frequencies tell the everyday
         # characters from the telling ones.
         analysed = [textfeatures.item_features(d) for d in docs]
-        analysed += [textfeatures.item_features(t) for t, _ in known]
+        analysed += [textfeatures.item_features(t) for t, _, _ in known]
         self.vectorizer = _Tfidf(analysed)
         matrix = self.vectorizer.fitted
         n = len(docs)
@@ -160,13 +206,19 @@ class ItemClassifier:
         self.history_size = len(known)
         self._centroid_t = None
         if known:
-            cols = np.array([c for _, c in known])
-            history = matrix[n:]
+            cols = np.array([c for _, c, _ in known])
+            history = sp.diags(np.array([w for _, _, w in known])) @ matrix[n:]
             self._centroid_t = normalize(_indicator(cols, n) @ history).T.tocsr()
             profile = profile + _indicator(self._item_domain[cols], len(domains)) @ history
         self._domain_t = normalize(profile).T.tocsr()
         self._keywords = [
-            tuple(sorted({k.lower() for k in e.keywords if len(k) >= 2}, key=len, reverse=True))
+            tuple(
+                sorted(
+                    {k.lower() for k in e.keywords if len(k) >= 2 and k not in GENERIC_WORDS},
+                    key=len,
+                    reverse=True,
+                )
+            )
             for e in self.entries
         ]
         # keyword → item columns, probed with every substring of a text up to the longest keyword's length.
@@ -180,6 +232,9 @@ class ItemClassifier:
         # The item's own words, cut on first use (only explanations need them, and only for top-ranked items).
         self._docs = docs
         self._item_words: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._code_rank = np.argsort(np.argsort(np.array(self.codes), kind="stable"), kind="stable")
+        self._generic: frozenset[str] | None = None
+        self._combined_t: sp.csr_matrix | None = None
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Score matrix (texts × items), each row in [0, ~1]."""
@@ -187,13 +242,20 @@ class ItemClassifier:
 
     def _scores(self, texts: Sequence[str], keyword_hits: list[dict[int, set[str]]]) -> np.ndarray:
         x = self.vectorizer.transform([textfeatures.item_features(t) for t in texts])
-        sim = (x @ self._item_matrix_t).toarray()
-        if self._centroid_t is not None:
-            sim = (1 - HISTORY_WEIGHT) * sim + HISTORY_WEIGHT * (x @ self._centroid_t).toarray()
+        if self._combined_t is None:
+            # Catalog, history and domain profiles side by side: one sparse product per batch instead of three
+            # (the blend of catalog and history is linear, so it is folded into the matrix).
+            items = self._item_matrix_t
+            if self._centroid_t is not None:
+                items = (1 - HISTORY_WEIGHT) * items + HISTORY_WEIGHT * self._centroid_t
+            self._combined_t = sp.hstack([items, self._domain_t], format="csr")
+        both = (x @ self._combined_t).toarray()
+        n = len(self.entries)
+        sim = both[:, :n]
         for row, found in enumerate(keyword_hits):
             for col, hits in found.items():
                 sim[row, col] += min(MAX_KEYWORD_BONUS, len(hits) * KEYWORD_BONUS)
-        domain_fit = _row_scaled((x @ self._domain_t).toarray())
+        domain_fit = _row_scaled(both[:, n:])
         return sim * (domain_fit**DOMAIN_EXPONENT)[:, self._item_domain]
 
     def _keyword_hits(self, text: str) -> dict[int, set[str]]:
@@ -212,16 +274,24 @@ class ItemClassifier:
                         found.setdefault(col, set()).add(low[i:j])
         return found
 
+    def generic_words(self) -> frozenset[str]:
+        """The fixed generic words, and the words found in GENERIC_SHARE of the items' texts or more."""
+        if self._generic is None:
+            # First use: teach the tokenizer the keywords, so that 油烟扰民 stays one word.
+            textfeatures.add_words(k for e in self.entries for k in e.keywords)
+            df = Counter(w for doc in self._docs for w in set(textfeatures.words(doc)))
+            floor = max(3, GENERIC_SHARE * len(self._docs))
+            self._generic = GENERIC_WORDS | {w for w, n in df.items() if n >= floor}
+        return self._generic
+
     def _words_of(self, col: int) -> dict[str, tuple[str, ...]]:
-        """The item's words of two characters or more, by first character."""
+        """The item's words of two characters or more, by first character, generic words left out."""
         words = self._item_words.get(col)
         if words is None:
-            if not self._item_words:
-                # First use: teach the tokenizer the keywords, so that 油烟扰民 stays one word.
-                textfeatures.add_words(k for e in self.entries for k in e.keywords)
+            generic = self.generic_words()
             by_first: dict[str, list[str]] = {}
             for w in set(textfeatures.words(self._docs[col])):
-                if len(w) >= 2 and not w.isdigit() and w not in GENERIC_WORDS:
+                if len(w) >= 2 and not w.isdigit() and w not in generic:
                     by_first.setdefault(w[0], []).append(w)
             words = self._item_words[col] = {ch: tuple(ws) for ch, ws in by_first.items()}
         return words
@@ -233,60 +303,34 @@ class ItemClassifier:
         scores = self._scores(texts, keyword_hits)
         k = min(k, len(self.entries))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        # Order each row's top k by score, then code, in one vectorised sort; Python sees plain lists only.
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        order = np.lexsort((self._code_rank[top], -top_scores), axis=1)
+        top_cols = np.take_along_axis(top, order, axis=1).tolist()
+        top_scores = np.round(np.take_along_axis(top_scores, order, axis=1), 4).tolist()
+        entries = self.entries
         results = []
         for row, text in enumerate(texts):
-            cols = sorted(top[row], key=lambda c: (-scores[row, c], self.codes[c]))
             hits = keyword_hits[row]
-            low = text.lower()
+            chars: set[str] | None = None
+            low = ""
             matches = []
-            for c in cols:
-                if scores[row, c] <= 0:
+            for c, score in zip(top_cols[row], top_scores[row], strict=True):
+                if score <= 0:
                     continue
-                matched = sorted(hits.get(int(c), ()), key=lambda w: (-len(w), w))
-                if not matched:
+                found = hits.get(c)
+                if found:
+                    matched = tuple(sorted(found, key=lambda w: (-len(w), w)))[:6]
+                else:
                     # No keyword of the item occurs: explain by the words of the item's text found in the text.
-                    matched = _shared_words(self._words_of(int(c)), low)
-                entry = self.entries[c]
-                score = round(float(scores[row, c]), 4)
-                matches.append(
-                    Match(entry.code, entry.name, entry.domain, score, tuple(dict.fromkeys(matched))[:6])
-                )
+                    if chars is None:
+                        low = text.lower()
+                        chars = set(low)
+                    matched = tuple(_shared_words(self._words_of(c), low, chars))[:6]
+                entry = entries[c]
+                matches.append(Match(entry.code, entry.name, entry.domain, score, matched))
             results.append(matches)
         return results
 
     def classify(self, text: str, k: int = 5) -> list[Match]:
         return self.classify_many([text], k)[0]
-
-
-class TextModel:
-    """A text → label model for any labelled history (item, domain or department): TF-IDF + logistic regression."""
-
-    def __init__(self, C: float = 8.0):
-        self.vectorizer = TfidfVectorizer(analyzer=textfeatures.analyze, sublinear_tf=True)
-        self.model = LogisticRegression(C=C, max_iter=3000)
-
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
-        if len(texts) != len(labels):
-            raise ValueError("texts and labels differ in length")
-        if len(set(labels)) < 2:
-            raise ValueError("at least two distinct labels are needed to train")
-        self.model.fit(self.vectorizer.fit_transform(texts), labels)
-        return self
-
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        proba = self.model.predict_proba(self.vectorizer.transform(texts))
-        best = proba.argmax(axis=1)
-        return [(str(self.model.classes_[i]), float(proba[r, i])) for r, i in enumerate(best)]
-
-    def save(self, path) -> None:
-        with open(path, "wb") as fh:
-            pickle.dump({"format": "zhifa.textmodel/1", "model": self}, fh)
-
-    @staticmethod
-    def load(path) -> TextModel:
-        # Only load models this installation wrote: pickle runs code from the file.
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        if not isinstance(data, dict) or data.get("format") != "zhifa.textmodel/1":
-            raise ValueError(f"{path} is not a zhifa text model")
-        return data["model"]

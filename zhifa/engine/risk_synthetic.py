@@ -118,3 +118,44 @@ def write_outcome_csv(path: str | Path, n: int, seed: int = 0, encoding: str = "
         writer.writeheader()
         writer.writerows(synthetic_outcome_table(n, seed))
     return path
+
+
+HISTORY_COLUMNS = ["主体编号", "检查日期", "开业日期", "行业", "片区", "检查类型", "发现违法"]
+
+
+def synthetic_inspection_history(n_subjects: int, seed: int = 0) -> list[dict[str, str]]:
+    """An obviously synthetic inspection history (2023–2025), one row per inspection, in no particular order.
+
+    The truth: each subject has a hidden propensity that only its own earlier results reveal; restaurants (H62)
+    inspected on a complaint fail more (an interaction a linear model misses), and shops in their first year
+    fail a little more. 片区 carries nothing."""
+    from datetime import date, timedelta
+
+    rng = np.random.default_rng(seed)
+    start = date(2023, 1, 1)
+    rows = []
+    for s in range(n_subjects):
+        latent = rng.normal()
+        industry = str(rng.choice(["H62", "F52", "L72", "K7040"]))
+        area = str(rng.choice(["东片", "西片", "南片", "北片"]))
+        opened = start + timedelta(days=int(rng.integers(-3000, 900)))
+        for day in sorted(rng.choice(1095, size=1 + rng.poisson(4), replace=False)):
+            on = start + timedelta(days=int(day))
+            if on < opened:
+                continue
+            kind = str(rng.choice(["日常检查", "投诉核查", "双随机"], p=[0.5, 0.25, 0.25]))
+            logit = -1.7 + 1.4 * latent + 1.6 * (industry == "H62" and kind == "投诉核查")
+            logit += 0.5 * ((on - opened).days < 365)
+            rows.append(
+                {
+                    "主体编号": f"TEST{s + 1:05d}",
+                    "检查日期": on.isoformat(),
+                    "开业日期": opened.isoformat(),
+                    "行业": industry,
+                    "片区": area,
+                    "检查类型": kind,
+                    "发现违法": "1" if rng.random() < 1 / (1 + np.exp(-logit)) else "0",
+                }
+            )
+    order = rng.permutation(len(rows))
+    return [rows[i] for i in order]

@@ -2,7 +2,12 @@
 
 from zhifa.cases.services.deadlines import case_deadlines_refresh
 from zhifa.cases.services.decision import case_decide, case_decide_on_spot
-from zhifa.cases.services.evidence import case_evidence_link, case_evidence_upload, case_evidence_withdraw
+from zhifa.cases.services.evidence import (
+    case_evidence_link,
+    case_evidence_upload,
+    case_evidence_withdraw,
+    case_inquiry_record,
+)
 from zhifa.cases.services.execution import (
     case_close,
     case_credit_guide,
@@ -42,6 +47,7 @@ __all__ = [
     "case_evidence_link",
     "case_evidence_upload",
     "case_evidence_withdraw",
+    "case_inquiry_record",
     "case_extend",
     "case_hearing_record",
     "case_hearing_schedule",

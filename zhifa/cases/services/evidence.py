@@ -1,5 +1,6 @@
 """Evidence in a case: link an event's evidence or an inspection photo (no copy of the bytes), upload a file
-checked by its content like every evidence upload, or withdraw a piece with a reason (append-only)."""
+checked by its content like every evidence upload, or withdraw a piece with a reason (append-only); and the
+询问笔录 made in the system for printing and signing."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhifa.cases.choices import BEFORE_DECISION, EvidenceKind, EvidenceOrigin
+from zhifa.cases.choices import BEFORE_DECISION, DocumentKind, EvidenceKind, EvidenceOrigin
 from zhifa.cases.models import Case, CaseEvidence
-from zhifa.cases.services.common import changing, commit, fail, refuse, text
+from zhifa.cases.services.common import add_document, changing, commit, fail, refuse, text, today
 from zhifa.core.errors import Conflict
 from zhifa.dispatch.coordination.selectors import evidence_get_for_user
 from zhifa.dispatch.coordination.services import evidence_file_check
+from zhifa.engine import idcard
 from zhifa.inspections.records.selectors import inspection_photo_get_for_user
 
 MAX_DESCRIPTION = 2000
@@ -217,3 +219,91 @@ def case_evidence_withdraw(*, evidence: CaseEvidence, reason: str, by) -> CaseEv
         )
     evidence.refresh_from_db()
     return evidence
+
+
+# --- 询问笔录 -----------------------------------------------------------------------------------------------------
+
+MAX_QUESTIONS = 60
+MAX_ANSWER = 2000
+
+
+def _interviewee(raw: dict, errors: list[dict]) -> dict:
+    raw = raw or {}
+    name = text(raw.get("name"), "interviewee", "被询问人姓名", errors, limit=50)
+    number = idcard.normalise(raw.get("id_number") or "")
+    if number:
+        problems = idcard.id_validate(number, today=today())
+        if problems:
+            errors.append({"field": "id_number", "message": f"被询问人身份证号码有误：{problems[0]}"})
+    return {
+        "name": name,
+        "id_number": idcard.id_mask(number) if number else "",
+        "phone": text(raw.get("phone"), "phone", "联系电话", errors, required=False, limit=20),
+        "relation": text(raw.get("relation"), "relation", "与当事人关系", errors, required=False, limit=50),
+        "position": text(raw.get("position"), "position", "职务", errors, required=False, limit=50),
+    }
+
+
+def case_inquiry_record(
+    *,
+    case: Case,
+    interviewee: dict,
+    started_at: datetime,
+    ended_at: datetime,
+    place: str,
+    questions: list[dict],
+    by,
+) -> Case:
+    """询问笔录 — questions put to the party or a witness and their answers, as asked, for printing and the
+    interviewee's signature on every page; the signed scan is then uploaded as evidence (当事人陈述 / 证人证言).
+    The case's officers ask (at least two, 行政处罚法 第四十二条) and show their certificates (第五十五条), as the
+    printed record states."""
+    errors: list[dict] = []
+    person = _interviewee(interviewee, errors)
+    place = text(place, "place", "询问地点", errors, limit=200)
+    now = timezone.now()
+    started_at, ended_at = (
+        timezone.make_aware(t) if isinstance(t, datetime) and timezone.is_naive(t) else t
+        for t in (started_at, ended_at)
+    )
+    if not isinstance(started_at, datetime) or not isinstance(ended_at, datetime):
+        errors.append({"field": "started_at", "message": "请填写询问的起止时间"})
+    elif ended_at < started_at:
+        errors.append({"field": "ended_at", "message": "询问结束时间不能早于开始时间"})
+    elif ended_at > now + timedelta(minutes=5):
+        errors.append({"field": "ended_at", "message": "询问结束时间不能晚于现在"})
+    rows = []
+    if not isinstance(questions, list) or not questions:
+        errors.append({"field": "questions", "message": "请至少记录一问一答"})
+    elif len(questions) > MAX_QUESTIONS:
+        errors.append({"field": "questions", "message": f"一份笔录最多 {MAX_QUESTIONS} 问，请分次记录"})
+    else:
+        for i, qa in enumerate(questions, 1):
+            qa = qa if isinstance(qa, dict) else {}
+            q = text(qa.get("question"), "questions", f"第 {i} 问的问题", errors, limit=MAX_ANSWER)
+            a = text(qa.get("answer"), "questions", f"第 {i} 问的回答", errors, limit=MAX_ANSWER)
+            rows.append({"question": q, "answer": a})
+    fail(errors)
+    with changing(case, by=by, stages=BEFORE_DECISION, verb="制作询问笔录") as c:
+        sequence = c.documents.filter(kind=DocumentKind.INQUIRY).count() + 1
+        data = {
+            "sequence": sequence,
+            "started_at": started_at,
+            "ended_at": ended_at,
+            "place": place,
+            "interviewee": person,
+            "questions": rows,
+            "recorder": getattr(getattr(by, "officer", None), "name", "") or str(by),
+        }
+        document = add_document(
+            c, DocumentKind.INQUIRY, by=by, data=data, issued_on=timezone.localdate(ended_at)
+        )
+        return commit(
+            c,
+            by=by,
+            action="inquiry",
+            frm=c.stage,
+            document=document,
+            note=f"第{sequence}次询问 {person['name']}",
+            after={"sequence": sequence, "questions": len(rows)},
+        )

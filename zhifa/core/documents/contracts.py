@@ -331,6 +331,27 @@ class CaseClosingReport(DocumentContext):
     closed_on: dt.date | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordForm(DocumentContext):
+    """An approval form or record without a layout of its own (审批表、审核意见书、公示 …): its heading, then
+    labelled rows in a table, then free text. The data a case keeps for it, printed as it was recorded."""
+
+    template: ClassVar[str] = "record_form"
+    title: ClassVar[str] = "记录"
+
+    heading: str
+    number: str | None = None
+    rows: list[Row] = _required_items(1)
+    body: str | None = None
+    issued_on: dt.date
+
+
 DOCUMENTS: dict[str, type[DocumentContext]] = {
     cls.template: cls
     for cls in (
@@ -344,6 +365,7 @@ DOCUMENTS: dict[str, type[DocumentContext]] = {
         NoPenaltyDecision,
         ServiceReceipt,
         CaseClosingReport,
+        RecordForm,
     )
 }
 

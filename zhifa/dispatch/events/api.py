@@ -11,6 +11,7 @@ from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.core.schemas import RefOut
 from zhifa.dispatch.choices import Channel, Priority
 from zhifa.dispatch.events import services
+from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
 from zhifa.dispatch.sla import event_clocks
 from zhifa.org.models import Unit
@@ -234,3 +235,61 @@ def merge(request, pk: int, payload: MergeIn):
     if into is None:
         raise HttpError(404, "未找到该受理编号的事件")
     return _act(request, pk, services.event_merge, into=into)
+
+
+class AccuracyIn(Schema):
+    year: int = Field(..., ge=2000, le=2100, description="年份")
+
+
+class AccuracyCellOut(Schema):
+    month: str
+    events: int
+    kept: int
+    share: float
+
+
+class AccuracyDomainOut(Schema):
+    code: str
+    name: str
+    events: int
+    kept: int
+    share: float | None
+    months: list[AccuracyCellOut]
+
+
+class AccuracyOut(Schema):
+    year: int
+    events: int
+    kept: int
+    share: float | None
+    unclassified: int
+    domains: list[AccuracyDomainOut]
+
+
+@router.get("/routing-accuracy", response=AccuracyOut)
+def routing_accuracy(request, params: Query[AccuracyIn]):
+    """智能分类准确率：第一条建议被保留的比例，按领域、按月（本辖区）。"""
+    table = routing_accuracy_for_user(user=request.user, year=params.year)
+    total = table.total()
+    return {
+        "year": params.year,
+        "events": total.events,
+        "kept": total.top1,
+        "share": total.share("top1"),
+        "unclassified": table.unclassified,
+        "domains": [
+            {
+                "code": code,
+                "name": name,
+                "events": (t := table.total(domain=code)).events,
+                "kept": t.top1,
+                "share": t.share("top1"),
+                "months": [
+                    {"month": m, "events": c.events, "kept": c.top1, "share": c.top1 / c.events}
+                    for m, c in zip(table.months, table.row(code), strict=True)
+                    if c is not None and c.events
+                ],
+            }
+            for code, name in table.domains
+        ],
+    }

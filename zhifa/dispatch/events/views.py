@@ -22,6 +22,7 @@ from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, UnitRole
 from zhifa.dispatch.events import forms as f
+from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
 from zhifa.dispatch.events.ledger import event_ledger_xlsx
 from zhifa.dispatch.events.sections import event_sections_context
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
@@ -42,6 +43,7 @@ from zhifa.dispatch.events.services import (
 from zhifa.dispatch.events.stats import ON_TIME_DAYS, OVERDUE_DEFINITION, on_time_total, overdue_q
 from zhifa.dispatch.models import Event, SlaPolicy
 from zhifa.dispatch.sla import FINISHED, event_clocks
+from zhifa.engine.classify import plain_name
 from zhifa.engine.sla import CLOCK_LABELS
 from zhifa.org import selectors as org_selectors
 from zhifa.org.models import Region
@@ -299,6 +301,17 @@ def _available_actions(user, event, units, bound=None) -> list[dict]:
     return out
 
 
+def _suggestions(classification: list[dict], confirmed_codes: set[str]) -> dict:
+    """The suggestions shown as a basis: those with a phrase of the item found in the text (a generic word alone
+    is never one), and the confirmed ones; the others are counted, not listed."""
+    shown = [
+        dict(s, confirmed=s.get("code") in confirmed_codes, plain_name=plain_name(s.get("name", "")))
+        for s in classification
+        if s.get("matched") or s.get("code") in confirmed_codes
+    ]
+    return {"suggestions": shown, "unexplained_suggestions": len(classification) - len(shown)}
+
+
 def event_page_context(request, event, bound=None) -> dict:
     user, now = request.user, timezone.now()
     units = list(event.event_units.select_related("unit").order_by("role", "id"))
@@ -313,7 +326,7 @@ def event_page_context(request, event, bound=None) -> dict:
         "active_nav": "board",
         "event": event,
         "phone": event.reporter_phone if _is_command(user) else _mask_phone(event.reporter_phone),
-        "suggestions": [dict(s, confirmed=s.get("code") in confirmed_codes) for s in event.classification],
+        **_suggestions(event.classification, confirmed_codes),
         "lead_units": [u for u in units if u.role == UnitRole.LEAD],
         "assist_units": [u for u in units if u.role == UnitRole.ASSIST],
         "clocks": _clock_rows(event, now),
@@ -504,3 +517,53 @@ def ledger(request):
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = content_disposition_header(True, f"实时信息台账-{stamp}.xlsx")
     return response
+
+
+# --- accuracy of automatic classification ----------------------------------------------------------------
+
+
+def _cell(t) -> dict | None:
+    if t is None or not t.events:
+        return None
+    share = t.top1 / t.events
+    return {"percent": round(100 * share), "events": t.events, "level": _level(share)}
+
+
+def _level(share: float) -> str:
+    return "good" if share >= 0.95 else ("fair" if share >= 0.8 else "poor")
+
+
+@login_required
+def routing_accuracy(request):
+    """智能分类准确率: the share of first suggestions kept, per domain and month."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= this_year + 1:
+        return render(
+            request,
+            "dispatch/accuracy.html",
+            {"active_nav": "accuracy", "error": "年份应为 2000 年至明年之间的数字", "year": this_year},
+            status=400,
+        )
+    table = routing_accuracy_for_user(user=request.user, year=year)
+    rows = [
+        {"name": name, "cells": [_cell(t) for t in table.row(code)], "total": _cell(table.total(domain=code))}
+        for code, name in table.domains
+    ]
+    return render(
+        request,
+        "dispatch/accuracy.html",
+        {
+            "active_nav": "accuracy",
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+            "months": [m[5:] for m in table.months],
+            "rows": rows,
+            "month_totals": [_cell(table.total(month=m)) for m in table.months],
+            "total": _cell(table.total()),
+            "unclassified": table.unclassified,
+        },
+    )

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhifa.core.tabular import SafeCsvWriter
 from zhifa.dispatch.management.commands.router_train import read_columns
-from zhifa.engine.classify import TextModel
+from zhifa.engine.textmodel import TextModel, document
 
 
 class Command(BaseCommand):
@@ -14,17 +14,19 @@ class Command(BaseCommand):
         parser.add_argument("--model", required=True)
         parser.add_argument("--csv", required=True)
         parser.add_argument("--text-col", required=True)
+        parser.add_argument("--title-col", help="标题列（训练时用了标题时给出）")
         parser.add_argument("--output", required=True)
 
-    def handle(self, *args, model: str, csv: str, text_col: str, output: str, **options):
+    def handle(self, *args, model: str, csv: str, text_col: str, title_col, output: str, **options):
         try:
             loaded = TextModel.load(model)
         except (OSError, ValueError) as exc:
             raise CommandError(f"无法读取模型：{exc}") from None
-        texts = [r[0] for r in read_columns(csv, text_col)]
+        cols = (text_col,) + ((title_col,) if title_col else ())
+        docs = [document(r[1] if title_col else "", r[0]) for r in read_columns(csv, *cols)]
         with open(output, "w", encoding="utf-8", newline="") as fh:
             writer = SafeCsvWriter(fh)  # a label or feature name is never run as a formula
             writer.writerow(["row", "label", "score"])
-            for i, (label, score) in enumerate(loaded.predict(texts) if texts else [], start=1):
+            for i, (label, score) in enumerate(loaded.predict(docs), start=1):
                 writer.writerow([i, label, f"{score:.4f}"])
-        self.stdout.write(f"已预测 {len(texts)} 行，结果写入 {output}")
+        self.stdout.write(f"已预测 {len(docs)} 行，结果写入 {output}")

@@ -1,0 +1,360 @@
+"""Text → label by model selection: several scikit-learn candidates, chosen by stratified k-fold cross-validation.
+
+The textbook baseline — character n-gram TF-IDF with a linear SVM — is always a candidate and wins ties, so a
+district that brings its own labelled history never gets a model that cross-validates below it. The other
+candidates add jieba words, a weighted title, class balancing, logistic regression, complement naive Bayes and a
+calibrated ensemble. Features are computed once per fold and shared by the candidates that use them. Past
+`HASHING_ROWS` rows the vectorizers hash (fixed memory) and cross-validation runs on a stratified sample.
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.metrics import confusion_matrix, f1_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from zhifa.engine import textfeatures
+
+FORMAT = "zhifa.textmodel/2"
+SEP = "\x1e"  # between title and body in one document
+TITLE_WEIGHT = 0.6
+HASHING_ROWS = 300_000  # above this, hashing vectorizers (no vocabulary in memory) and SGD
+MAX_CV_ROWS = 5_000  # cross-validation on at most this many rows (a stratified sample chooses as well)
+BASELINE = "char_svm"
+
+
+def document(title: str, body: str) -> str:
+    """One document from a title and a body; the title's own features are added by the title candidates."""
+    return f"{title}{SEP}{body}" if title.strip() else body
+
+
+def _flat(doc: str) -> str:
+    return doc.replace(SEP, "。").lower()
+
+
+def _title(doc: str) -> str:
+    return doc.split(SEP, 1)[0].lower() if SEP in doc else ""
+
+
+def _word_features(doc: str) -> list[str]:
+    """jieba words and word bigrams of the whole document."""
+    ws = textfeatures.words(_flat(doc))
+    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)]
+
+
+def _vectorizer(kind: str, hashing: bool):
+    if kind == "word":
+        opts = {"analyzer": _word_features}
+    else:
+        opts = {
+            "analyzer": "char",
+            "ngram_range": (1, 3),
+            "preprocessor": _title if kind == "title" else _flat,
+        }
+    if hashing:
+        return make_pipeline(
+            HashingVectorizer(n_features=2**20, alternate_sign=False, norm=None, dtype=np.float32, **opts),
+            TfidfTransformer(sublinear_tf=True),
+        )
+    return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **opts)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    label: str  # printed
+    features: tuple[str, ...]  # "char", "word", "title"
+    classifier: str  # "svm", "svm_balanced", "lr", "cnb", "sgd", "ensemble"
+
+
+CANDIDATES = (
+    Candidate(BASELINE, "字符 n-gram TF-IDF + 线性 SVM（基线）", ("char",), "svm"),
+    Candidate("char_svm_bal", "字符 n-gram + 线性 SVM（类别加权）", ("char",), "svm_balanced"),
+    Candidate("char_lr", "字符 n-gram + 逻辑回归（类别加权）", ("char",), "lr"),
+    Candidate("char_cnb", "字符 n-gram + 补集朴素贝叶斯", ("char",), "cnb"),
+    Candidate("word_svm", "jieba 词 TF-IDF + 线性 SVM（类别加权）", ("word",), "svm_balanced"),
+    Candidate("union_svm", "字符 + 词 TF-IDF + 线性 SVM（类别加权）", ("char", "word"), "svm_balanced"),
+    Candidate("union_lr", "字符 + 词 TF-IDF + 逻辑回归（类别加权）", ("char", "word"), "lr"),
+    Candidate(
+        "title_union_svm", "标题加权 + 字符 + 词 + 线性 SVM", ("char", "word", "title"), "svm_balanced"
+    ),
+    Candidate("union_ensemble", "字符 + 词，校准 SVM 与逻辑回归集成", ("char", "word"), "ensemble"),
+)
+# Past HASHING_ROWS: linear models by SGD on hashed features (the baseline stays, on hashed features too).
+LARGE_CANDIDATES = (
+    CANDIDATES[0],
+    Candidate("char_sgd", "字符 n-gram（哈希）+ SGD", ("char",), "sgd"),
+    Candidate("union_sgd", "字符 + 词（哈希）+ SGD", ("char", "word"), "sgd"),
+    Candidate("title_union_sgd", "标题加权 + 字符 + 词（哈希）+ SGD", ("char", "word", "title"), "sgd"),
+)
+
+
+def _classifier(kind: str, min_count: int, seed: int):
+    if kind == "svm":
+        return LinearSVC(C=1.0)
+    if kind == "svm_balanced":
+        return LinearSVC(C=1.0, class_weight="balanced")
+    if kind == "lr":
+        return _logistic()
+    if kind == "cnb":
+        return ComplementNB(alpha=0.3)
+    if kind == "sgd":
+        return SGDClassifier(loss="modified_huber", alpha=2e-6, class_weight="balanced", random_state=seed)
+    if kind == "ensemble":
+        return _Ensemble(min_count)
+    raise ValueError(f"unknown classifier {kind!r}")
+
+
+def _logistic():
+    # One-vs-rest liblinear: several times faster than the multinomial lbfgs fit on sparse n-grams, as accurate.
+    return OneVsRestClassifier(LogisticRegression(C=20.0, class_weight="balanced", solver="liblinear"))
+
+
+class _Ensemble:
+    """Mean of the probabilities of a calibrated linear SVM and a logistic regression."""
+
+    def __init__(self, min_count: int):
+        self.cv = min(3, min_count)
+
+    def fit(self, X, y):
+        self.members = [_logistic()]
+        if self.cv >= 2:  # calibration needs two texts of every label
+            svm = LinearSVC(C=1.0, class_weight="balanced")
+            self.members.append(CalibratedClassifierCV(svm, cv=self.cv, method="sigmoid"))
+        for m in self.members:
+            m.fit(X, y)
+        self.classes_ = self.members[0].classes_
+        return self
+
+    def predict_proba(self, X):
+        return sum(m.predict_proba(X) for m in self.members) / len(self.members)
+
+
+def _class_scores(clf, X) -> np.ndarray:
+    """(rows, classes) scores in [0, 1] summing to 1: probabilities, or a softmax of the SVM margins."""
+    if hasattr(clf, "predict_proba"):
+        return clf.predict_proba(X)
+    d = clf.decision_function(X)
+    if d.ndim == 1:
+        d = np.column_stack([-d, d])
+    e = np.exp(3 * (d - d.max(axis=1, keepdims=True)))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class _Features:
+    """The fitted vectorizers of a feature set; transform stacks them (the title weighted)."""
+
+    def __init__(self, kinds: Sequence[str], hashing: bool):
+        self.kinds, self.hashing = tuple(kinds), hashing
+
+    def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        self.vectorizers = {k: _vectorizer(k, self.hashing) for k in self.kinds}
+        return self._stack({k: v.fit_transform(docs) for k, v in self.vectorizers.items()})
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        return self._stack({k: v.transform(docs) for k, v in self.vectorizers.items()})
+
+    def _stack(self, parts: dict[str, sp.csr_matrix]) -> sp.csr_matrix:
+        return sp.hstack([_weigh(k, m) for k, m in parts.items()], format="csr").astype(np.float32)
+
+
+@dataclass
+class CandidateResult:
+    candidate: Candidate
+    accuracy: float
+    macro_f1: float
+    fold_accuracy: list[float] = field(default_factory=list)
+    predicted: np.ndarray | None = None  # out-of-fold labels (indices into Selection.labels)
+
+    @property
+    def key(self) -> str:
+        return self.candidate.key
+
+
+@dataclass
+class Selection:
+    labels: list[str]
+    results: list[CandidateResult]  # best first
+    folds: int
+    cv_rows: int
+    truth: np.ndarray  # label indices of the CV rows
+
+    @property
+    def chosen(self) -> CandidateResult:
+        return self.results[0]
+
+    @property
+    def runner_up(self) -> CandidateResult | None:
+        return self.results[1] if len(self.results) > 1 else None
+
+    @property
+    def baseline(self) -> CandidateResult:
+        return next(r for r in self.results if r.key == BASELINE)
+
+    def confusion(self) -> np.ndarray:
+        """Rows: true label, columns: the chosen model's out-of-fold label."""
+        return confusion_matrix(self.truth, self.chosen.predicted, labels=range(len(self.labels)))
+
+
+def _check(texts: Sequence[str], labels: Sequence[str]) -> None:
+    if len(texts) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    if len(set(labels)) < 2:
+        raise ValueError("至少需要两种不同的标签才能训练")
+
+
+def select(
+    docs: Sequence[str],
+    labels: Sequence[str],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    candidates: Sequence[Candidate] | None = None,
+    max_cv_rows: int = MAX_CV_ROWS,
+) -> Selection:
+    """Cross-validate the candidates on the same stratified folds; results best first (accuracy, then macro-F1,
+    then the earlier candidate — the baseline is first, so it wins ties)."""
+    _check(docs, labels)
+    names = sorted(set(labels))
+    index = {n: i for i, n in enumerate(names)}
+    y_all = np.array([index[v] for v in labels])
+    docs = list(docs)
+    hashing = len(docs) > HASHING_ROWS
+    if candidates is None:
+        candidates = LARGE_CANDIDATES if hashing else CANDIDATES
+        if not any(SEP in d for d in docs):
+            candidates = [c for c in candidates if "title" not in c.features]
+    if not any(c.key == BASELINE for c in candidates):
+        raise ValueError("the baseline must be a candidate")
+    rows = np.arange(len(docs))
+    counts = np.bincount(y_all)
+    if len(docs) > max_cv_rows:
+        strat = y_all if counts.min() >= 2 else None
+        rows, _ = train_test_split(rows, train_size=max_cv_rows, stratify=strat, random_state=seed)
+        rows = np.sort(rows)
+    y = y_all[rows]
+    cv_docs = [docs[i] for i in rows]
+    present = np.bincount(y, minlength=len(names))
+    min_count = int(present[present > 0].min())
+    k = max(2, min(folds, min_count))
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    predicted = {c.key: np.full(len(y), -1) for c in candidates}
+    fold_acc: dict[str, list[float]] = {c.key: [] for c in candidates}
+    feature_sets = sorted({c.features for c in candidates})
+    # One BLAS thread: the calibrators' tiny optimisations ran 7× slower with a thread pool on a busy machine.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        # A label with fewer members than folds, or a slow LinearSVC convergence, is expected on small files.
+        warnings.simplefilter("ignore")
+        for train, test in splitter.split(np.zeros(len(y)), y):
+            tr_docs = [cv_docs[i] for i in train]
+            te_docs = [cv_docs[i] for i in test]
+            # One vectorizer fit per kind and fold, shared by the feature sets that stack it.
+            single: dict[str, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
+            for kind in sorted({k for fs in feature_sets for k in fs}):
+                feats = _Features((kind,), hashing)
+                single[kind] = (feats.fit_transform(tr_docs), feats.transform(te_docs))
+            train_counts = np.bincount(y[train], minlength=len(names))
+            fold_min = int(train_counts[train_counts > 0].min())
+            for c in candidates:
+                Xtr = sp.hstack([_weigh(k, single[k][0]) for k in c.features], format="csr")
+                Xte = sp.hstack([_weigh(k, single[k][1]) for k in c.features], format="csr")
+                clf = _classifier(c.classifier, fold_min, seed).fit(Xtr, y[train])
+                got = np.asarray(clf.classes_)[_class_scores(clf, Xte).argmax(axis=1)]
+                predicted[c.key][test] = got
+                fold_acc[c.key].append(float((got == y[test]).mean()))
+    results = [
+        CandidateResult(
+            c,
+            float((predicted[c.key] == y).mean()),
+            float(f1_score(y, predicted[c.key], average="macro", labels=np.unique(y), zero_division=0)),
+            fold_acc[c.key],
+            predicted[c.key],
+        )
+        for c in candidates
+    ]
+    order = {c.key: i for i, c in enumerate(candidates)}
+    # Rounded so that a difference of one text in a million is a tie, which goes to the earlier candidate.
+    results.sort(key=lambda r: (-round(r.accuracy, 6), -round(r.macro_f1, 6), order[r.key]))
+    return Selection(names, results, k, len(y), y)
+
+
+def _weigh(kind: str, m: sp.csr_matrix) -> sp.csr_matrix:
+    return m * TITLE_WEIGHT if kind == "title" else m
+
+
+class TextModel:
+    """The selected candidate fitted on all rows, with what the selection measured."""
+
+    def __init__(self, candidate: Candidate, selection: Selection | None = None):
+        self.candidate = candidate
+        self.selection = selection
+
+    @classmethod
+    def train(
+        cls, docs: Sequence[str], labels: Sequence[str], *, folds: int = 5, seed: int = 0, **kw
+    ) -> TextModel:
+        selection = select(docs, labels, folds=folds, seed=seed, **kw)
+        model = cls(selection.chosen.candidate, selection)
+        return model.fit(docs, labels, seed=seed)
+
+    def fit(self, docs: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> TextModel:
+        _check(docs, labels)
+        hashing = len(docs) > HASHING_ROWS
+        self.features = _Features(self.candidate.features, hashing)
+        X = self.features.fit_transform(list(docs))
+        counts = np.unique(np.asarray(labels), return_counts=True)[1]
+        with warnings.catch_warnings(), threadpool_limits(limits=1):
+            warnings.simplefilter("ignore")
+            self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed).fit(
+                X, np.asarray(labels)
+            )
+        # The predictions of a model trained on everything are not kept with it; only the measured figures.
+        if self.selection is not None:
+            for r in self.selection.results:
+                r.predicted = None if r is not self.selection.chosen else r.predicted
+        return self
+
+    def scores(self, docs: Sequence[str]) -> np.ndarray:
+        return _class_scores(self.classifier, self.features.transform(list(docs)))
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.classifier.classes_]
+
+    def predict(self, docs: Sequence[str]) -> list[tuple[str, float]]:
+        if not docs:
+            return []
+        s = self.scores(docs)
+        best = s.argmax(axis=1)
+        classes = self.classes
+        return [(classes[i], float(s[r, i])) for r, i in enumerate(best)]
+
+    def save(self, path) -> None:
+        with open(path, "wb") as fh:
+            pickle.dump({"format": FORMAT, "model": self}, fh)
+
+    @staticmethod
+    def load(path) -> TextModel:
+        # Only load models this installation wrote: pickle runs code from the file.
+        try:
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
+            raise ValueError(f"{path} 不是 zhifa 文本模型") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"{path} 不是 zhifa 文本模型（请用当前版本的 router_train 重新训练）")
+        return data["model"]

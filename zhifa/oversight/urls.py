@@ -1,0 +1,27 @@
+"""Pages of oversight under /oversight/."""
+
+from django.urls import path
+
+from zhifa.oversight import views
+from zhifa.oversight.evaluations import views as evaluations
+
+app_name = "oversight"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("warnings.xlsx", views.board_xlsx, name="board_xlsx"),
+    path("scan/", views.scan, name="scan"),
+    path("report/", views.monthly, name="monthly"),
+    path("report.xlsx", views.monthly_xlsx, name="monthly_xlsx"),
+    path("models/", views.rules, name="rules"),
+    path("models/<str:code>/", views.rule_edit, name="rule_edit"),
+    path("warnings/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("warnings/<int:pk>/<slug:action>/", views.alert_action, name="alert_action"),
+    path("steps/<int:pk>/file/", views.step_file, name="step_file"),
+    path("evaluations/", evaluations.period_list, name="evaluation_list"),
+    path("evaluations/new/", evaluations.period_new, name="evaluation_new"),
+    path("evaluations/<int:pk>/", evaluations.period_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/score/", evaluations.score, name="evaluation_score"),
+    path("evaluations/<int:pk>/weights/", evaluations.weights, name="evaluation_weights"),
+    path("evaluations/<int:pk>/close/", evaluations.close, name="evaluation_close"),
+]

@@ -19,12 +19,16 @@ $(DEVSTAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP) $@
 
+# `make run PORT=8080` or `make run HOST=0.0.0.0` (reachable from other machines; add their name to ALLOWED_HOSTS).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_district --if-empty --seed 42
 	$(PY) manage.py codes_keys init
-	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py demo_logins --host $(HOST) --port $(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,8 @@ START_PAGES = {
     Role.OVERSIGHT: "oversight:board",
     Role.ADMIN: "dashboard:home",
 }
+# Where on a start page to land, by role (none at present: each start page opens at its top).
+START_FRAGMENTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,14 @@ def start_url_name(user) -> str:
     return START_PAGES.get(user.role, "dashboard:home")
 
 
+def start_url(user) -> str:
+    url = reverse(start_url_name(user))
+    return url if user.is_superuser else url + START_FRAGMENTS.get(user.role, "")
+
+
 @login_required
 def start(request):
-    return redirect(start_url_name(request.user))
+    return redirect(start_url(request.user))
 
 
 def _groups(user) -> list[NavGroup]:
@@ -124,7 +131,7 @@ def navigation(request):
         scope_label = Region.objects.filter(units__pk=user.unit_id).values_list("name", flat=True).first()
     return {
         "nav_groups": groups,
-        "start_url": reverse(start_url_name(user)),
+        "start_url": start_url(user),
         "scope_label": scope_label,
         "user_scope": scope,
         "large_text": large_text_for(request),

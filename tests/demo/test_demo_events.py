@@ -245,8 +245,9 @@ def test_recent_two_weeks_partly_open(demo_db):
     since = calendar.AS_OF - timedelta(days=14)
     recent = Event.objects.filter(received_at__gte=since)
     open_recent = recent.filter(status__in=OPEN)
-    assert open_recent.count() >= 30
-    assert open_recent.count() < 0.6 * recent.count()
+    # A normal morning's board: a couple of dozen open, most being handled within their clocks.
+    assert open_recent.count() >= 15
+    assert open_recent.count() < 0.2 * recent.count()
     assert set(open_recent.values_list("status", flat=True)) == set(OPEN)
     assert not Event.objects.filter(received_at__lt=since, status__in=OPEN + ("received",)).exists()
     for e in open_recent.filter(status="on_site")[:20]:

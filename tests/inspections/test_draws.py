@@ -1,6 +1,7 @@
 """双随机一公开 through the service and pages: reproducible, fair to the rules, scoped, published only on purpose."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -90,8 +91,12 @@ def test_not_the_same_inspectors_as_last_time(pool):
 
 def test_bad_input_and_permissions(pool):
     w = pool
-    with pytest.raises(ServiceError, match="抽取比例须大于 0 且不超过 1"):
+    with pytest.raises(ServiceError, match="抽取比例“1.5”大于 1：如指百分之1.5，请写成 1.5%"):
         draw_create(name="x", domain="market", ratio="1.5", by=w.carol)
+    with pytest.raises(ServiceError, match="抽取比例须大于 0 且不超过 100%"):
+        draw_create(name="x", domain="market", ratio="120%", by=w.carol)
+    with pytest.raises(ServiceError, match="无法识别的抽取比例“五个点”：抽取比例写成百分数或小数"):
+        draw_create(name="x", domain="market", ratio="五个点", by=w.carol)
     with pytest.raises(ServiceError, match="抽取比例与抽取数量须且只能填写一项"):
         draw_create(name="x", domain="market", by=w.carol)
     with pytest.raises(ServiceError, match="抽查范围内没有存续的监管对象"):
@@ -174,3 +179,26 @@ def test_a_drawn_subject_is_inspected_by_the_drawn_team_and_the_result_is_shown(
     )  # fmt: skip
     assert refused.status_code == 400 and "该对象不在这次双随机抽查的结果中" in refused.content.decode()
     assert clients["bob"].get(f"/inspections/records/new/?subject={first_id}&draw={d.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("written", "share"), [("50%", "0.5"), ("５０％", "0.5"), (" 50 % ", "0.5"), ("0.5", "0.5")]
+)
+def test_the_ratio_is_taken_as_people_write_it(pool, written, share):
+    d = draw_create(name="百分比抽查", domain="market", ratio=written, by=pool.carol)
+    assert d.ratio == Decimal(share)
+
+
+def test_the_pool_is_described_by_names(pool, clients, client):
+    w = pool
+    d = draw_create(name="餐饮抽查", domain="market", count=2, industry="H62", by=w.carol)
+    draft = clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    assert "确定公开抽查结果？" in draft  # publishing asks first
+    draw_publish(draw_obj=d, by=w.carol)
+    public = client.get(f"/inspections/public/draws/{d.pk}/").content.decode()
+    assert "行业 餐饮业（H62）" in public
+    page = clients["carol"].post(
+        "/inspections/draws/new/", {"name": "页面百分比", "domain": "market", "ratio": "50%"}
+    )
+    assert page.status_code == 302
+    assert RandomDraw.objects.get(name="页面百分比").ratio == Decimal("0.5")

@@ -4,7 +4,7 @@ import pytest
 
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.inspections.test_draws import pool  # noqa: F401 (fixture)
-from zhifa.catalog.models import Scenario
+from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.core.errors import ServiceError
 from zhifa.engine.draw import draw_verify
 from zhifa.inspections.draws.services import draw_create
@@ -64,7 +64,9 @@ def test_draw_page_takes_an_item(item_pool, clients):
     )
     d = RandomDraw.objects.get(name="页面按事项抽查")
     assert res.status_code == 302 and d.pool_size == 3
-    assert "执法事项 SJ0001" in clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    page = clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    item = EnforcementItem.objects.get(code="SJ0001")
+    assert f"执法事项 {item.name}（SJ0001）" in page  # the item by its name, the code for the record
     res = clients["carol"].post(
         "/inspections/draws/new/", {"name": "坏事项", "domain": "market", "count": "2", "item": "NOPE"}
     )

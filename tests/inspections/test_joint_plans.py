@@ -219,7 +219,9 @@ def test_capacity_and_busy_officers(town):
             "officer_id", "squadday__day"
         )
     }
-    second = make(w, period_start=date(2026, 4, 1), period_end=date(2026, 4, 3), quiet_days=[])
+    second = make(
+        w, period_start=date(2026, 4, 1), period_end=date(2026, 4, 3), quiet_days=[], replaces_published=True
+    )
     again = set(
         SquadDay.officers.through.objects.filter(squadday__plan=second).values_list(
             "officer_id", "squadday__day"
@@ -427,14 +429,22 @@ def test_my_squad_days_lists_only_published_future_days_of_the_officer(town):
 
 def test_two_published_plans_of_a_region_may_not_overlap(town):
     w = town
-    first = plans.joint_plan_publish(plan=make(w), by=w.carol)
-    second = make(
-        w, period_start=Q2[1] - timedelta(days=10), period_end=Q2[1] + timedelta(days=20), quiet_days=()
-    )
+    first = make(w)
+    overlapping = {"period_start": Q2[1] - timedelta(days=10), "period_end": Q2[1] + timedelta(days=20)}
+    second = make(w, **overlapping, quiet_days=())  # drafted while neither was published
+    first = plans.joint_plan_publish(plan=first, by=w.carol)
     with pytest.raises(Conflict, match="该区域已有期间重叠的已发布计划"):
         plans.joint_plan_publish(plan=second, by=w.carol)
     second.refresh_from_db()
     assert second.status == PlanStatus.DRAFT
+    # A new overlapping draft is refused before it is built (building takes seconds), and nothing is saved.
+    drafts = JointPlan.objects.count()
+    with pytest.raises(Conflict, match=f"“{first.name}”.*请先撤回该计划或另选期间；如要编制替换计划"):
+        make(w, **overlapping, quiet_days=())
+    assert JointPlan.objects.count() == drafts
+    # On purpose, a replacement is drafted (and published once the old plan is withdrawn).
+    replacement = make(w, **overlapping, quiet_days=(), replaces_published=True)
+    assert replacement.status == PlanStatus.DRAFT
     # The next quarter, starting the day after, is fine.
     later = make(
         w, period_start=Q2[1] + timedelta(days=1), period_end=Q2[1] + timedelta(days=30), quiet_days=()

@@ -265,3 +265,19 @@ def test_list_and_calendar_queries_do_not_grow_with_the_plan(town, django_assert
         assert c.get("/inspections/joint-plans/").status_code == 200
     with django_assert_max_num_queries(14):
         assert c.get(f"/inspections/joint-plans/{plan.pk}/").status_code == 200
+
+
+def test_overlap_is_said_at_once_on_page_and_api(town, plan):  # noqa: F811
+    w = town
+    plans.joint_plan_publish(plan=plan, by=w.carol)
+    drafts = JointPlan.objects.count()
+    form = {"region": "330102008", "period_start": Q2[0].isoformat(), "period_end": Q2[1].isoformat()}
+    res = client_for(w.carol).post("/inspections/joint-plans/new/", form)
+    assert res.status_code == 409 and "请先撤回该计划或另选期间" in res.content.decode()
+    api = client_for(w.carol).post(
+        "/api/v1/inspections/joint-plans", json.dumps(form), content_type="application/json"
+    )
+    assert api.status_code == 409 and "已有期间重叠的已发布计划" in api.json()["message"]
+    assert JointPlan.objects.count() == drafts  # nothing built
+    # Another subdistrict's officer cannot probe 南星's plans this way: refused as outside the jurisdiction.
+    assert client_for(w.bob).post("/inspections/joint-plans/new/", form).status_code in (403, 404)

@@ -34,7 +34,8 @@ def test_records_drive_the_colour_and_reasons(subjects):  # noqa: F811
     risk_recompute_all()
     after = SubjectRisk.objects.get(subject=w.jiubao_firm)
     assert after.colour == "red" and after.score > before.score
-    top = [r for r in after.reasons if r["points"] > 0]
+    assert after.reasons[0]["factor"] == "base"  # the policy's base points are listed first
+    top = [r for r in after.reasons[1:] if r["points"] > 0]
     assert top[0]["factor"] == "violations" and top[0]["factor_label"].startswith("历史违法")
     assert any(r["factor"] == "credit" and "C" in r["label"] for r in after.reasons)
     history = list(

@@ -380,7 +380,7 @@ def catalog_export_xlsx(items) -> bytes:
         row = [
             item.code,
             item.name,
-            item.domain.code,
+            item.domain.name,  # the importer takes the name as well as the code
             item.kind,
             item.legal_basis,
             item.penalty_basis,

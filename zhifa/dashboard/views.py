@@ -9,7 +9,13 @@ from django.utils import timezone
 from zhifa.cases.selectors import case_outcome_counts
 from zhifa.codes.selectors import code_dashboard
 from zhifa.dashboard.selectors import home_charts, home_stats
-from zhifa.dispatch.events.stats import UNIT_CLOCKS, resolution_mix, unit_on_time_rates
+from zhifa.dispatch.events.stats import (
+    ON_TIME_DAYS,
+    ON_TIME_DEFINITION,
+    UNIT_CLOCKS,
+    on_time_rates,
+    resolution_mix,
+)
 
 WINDOWS = {7: "近 7 天", 30: "近 30 天", 90: "近 90 天", 365: "近一年"}
 
@@ -19,11 +25,12 @@ def home(request):
     user, now = request.user, timezone.now()
     stats = home_stats(user=user)
     try:
-        days = int(request.GET.get("days", 30))
+        days = int(request.GET.get("days", ON_TIME_DAYS))
     except ValueError:
-        days = 30
-    days = days if days in WINDOWS else 30
+        days = ON_TIME_DAYS
+    days = days if days in WINDOWS else ON_TIME_DAYS
     since = now - timedelta(days=days)
+    on_time = on_time_rates(user=user, since=since, now=now) if stats["bound"] else ([], None)
     context = {
         "active_nav": "dashboard",
         "stats": stats,
@@ -32,7 +39,9 @@ def home(request):
         "windows": WINDOWS,
         "window_label": WINDOWS[days],
         "clock_labels": [label for _, label in UNIT_CLOCKS],
-        "on_time": unit_on_time_rates(user=user, since=since, now=now) if stats["bound"] else [],
+        "on_time": on_time[0],
+        "on_time_total": on_time[1],
+        "on_time_definition": ON_TIME_DEFINITION,
         "mix": resolution_mix(user=user, since=since) if stats["bound"] else None,
         "case_outcomes": (
             case_outcome_counts(user=user, since=timezone.localtime(since).date()) if stats["bound"] else None

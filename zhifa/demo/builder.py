@@ -4,11 +4,12 @@ events."""
 import random
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import transaction
 
 from zhifa.audit.services import audit_record
-from zhifa.demo import catalog_data, geography, organisation
+from zhifa.demo import asof, catalog_data, geography, organisation
 from zhifa.demo.cases import build_cases
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
@@ -24,18 +25,23 @@ ACTOR = "demo_district"
 @dataclass
 class DemoSummary:
     seed: int
+    as_of: date | None = None
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def demo_district_build(*, seed: int) -> DemoSummary:
-    """Create the whole demo district in one transaction; refuses to run on a database that has regions."""
+def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
+    """Create the whole demo district in one transaction, as it stands at the start of `as_of` (default: today,
+    Shanghai time): its year of records ends the day before. The same seed and day give the same district.
+    Refuses to run on a database that has regions."""
     if Region.objects.exists():
         raise RuntimeError("数据库中已有区域数据，演示城区只能在空库中生成")
     started = time.perf_counter()
+    as_of = as_of or datetime.now(asof.TZ).date()
+    asof.set_as_of(as_of)
     rng = random.Random(seed)
     names = NameMaker(random.Random(seed + 1))
-    summary = DemoSummary(seed=seed)
+    summary = DemoSummary(seed=seed, as_of=as_of)
     layout = geography.build_layout(seed)
     with transaction.atomic():
         regions = geography.save_regions(layout)

@@ -19,10 +19,10 @@ from django.utils import timezone
 from zhifa.accounts.models import User
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import EnforcementItem
-from zhifa.demo.events import calendar
+from zhifa.demo.asof import as_of_date, in_winter
 from zhifa.demo.subjects import _insert, _reset_sequences
+from zhifa.dispatch.choices import COMPLAINT_CHANNELS
 from zhifa.dispatch.models import Event, EventItem
-from zhifa.inspections.annual.selectors import COMPLAINT_CHANNELS
 from zhifa.inspections.choices import InspectionKind, InspectionStatus, RequestStatus
 from zhifa.inspections.demands.selectors import subject_domains
 from zhifa.inspections.models import Inspection, InspectionRequest
@@ -31,14 +31,14 @@ from zhifa.org.models import Domain, Officer, Unit
 from zhifa.subjects.choices import SubjectStatus
 from zhifa.subjects.models import Subject, SubjectEvent, Violation
 
-TODAY = calendar.AS_OF.date()
 PAST_CHECKS = {"A": (0, 0, 1), "B": (0, 1, 1, 2), "C": (1, 2, 3), "D": (2, 3, 4)}  # checks in the past year
 ALONE = 0.75  # share of past checks made by one department alone
 GUIDANCE_DAYS = 30  # the demo's ZHIFA_GUIDANCE_VISIT_DAYS
 GUIDANCE_DONE = 0.8  # share of businesses opened 1–5 months ago that had their guidance visit
 COMPLAINT_LINK = 0.35
 KINDS = ((InspectionKind.ROUTINE, 70), (InspectionKind.DRAW, 20), (InspectionKind.COMPLAINT, 10))
-# (domain, industries, reason, window from, window to, share of those subjects)
+# (domain, industries, reason, window from, window to, share of those subjects); the windows are the reference
+# winter's, moved to the demo's coming or current winter by asof.in_winter.
 REQUESTS = (
     ("fire", ("K70",), "春节前出租房屋消防安全检查", date(2026, 12, 1), date(2027, 1, 31), 0.12),
     ("market", ("H62", "F52"), "元旦春节食品安全专项检查", date(2026, 12, 10), date(2027, 2, 10), 0.06),
@@ -64,7 +64,7 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
     ids = [s[0] for s in subjects]
     domains_of = subject_domains(ids)
     violated = dict(
-        Violation.objects.filter(found_on__gte=TODAY - timedelta(days=365))
+        Violation.objects.filter(found_on__gte=as_of_date() - timedelta(days=365))
         .values_list("subject_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -96,7 +96,7 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
         # Most new businesses had their 执法体检 within the guidance days; the rest are on the due list.
         if (
             opened
-            and TODAY - timedelta(days=150) <= opened <= TODAY - timedelta(days=GUIDANCE_DAYS)
+            and as_of_date() - timedelta(days=150) <= opened <= as_of_date() - timedelta(days=GUIDANCE_DAYS)
             and (rng.random() < GUIDANCE_DONE)
         ):
             visits.append((InspectionKind.GUIDANCE, opened + timedelta(days=rng.randrange(3, GUIDANCE_DAYS))))
@@ -111,13 +111,13 @@ def build_inspection_history(*, seed: int, by) -> dict[str, int]:
             if len(pool) < 2:
                 continue
             if day is None:
-                day = TODAY - timedelta(days=rng.randrange(3, 365))
+                day = as_of_date() - timedelta(days=rng.randrange(3, 365))
                 if opened and day < opened:  # not before the business existed
-                    day = opened + (TODAY - opened) * rng.random()
+                    day = opened + (as_of_date() - opened) * rng.random()
             step = timedelta(days=1 if opened and day - timedelta(days=2) < opened else -1)
             while day.weekday() > 4:
                 day += step
-            if day >= TODAY:
+            if day >= as_of_date():
                 continue
             at = timezone.make_aware(datetime.combine(day, time(10)))
             rows.append(
@@ -208,8 +208,8 @@ def _requests(rng: random.Random, subjects, domains_of, domain_pk, *, by, now) -
                 unit=unit,
                 domain_id=domain_pk[domain],
                 subject_id=sid,
-                due_from=a,
-                due_to=b,
+                due_from=in_winter(a),
+                due_to=in_winter(b),
                 reason=reason,
                 status=RequestStatus.OPEN,
                 region_path=path,
@@ -221,7 +221,7 @@ def _requests(rng: random.Random, subjects, domains_of, domain_pk, *, by, now) -
     return made
 
 
-# The winter's joint plans, published, so the calendar and the officers' phone page have something to show.
+# The winter's joint plans (the reference winter's dates, moved by asof.in_winter), published, so the calendar and the officers' phone page have something to show.
 PLAN_PERIOD = (date(2026, 12, 1), date(2027, 2, 28))
 PLAN_REGIONS = ("330102014", "330102008")  # 四季青 (its buildings), 南星 (its small eateries)
 # 元旦 and 春节 2027: assumed, the State Council publishes the 2027 holidays late in 2026.
@@ -234,9 +234,9 @@ def build_joint_plans(*, seed: int) -> dict[str, int]:
     for code in PLAN_REGIONS:
         plan = joint_plan_create(
             region=code,
-            period_start=PLAN_PERIOD[0],
-            period_end=PLAN_PERIOD[1],
-            quiet_days=PLAN_QUIET_DAYS,
+            period_start=in_winter(PLAN_PERIOD[0]),
+            period_end=in_winter(PLAN_PERIOD[1]),
+            quiet_days=[in_winter(d) for d in PLAN_QUIET_DAYS],
             seed=f"demo-{seed}-{code}",
             by=planner,
         )

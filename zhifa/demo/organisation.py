@@ -3,9 +3,9 @@
 import random
 from datetime import date, timedelta
 
+from zhifa.demo.asof import as_of_date
 from zhifa.demo.names import NameMaker
 from zhifa.demo.spec import (
-    AS_OF_YEAR,
     DOMAINS,
     HUB_CODE,
     HUB_UNITS,
@@ -91,7 +91,7 @@ def create_units(regions: dict[str, Region], domains: dict[str, Domain]) -> dict
 def _birth_date(rng: random.Random) -> date:
     # Ages 25–59 uniformly: 21 of 35 years are ≤ 45, so about 60% of officers are 45 or younger.
     age = 25 + rng.randrange(35)
-    return date(AS_OF_YEAR - age, 1, 1) - timedelta(days=rng.randrange(365))
+    return date(as_of_date().year - age, 1, 1) - timedelta(days=rng.randrange(365))
 
 
 def create_officers(rng: random.Random, names: NameMaker, units: dict[str, Unit], domains: dict[str, Domain]):

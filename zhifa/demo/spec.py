@@ -55,5 +55,4 @@ SIJIQING = "330102014"
 SIJIQING_MICRO_GRIDS = 102
 SIJIQING_BUILDINGS = 92
 DEMO_PASSWORD = "zhifa-demo-2026"
-# Birth dates are drawn against a fixed date so that the same seed gives the same district on any day.
-AS_OF_YEAR = 2026
+# Birth dates, like every date of the demo, are drawn against its day (zhifa.demo.asof): same seed and day, same district.

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from zhifa.audit.services import audit_record
 from zhifa.catalog.models import Scenario
-from zhifa.demo.spec import AS_OF_YEAR, SIJIQING, SUBDISTRICT_OFFICERS
+from zhifa.demo.asof import as_of_date
+from zhifa.demo.spec import SIJIQING, SUBDISTRICT_OFFICERS
 from zhifa.engine.layout import sample_points_in
 from zhifa.engine.uscc import ALPHABET, uscc_make
 from zhifa.subjects.choices import CreditClass, Severity, SubjectKind, SubjectStatus
 from zhifa.subjects.models import Subject, Violation
 
-AS_OF = date(AS_OF_YEAR, 11, 26)  # the demo's today, as for its events
 SIJIQING_SUBJECTS = 5180
 SIJIQING_IN_BUILDINGS = 4650
 JIUBAO, NANXING = "330102018", "330102008"
@@ -115,8 +115,8 @@ def _body(serial: int) -> str:
 
 def _opened_on(rng: random.Random) -> date:
     if rng.random() < 0.05:  # new businesses (< 6 months): the 执法体检 guidance visits
-        return AS_OF - timedelta(days=rng.randrange(1, 180))
-    return AS_OF - timedelta(days=180 + int(rng.expovariate(1 / 2200)) % 7000)
+        return as_of_date() - timedelta(days=rng.randrange(1, 180))
+    return as_of_date() - timedelta(days=180 + int(rng.expovariate(1 / 2200)) % 7000)
 
 
 class _Maker:
@@ -299,7 +299,7 @@ def build_subjects(*, seed: int, regions: dict, buildings: list, layout, by) -> 
                 {
                     "subject_id": row["id"],
                     "item_id": rng.choice(pool),
-                    "found_on": AS_OF - timedelta(days=rng.randrange(1, 3 * 365)),
+                    "found_on": as_of_date() - timedelta(days=rng.randrange(1, 3 * 365)),
                     "severity": _pick(rng, SEVERITY_WEIGHTS),
                     "source": rng.choice(SOURCES),
                     "event_id": None,

@@ -14,6 +14,7 @@ from zhifa.dispatch.models import (
     RoutingRule,
     SlaPolicy,
 )
+from zhifa.engine.sla import CLOCK_LABELS
 
 
 @admin.register(RoutingRule)
@@ -59,8 +60,12 @@ class EventAdmin(ReadOnlyAdmin):
 class EscalationAdmin(ReadOnlyAdmin):
     """Escalations are written by the SLA clock."""
 
-    list_display = ("event", "clock", "to_unit", "due_at", "at")
+    list_display = ("event", "clock_label", "to_unit", "due_at", "at")
     list_filter = ("clock",)
+
+    @admin.display(description="超时时限", ordering="clock")
+    def clock_label(self, obj):
+        return CLOCK_LABELS.get(obj.clock, obj.clock)
 
 
 @admin.register(Open311ApiKey)

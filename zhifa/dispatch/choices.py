@@ -14,6 +14,12 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", "Open311"
 
 
+# Complaints (投诉) are the events that came from the public: 12345, the web form, Open311 / API and the command
+# centre's own entry of a call. Patrol findings (an inspection's own event among them), grid reports and
+# department transfers are the administration's own. The one definition the plan, demands and risk share.
+COMPLAINT_CHANNELS = (Channel.HOTLINE, Channel.WEB, Channel.OPEN311, Channel.API, Channel.STAFF)
+
+
 class Priority(models.TextChoices):
     URGENT = "urgent", "紧急"
     NORMAL = "normal", "一般"

@@ -1,9 +1,11 @@
 """Load what routing and classification need from the database into the engine's plain structures."""
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from zhifa.engine.routing import DEFAULT_RULES, Router, Rule
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
@@ -223,3 +226,24 @@ def _current_classifier() -> ItemClassifier:
         _classifier = _Built(catalog, history, len(texts), time.time(), built)
         _checked_at = time.monotonic()
     return built
+
+
+def classifier_warm(*, background: bool = True) -> threading.Thread | None:
+    """Build this process's classifier before the first report needs it (it takes seconds): called when the
+    application server loads the app (zhifa.wsgi). In the background by default, so start-up is not held up;
+    a failure (say, a database not yet migrated) is logged and the first report builds it as before."""
+
+    def build() -> None:
+        try:
+            _current_classifier()
+        except Exception:  # noqa: BLE001 — a warm-up must never stop the server
+            logger.warning("classifier warm-up failed; it will be built on first use", exc_info=True)
+        finally:
+            connections.close_all()
+
+    if not background:
+        _current_classifier()
+        return None
+    thread = threading.Thread(target=build, name="classifier-warm", daemon=True)
+    thread.start()
+    return thread

@@ -227,13 +227,18 @@ class EventStatusChange(models.Model):
 class Escalation(models.Model):
     """超时督办 — one overdue clock of an event raised to the level above, once."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="escalations")
-    clock = models.CharField(max_length=20)
-    to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    due_at = models.DateTimeField()
-    at = models.DateTimeField()
+    event = models.ForeignKey(
+        Event, verbose_name="事件", on_delete=models.PROTECT, related_name="escalations"
+    )
+    clock = models.CharField("超时时限", max_length=20)
+    to_unit = models.ForeignKey(
+        "org.Unit", verbose_name="督办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField("应完成时间")
+    at = models.DateTimeField("督办时间")
 
     class Meta:
+        verbose_name = verbose_name_plural = "超时督办"
         constraints = [models.UniqueConstraint(fields=["event", "clock"], name="escalation_once_per_clock")]
 
 

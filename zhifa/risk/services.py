@@ -14,8 +14,10 @@ from django.utils import timezone
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
+from zhifa.dispatch.choices import COMPLAINT_CHANNELS
 from zhifa.engine.risk import (
     COLOUR_LABELS,
+    COLOURS,
     FACTOR_LABELS,
     RiskColumns,
     RiskPolicy,
@@ -60,8 +62,11 @@ def _columns(ids: list[int], today, policy: RiskPolicy) -> RiskColumns:
     }
     complaints = np.zeros(n, dtype=np.int64)
     since = timezone.now() - timedelta(days=365)
+    # Only complaints from the public: an inspection's own 巡查发现 event is not one.
     for sid, k in (
-        SubjectEvent.objects.filter(subject_id__in=ids, event__received_at__gte=since)
+        SubjectEvent.objects.filter(
+            subject_id__in=ids, event__received_at__gte=since, event__channel__in=COMPLAINT_CHANNELS
+        )
         .values_list("subject_id")
         .annotate(k=Count("id"))
         .order_by()
@@ -100,16 +105,60 @@ def _columns(ids: list[int], today, policy: RiskPolicy) -> RiskColumns:
 
 
 def _reasons(result, i: int) -> list[dict]:
-    return [
+    """Every line the page and the API list, so that the score shown is their sum: the policy's base points
+    first, then each factor, then (only when the 0–100 clip bit) the points the clip took or gave. Lines are
+    rounded to 0.1 by largest remainder, so the rounded lines add up to the rounded score exactly."""
+    explained = result.result(i).reasons
+    raw = [float(result.policy.intercept)] + [float(r.points) for r in explained]
+    score = float(result.score[i])
+    clip = score - sum(raw)
+    if abs(clip) > 1e-9:
+        raw.append(clip)
+    tenths = [math.floor(v * 10 + 1e-9) for v in raw]
+    short = round(round(score, 1) * 10) - sum(tenths)  # the score is stored rounded to 0.1
+    by_remainder = sorted(range(len(raw)), key=lambda k: -(raw[k] * 10 - tenths[k]))
+    for k in by_remainder[: max(short, 0)]:
+        tenths[k] += 1
+    lines = [
+        {
+            "factor": "base",
+            "factor_label": "基础分",
+            "label": "每户的起点分（现行策略）",
+            "value": None,
+            "points": tenths[0] / 10,
+        }
+    ]
+    lines += [
         {
             "factor": r.factor,
             "factor_label": FACTOR_LABELS.get(r.factor, r.factor),
             "label": r.label,
             "value": r.value,
-            "points": round(float(r.points), 1),
+            "points": tenths[k + 1] / 10,
         }
-        for r in result.result(i).reasons
+        for k, r in enumerate(explained)
     ]
+    if len(raw) > len(explained) + 1:
+        lines.append(
+            {
+                "factor": "clip",
+                "factor_label": "计分范围",
+                "label": "风险分限定在 0–100 分",
+                "value": None,
+                "points": tenths[-1] / 10,
+            }
+        )
+    return lines
+
+
+def _itemised(reasons) -> bool:
+    """Reasons written since the base points are listed (older rows are rewritten at the next recompute)."""
+    return bool(reasons) and reasons[0].get("factor") == "base"
+
+
+def _score_one(subject_id: int, policy: RiskPolicy) -> tuple[str, float, list[dict]]:
+    result = score_many(_columns([subject_id], timezone.localdate(), policy), policy)
+    return str(result.colours()[0]), round(float(result.score[0]), 1), _reasons(result, 0)
 
 
 def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute", progress=None) -> RecomputeReport:
@@ -132,7 +181,7 @@ def risk_recompute_all(*, batch_size: int = 5000, by="risk_recompute", progress=
             colour, score = str(colours[i]), round(float(result.score[i]), 1)
             report.counts[colour] += 1
             old = current.get(sid)
-            if old is not None and old.colour == colour and old.score == score:
+            if old is not None and old.colour == colour and old.score == score and _itemised(old.reasons):
                 continue
             previous = old.colour if old is not None else ""
             reasons = _reasons(result, i)
@@ -218,9 +267,7 @@ def risk_assess(*, subject: Subject, by) -> SubjectRisk:
         raise Http404("监管对象不存在或不在您的辖区内")
     policy = risk_policy_current()
     now = timezone.now()
-    result = score_many(_columns([subject.pk], timezone.localdate(), policy), policy)
-    colour, score = str(result.colours()[0]), round(float(result.score[0]), 1)
-    reasons = _reasons(result, 0)
+    colour, score, reasons = _score_one(subject.pk, policy)
     with transaction.atomic():
         risk = SubjectRisk.objects.select_for_update().filter(subject_id=subject.pk).first()
         previous = risk.colour if risk is not None else ""
@@ -249,7 +296,7 @@ def risk_assess(*, subject: Subject, by) -> SubjectRisk:
             after={
                 "colour": colour,
                 "score": score,
-                "top": [r["label"] for r in reasons if r["points"] > 0][:3],
+                "top": [r["label"] for r in reasons if r["points"] > 0 and r["factor"] in FACTOR_LABELS][:3],
             },
         )
     return risk
@@ -260,8 +307,11 @@ def colour_label(colour: str) -> str:
 
 
 def risk_after_inspection(*, subject: Subject, severities: list[str], by) -> SubjectRisk:
-    """An inspection's findings change the colour at once (严重 → red; clean → one step down, not below the
-    score's colour); the change is kept in the history and audited. `severities`: codes of the violations found."""
+    """An inspection's findings change the colour at once (严重 → red; 一般 → at least yellow; clean → one step
+    down, not below the score's colour), and the score and its reasons are computed again from the records as
+    they now stand (the inspection finished, its violations recorded), so the page is current after a finish.
+    The colour is never below the new score's colour. Kept in the history and audited. Call it once the
+    inspection is saved as finished. `severities`: codes of the violations found."""
     scope = scope_for(by)
     require_write(scope)
     if not scope.covers_path(subject.region_path):
@@ -272,32 +322,39 @@ def risk_after_inspection(*, subject: Subject, severities: list[str], by) -> Sub
             f"未知的违法情节：{unknown[0]}", [{"field": "severities", "message": "情节应为轻微、一般或严重"}]
         )
     now = timezone.now()
+    policy = risk_policy_current()
     with transaction.atomic():
         risk = SubjectRisk.objects.select_for_update().filter(subject=subject).first()
         if risk is None:
             raise Conflict("该对象尚未赋码，请先运行三色赋码计算")
-        score_colour = risk_policy_current().colour_of(risk.score)
+        score_colour, score, reasons = _score_one(subject.pk, policy)
         change = after_inspection(
             risk.colour, [SEVERITY_LABELS[s] for s in severities], score_colour=score_colour
         )
-        previous = risk.colour
-        if change.colour != previous:
-            risk.colour, risk.computed_at = change.colour, now
-            risk.save(update_fields=["colour", "computed_at"])
+        colour, reason = change.colour, change.reason
+        if COLOURS.index(score_colour) > COLOURS.index(colour):
+            colour, reason = (
+                score_colour,
+                f"{reason}；重新计算风险分 {score:g}，赋{COLOUR_LABELS[score_colour]}",
+            )
+        previous, before = risk.colour, {"colour": risk.colour, "score": risk.score}
+        risk.colour, risk.score, risk.reasons, risk.computed_at = colour, score, reasons, now
+        risk.save(update_fields=["colour", "score", "reasons", "computed_at"])
+        if colour != previous:
             RiskColourChange.objects.create(
                 subject=subject,
                 from_colour=previous,
-                to_colour=change.colour,
-                score=risk.score,
-                reason=change.reason[:200],
+                to_colour=colour,
+                score=score,
+                reason=reason[:200],
                 at=now,
             )
         audit_record(
             actor=by,
             action="risk.after_inspection",
             obj=subject,
-            before={"colour": previous},
-            after={"colour": change.colour, "reason": change.reason, "found": severities},
+            before=before,
+            after={"colour": colour, "score": score, "reason": reason, "found": severities},
         )
     return risk
 

@@ -29,7 +29,6 @@ from zhifa.org.models import Building, GridWorker, Region, Unit
 CHANNEL_MIX = {"12345": 45, "grid": 25, "patrol": 15, "web": 8, "department": 4, "open311": 2, "api": 1}
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CONFIRMED_STATUSES = frozenset({EventStatus.RESOLVED, EventStatus.ANSWERED, EventStatus.CLOSED})
-AS_OF_UTC = calendar.AS_OF.astimezone(UTC)
 TIME_FIELDS = ("dispatched_at", "accepted_at", "on_site_at", "resolved_at", "answered_at", "closed_at")
 EVENT_FIELDS = [
     "receipt_no",
@@ -124,6 +123,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
     phrase_routes = routes.phrase_routes(phrases, items)
 
     planned = calendar.plan_year(rng, phrases, hub_ok)
+    as_of_utc = calendar.AS_OF.astimezone(UTC)  # the demo's now (zhifa.demo.asof)
     buildings = list(Building.objects.order_by("code").values_list("name", "lng", "lat"))
     index = RegionIndex.build(layout.regions)
     where = places.place_events([p.hub for p in planned], layout, index, buildings, np_rng)
@@ -175,7 +175,7 @@ def _build(*, seed: int, layout, regions: dict[str, Region], by) -> dict[str, in
             channel=channel,
             channel_label=labels[channel],
             first=first,
-            as_of=AS_OF_UTC,
+            as_of=as_of_utc,
             limits=limits[priority],
         )
         # A person confirmed the items once the command centre re-dispatched it, or the unit resolved it.

@@ -1,7 +1,7 @@
 """The demo year's timeline: how many events a day, which phrases in which season, at what hour.
 
 Summer brings cooking fumes (油烟), night building work and barbecues; the days around the Spring Festival
-(除夕 2026-02-16, 春节 2026-02-17, 元宵 2026-03-03) bring fireworks; nights are quieter than days and
+(除夕, 春节 and 元宵 of the demo's year) bring fireworks; nights are quieter than days and
 weekends differ from weekdays. Everything is drawn from the caller's seeded generator.
 """
 
@@ -9,18 +9,53 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
-from zoneinfo import ZoneInfo
 
-# Fixed, not the settings' TIME_ZONE: the same seed must give the same year wherever it is built.
-TZ = ZoneInfo("Asia/Shanghai")
-FIRST_DAY = date(2025, 12, 1)
-LAST_DAY = date(2026, 11, 25)
-# The demo's "now": the end of its last day. Events whose next step would fall later are still open.
-AS_OF = datetime(2026, 11, 26, tzinfo=TZ)
-NEW_YEARS_EVE = date(2026, 2, 16)  # 除夕
-SPRING_FESTIVAL = date(2026, 2, 17)  # 春节
-LANTERN_FESTIVAL = date(2026, 3, 3)  # 元宵
-HOLIDAY = (date(2026, 2, 15), date(2026, 2, 23))  # the Spring Festival holiday: ordinary reports drop
+from zhifa.demo import asof
+from zhifa.demo.asof import TZ
+
+# The demo's year: 360 days ending the day before the demo's day (zhifa.demo.asof); read as calendar.FIRST_DAY,
+# calendar.LAST_DAY, calendar.AS_OF and the festivals of that year through the module's __getattr__.
+YEAR_DAYS = 360
+# 除夕 of each lunar new year the demo may span (春节 is the day after, 元宵 fourteen days after 春节).
+NEW_YEARS_EVES = (
+    date(2024, 2, 9),
+    date(2025, 1, 28),
+    date(2026, 2, 16),
+    date(2027, 2, 5),
+    date(2028, 1, 25),
+    date(2029, 2, 12),
+    date(2030, 2, 2),
+    date(2031, 1, 22),
+)
+
+
+def last_day() -> date:
+    return asof.as_of_date() - timedelta(days=1)
+
+
+def first_day() -> date:
+    return last_day() - timedelta(days=YEAR_DAYS - 1)
+
+
+def new_years_eve() -> date:
+    """The 除夕 of the demo's year: the last one on or before its last day."""
+    return max(d for d in NEW_YEARS_EVES if d <= last_day())
+
+
+def __getattr__(name: str):
+    dynamic = {
+        "FIRST_DAY": first_day,
+        "LAST_DAY": last_day,
+        "AS_OF": asof.as_of,
+        "NEW_YEARS_EVE": new_years_eve,
+        "SPRING_FESTIVAL": lambda: new_years_eve() + timedelta(days=1),
+        "LANTERN_FESTIVAL": lambda: new_years_eve() + timedelta(days=15),
+        "HOLIDAY": lambda: (new_years_eve() - timedelta(days=1), new_years_eve() + timedelta(days=7)),
+    }
+    if name in dynamic:
+        return dynamic[name]()
+    raise AttributeError(name)
+
 
 TARGET_EVENTS = 6000
 HUB_SHARE = 0.04
@@ -134,18 +169,18 @@ class Planned:
 
 
 def days() -> list[date]:
-    n = (LAST_DAY - FIRST_DAY).days + 1
-    return [FIRST_DAY + timedelta(days=i) for i in range(n)]
+    first = first_day()
+    return [first + timedelta(days=i) for i in range(YEAR_DAYS)]
 
 
 def festival_factor(day: date) -> float:
-    """Fireworks: a sharp peak on 除夕 and 春节, raised until 元宵, rare for the rest of the year."""
-    offset = (day - NEW_YEARS_EVE).days
+    """Fireworks: a sharp peak on 除夕 and 春节, raised until 元宵 (15 days after 除夕), rare the rest of the year."""
+    offset = min(((day - eve).days for eve in NEW_YEARS_EVES), key=abs)
     if offset in (0, 1):
         return 16.0
     if -3 <= offset <= 5:
         return 8.0
-    if -10 <= offset <= (LANTERN_FESTIVAL - NEW_YEARS_EVE).days:
+    if -10 <= offset <= 15:
         return 3.5
     return 0.06
 
@@ -171,7 +206,9 @@ def weekday_factor(hours: str, day: date) -> float:
 
 
 def holiday_factor(season: str, day: date) -> float:
-    return 0.55 if season != "spring_festival" and HOLIDAY[0] <= day <= HOLIDAY[1] else 1.0
+    """The Spring Festival holiday (除夕 − 1 to 春节 + 6): ordinary reports drop."""
+    holiday = any(-1 <= (day - eve).days <= 7 for eve in NEW_YEARS_EVES)
+    return 0.55 if season != "spring_festival" and holiday else 1.0
 
 
 def _day_weights(phrases, day: date) -> list[float]:

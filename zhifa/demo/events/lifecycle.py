@@ -22,10 +22,12 @@ RATING_ON_TIME_CUM = tuple(accumulate((68, 22, 6, 3, 1)))
 RATING_LATE_CUM = tuple(accumulate((40, 30, 15, 10, 5)))
 RATED_SHARE = 0.82
 PUBLIC = PUBLIC_CHANNELS
-# Of the events of the last two weeks, the share still stuck at an open step (a live board is never empty).
-STALLED = ((2, 0.0), (7, 0.3), (14, 0.12))
+# Of the events of the last two weeks, the share still at an open step as of the demo's day, and at which
+# step (cumulative weights over OPEN_STEPS). A normal morning: most open work was received in the last few days
+# and is being handled on site within its 5-day resolve limit; a few were never accepted or arrived at (late),
+# and a few older ones are stuck past their limits.
+STALLED = ((5, 0.25, (1, 2, 20)), (14, 0.015, (2, 5, 10)))
 OPEN_STEPS = (S.DISPATCHED, S.ACCEPTED, S.ON_SITE)
-OPEN_STEPS_CUM = (2, 5, 10)  # stalled mostly on site (the longest clock), some not yet accepted
 
 
 class Step(NamedTuple):
@@ -58,9 +60,9 @@ def _minutes(rng: random.Random, median: float, sigma: float) -> timedelta:
 
 
 def _stall_stage(rng: random.Random, age_days: float) -> str | None:
-    for limit, share in STALLED:
+    for limit, share, cum in STALLED:
         if age_days < limit:
-            return rng.choices(OPEN_STEPS, cum_weights=OPEN_STEPS_CUM)[0] if rng.random() < share else None
+            return rng.choices(OPEN_STEPS, cum_weights=cum)[0] if rng.random() < share else None
     return None
 
 

@@ -367,9 +367,22 @@ def acting_unit(event: Event, by) -> Unit | None:
     unit_ids = set(EventUnit.objects.filter(event=event, active=True).values_list("unit_id", flat=True))
     if by.unit_id in unit_ids:
         return by.unit
-    if by.role == Role.SUBDISTRICT_COMMAND and scope.covers_path(event.region_path) and event.region_path:
+    if by.role == Role.SUBDISTRICT_COMMAND and _commands(scope, event):
         return by.unit
     raise PermissionError_("该事件不由您所在单位承办")
+
+
+def _commands(scope, event: Event) -> bool:
+    """A subdistrict command room commands the events inside its subdistrict and those sent to one of its
+    units (an unlocated event sent to its team): visibility and command follow the handling unit too."""
+    if event.region_path and scope.covers_path(event.region_path):
+        return True
+    return (
+        scope.region_path is not None
+        and EventUnit.objects.filter(
+            event=event, active=True, unit__region__path__startswith=scope.region_path
+        ).exists()
+    )
 
 
 def _transition(event: Event, *, frm: tuple[str, ...], to: str, by, note: str = "", **fields) -> Event:
@@ -497,7 +510,7 @@ def _require_command(by, event: Event) -> None:
         raise PermissionError_("您的角色为只读，不能处理事件")
     if by.is_superuser or by.role in (Role.ADMIN, Role.DISTRICT_COMMAND):
         return
-    if by.role == Role.SUBDISTRICT_COMMAND and event.region_path and scope.covers_path(event.region_path):
+    if by.role == Role.SUBDISTRICT_COMMAND and _commands(scope, event):
         return
     raise PermissionError_("只有指挥中心可以更正或合并事件")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,8 +40,9 @@ from zhifa.dispatch.events.services import (
     event_resolve,
     event_return,
 )
+from zhifa.dispatch.events.stats import ON_TIME_DAYS, OVERDUE_DEFINITION, on_time_total, overdue_q
 from zhifa.dispatch.models import Event, SlaPolicy
-from zhifa.dispatch.sla import FINISHED, STOPPED_BY, event_clocks
+from zhifa.dispatch.sla import FINISHED, event_clocks
 from zhifa.engine.classify import plain_name
 from zhifa.engine.sla import CLOCK_LABELS
 from zhifa.org import selectors as org_selectors
@@ -50,7 +51,6 @@ from zhifa.org.scope import scope_for
 
 COMMAND_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND)
 TASKS_PER_PAGE = 20
-ON_TIME_WINDOW = timedelta(days=30)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -139,48 +139,26 @@ def _mask_phone(phone: str) -> str:
 # --- board -----------------------------------------------------------------------------------------------
 
 
-def _overdue_q(policies, now) -> Q:
-    """Events with at least one clock past due and not stopped, per SLA policy (the same rule as event_clocks)."""
-    q = Q(pk__in=[])
-    for p in policies:
-        limits = {
-            "respond": p.respond_minutes,
-            "link": p.link_minutes,
-            "on_site": p.on_site_minutes,
-            "resolve": p.resolve_minutes,
-            "answer": p.answer_minutes,
-        }
-        for clock, minutes in limits.items():
-            if minutes is not None:
-                q |= Q(
-                    sla_id=p.pk,
-                    received_at__lt=now - timedelta(minutes=minutes),
-                    **{f"{STOPPED_BY[clock]}__isnull": True},
-                )
-    return q
-
-
 def _board_kpis(user, now) -> dict:
-    """The tiles, computed from the events in scope in one aggregate query."""
+    """The tiles, from the events in scope; 超时 and 按时到场率 are the figures of events.stats, the same ones the
+    dashboard shows for the same window."""
     policies = list(SlaPolicy.objects.all())
-    on_time = Q(pk__in=[])
-    for p in policies:
-        if p.on_site_minutes is not None:
-            on_time |= Q(sla_id=p.pk, on_site_at__lte=F("received_at") + timedelta(minutes=p.on_site_minutes))
-    since = now - ON_TIME_WINDOW
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    arrived = Q(on_site_at__gte=since, on_site_at__lte=now)
     figures = _plain(event_list_for_user(user=user)).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         urgent=Count("id", filter=Q(status__in=OPEN_STATUSES, priority=Priority.URGENT)),
-        overdue=Count("id", filter=~Q(status__in=FINISHED) & _overdue_q(policies, now)),
+        overdue=Count("id", filter=overdue_q(policies, now)),
         dispatched_today=Count("id", filter=Q(dispatched_at__gte=midnight)),
         received_today=Count("id", filter=Q(received_at__gte=midnight)),
-        arrived=Count("id", filter=arrived),
-        arrived_on_time=Count("id", filter=arrived & on_time),
     )
-    arrived_n = figures["arrived"]
-    figures["on_time_percent"] = 100 * figures["arrived_on_time"] / arrived_n if arrived_n else None
+    on_site = on_time_total(user=user, since=now - timedelta(days=ON_TIME_DAYS), now=now)["clocks"]["on_site"]
+    figures.update(
+        on_time_percent=on_site["percent"],
+        on_time_met=on_site["met"],
+        on_time_due=on_site["due"],
+        on_time_days=ON_TIME_DAYS,
+        overdue_definition=OVERDUE_DEFINITION,
+    )
     return figures
 
 
@@ -214,7 +192,7 @@ def _map_data(user, subdistricts: list[tuple[str, str]]) -> dict:
 def _queue_context(request, user, now) -> dict:
     form = f.EventFilterForm(request.GET)
     filters = form.filters()
-    events = f.apply_filters(event_list_for_user(user=user, q=filters["q"]), filters)
+    events = f.apply_filters(event_list_for_user(user=user, q=filters["q"]), filters, now=now)
     events = _urgent_first(events.defer("subdistrict__geometry", "classification", "route_explanation"))
     page = paginate(request, events.order_by("urgent_rank", "-received_at", "-id"))
     page.object_list = list(page.object_list)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import Channel
 from zhifa.dispatch.events.forms import TEXT, public_subdistricts
+from zhifa.dispatch.events.selectors import events_reported_by
 from zhifa.dispatch.fieldreport.services import MAX_PHOTOS, event_report_in, field_channel
 
 
@@ -86,5 +87,12 @@ def report_in(request):
             return redirect("dispatch:event_detail", pk=event.pk)
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "channel_label": Channel(channel).label, "active_nav": "report_in"}
+    mine, mine_total = events_reported_by(user=user)
+    context = {
+        "form": form,
+        "channel_label": Channel(channel).label,
+        "active_nav": "report_in",
+        "mine": mine,
+        "mine_total": mine_total,
+    }
     return render(request, "dispatch/report_in.html", context, status=status)

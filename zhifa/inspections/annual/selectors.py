@@ -12,11 +12,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from zhifa.dispatch.choices import Channel, EventStatus
+from zhifa.dispatch.choices import COMPLAINT_CHANNELS, EventStatus
 from zhifa.dispatch.events.selectors import event_list_for_user
 from zhifa.dispatch.models import EventItem
-
-COMPLAINT_CHANNELS = (Channel.HOTLINE, Channel.WEB, Channel.OPEN311, Channel.API, Channel.STAFF)
 
 
 @dataclass

@@ -57,7 +57,7 @@ def plan_xlsx(request):
     plan = annual_plan(user=request.user, year=year, threshold=threshold)
     book = Workbook()
     sheet = book.active
-    sheet.title = f"{year}年执法计划"
+    sheet.title = f"{year + 1}年执法计划"  # the plan is for the year after the complaints
     append_row(sheet, [f"{year + 1} 年度执法计划表（依据 {year} 年投诉，门槛 {threshold} 件）"])
     append_row(sheet, ["序号", "事项编码", "执法事项", "领域", "投诉件数", "占全年投诉（%）"])
     for n, row in enumerate(plan.rows, start=1):

@@ -7,7 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zhifa.catalog.choices import ItemStatus
-from zhifa.catalog.models import EnforcementItem
+from zhifa.catalog.models import EnforcementItem, Scenario
+from zhifa.engine.risk import load_industry_table
 from zhifa.inspections.choices import FindingResult, InspectionStatus
 from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Inspection, RandomDraw
@@ -38,6 +39,16 @@ def draw_get(*, user, pk: int) -> RandomDraw:
     return found
 
 
+def industry_name(code: str) -> str:
+    """The GB/T 4754-2017 name of an industry code (the longest listed prefix), or "" when unlisted."""
+    table = load_industry_table()
+    code = (code or "").strip().upper()
+    for k in range(len(code), 0, -1):
+        if code[:k] in table:
+            return table[code[:k]][0]
+    return ""
+
+
 def draw_filter_text(d: RandomDraw) -> str:
     """The pool in words, e.g. "街道 南星街道，执法事项 SJ0001"."""
     parts = []
@@ -45,6 +56,15 @@ def draw_filter_text(d: RandomDraw) -> str:
         if value:
             if key == "subdistrict":
                 value = Region.objects.filter(code=value).values_list("name", flat=True).first() or value
+            elif key == "industry":  # 餐饮业（H62）: people read the name, the code is for the record
+                name = industry_name(value)
+                value = f"{name}（{value}）" if name else value
+            elif key == "scenario":
+                name = Scenario.objects.filter(code=value).values_list("name", flat=True).first()
+                value = f"{name}（{value}）" if name else value
+            elif key == "item":
+                name = EnforcementItem.objects.filter(code=value).values_list("name", flat=True).first()
+                value = f"{name}（{value}）" if name else value
             parts.append(f"{FILTER_LABELS.get(key, key)} {value}")
     return "，".join(parts) or "辖区全部"
 

@@ -1,5 +1,6 @@
 """双随机 actions: draw, publish, declare a conflict. The engine (zhifa.engine.draw) does the drawing."""
 
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -55,6 +56,42 @@ def _last_inspectors(domain: Domain) -> dict[str, list[str]]:
     return last
 
 
+RATIO_HINT = "抽取比例写成百分数或小数，如 5% 或 0.05"
+
+
+def draw_ratio(text) -> Decimal:
+    """A share as people write it: "5%", "5 %", "５％", "0.5%" or "0.05"; more than 0, at most 100%."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    percent = raw.endswith("%")
+    try:
+        value = Decimal(raw.removesuffix("%"))
+    except InvalidOperation:
+        _fail("ratio", f"无法识别的抽取比例“{str(text)[:20]}”：{RATIO_HINT}")
+    if not value.is_finite():
+        _fail("ratio", RATIO_HINT)
+    if percent:
+        value = value / 100
+    elif value > 1:
+        _fail("ratio", f"抽取比例“{raw}”大于 1：如指百分之{raw}，请写成 {raw}%")
+    if not Decimal(0) < value <= Decimal(1):
+        _fail("ratio", "抽取比例须大于 0 且不超过 100%")
+    return value
+
+
+DRAW_REFUSED = "只有指挥中心、街道指挥室和区级部门可以组织双随机抽查"
+
+
+def can_draw(user) -> bool:
+    return scope_for(user).can_write and (user.is_superuser or user.role in DRAW_ROLES)
+
+
+def draw_require_organiser(user) -> None:
+    """Who may organise a draw: the page refuses its form at once by the same rule the service applies."""
+    require_write(scope_for(user))
+    if not (user.is_superuser or user.role in DRAW_ROLES):
+        raise PermissionError_(DRAW_REFUSED)
+
+
 def draw_create(
     *,
     name: str,
@@ -72,10 +109,8 @@ def draw_create(
     the subject's inspectors last time. A pool by catalog item takes the subjects whose scenarios include the
     item, and the team must then hold the item's domain as well as the draw's. The seed comes from the draw time and a public value (or the time
     alone); everything the engine needs to re-run it is kept in the record."""
+    draw_require_organiser(by)
     scope = scope_for(by)
-    require_write(scope)
-    if not (by.is_superuser or by.role in DRAW_ROLES):
-        raise PermissionError_("只有指挥中心、街道指挥室和区级部门可以组织双随机抽查")
     name = (name or "").strip()
     if not name:
         _fail("name", "请填写抽查名称")
@@ -86,12 +121,7 @@ def draw_create(
         _fail("ratio", "抽取比例与抽取数量须且只能填写一项")
     ratio_value = None
     if ratio not in (None, ""):
-        try:
-            ratio_value = Decimal(str(ratio))
-        except InvalidOperation:
-            _fail("ratio", "抽取比例须为 0 到 1 之间的小数，如 0.05")
-        if not Decimal(0) < ratio_value <= Decimal(1):
-            _fail("ratio", "抽取比例须大于 0 且不超过 1")
+        ratio_value = draw_ratio(ratio)
     if count not in (None, "") and (not isinstance(count, int) or count < 1):
         _fail("count", "抽取数量须为正整数")
     sd = None

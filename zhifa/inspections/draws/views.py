@@ -2,15 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhifa.core.errors import ServiceError
+from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.engine.draw import draw_verify
 from zhifa.inspections.draws import selectors as selectors_draws
-from zhifa.inspections.draws.services import DRAW_ROLES, draw_create, draw_publish
+from zhifa.inspections.draws.services import (
+    DRAW_ROLES,
+    can_draw,
+    draw_create,
+    draw_publish,
+    draw_require_organiser,
+)
 from zhifa.inspections.models import RandomDraw
 from zhifa.inspections.permissions import can_inspect
 from zhifa.org.models import Domain
@@ -32,7 +39,7 @@ def draw_list(request):
         "page": paginate(request, qs),
         "query": query_without_page(request),
         "q": q,
-        "can_draw": scope_for(user).can_write and (user.is_superuser or user.role in DRAW_ROLES),
+        "can_draw": can_draw(user),
     }
     return render(request, "inspections/draw_list.html", context)
 
@@ -40,6 +47,10 @@ def draw_list(request):
 @login_required
 def draw_new(request):
     user = request.user
+    try:
+        draw_require_organiser(user)  # refused at once, not after filling the form (oversight reads only)
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
     data = request.POST if request.method == "POST" else {}
     errors, status = {}, 200
     if request.method == "POST":

@@ -78,6 +78,7 @@ class PlanIn(Schema):
     quiet_days: list[date] = []
     max_visits_per_year: int | None = None
     seed: str | None = None
+    replaces_published: bool = False  # draft a replacement of an overlapping published plan on purpose
 
 
 def _out(p) -> dict:
@@ -156,6 +157,7 @@ def joint_plan_create(request, payload: PlanIn):
         quiet_days=payload.quiet_days,
         max_visits_per_year=payload.max_visits_per_year,
         seed=payload.seed,
+        replaces_published=payload.replaces_published,
         by=request.user,
     )
     return Status(201, _detail(made))

@@ -101,6 +101,22 @@ def _demand_set(demands, *, region: Region, period_start: date, period_end: date
     return list(demands), None, {}, None
 
 
+def _refuse_overlap(region_id: int, start, end, *, exclude: int | None = None, hint: str = "") -> None:
+    """One published plan per region and day: two would send two squads to the same businesses."""
+    clash = (
+        JointPlan.objects.filter(
+            region_id=region_id, status=PlanStatus.PUBLISHED, period_start__lte=end, period_end__gte=start
+        )
+        .exclude(pk=exclude)
+        .first()
+    )
+    if clash is not None:
+        raise Conflict(
+            f"该区域已有期间重叠的已发布计划“{clash.name}”（{clash.period_start:%Y-%m-%d} 至 "
+            f"{clash.period_end:%Y-%m-%d}），请先撤回该计划或另选期间{hint}"
+        )
+
+
 def joint_plan_create(
     *,
     region,
@@ -112,9 +128,11 @@ def joint_plan_create(
     max_visits_per_squad_day: int | None = None,
     seed: str | int | None = None,
     demands=None,
+    replaces_published: bool = False,
     by,
 ) -> JointPlan:
-    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft.
+    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft. A period that
+    overlaps a published plan of the region is refused at once unless ``replaces_published``.
 
     ``demands``: a DemandSet from ``inspection_demands`` (the default), or a list of engine Demands (subject =
     Subject pk) whose subjects are then read from the database."""
@@ -131,6 +149,10 @@ def joint_plan_create(
         fail(
             "period_end", f"计划期间最长 {MAX_PERIOD_DAYS} 天（一个季度），当前为 {(end - start).days + 1} 天"
         )
+    # Said before the seconds of building a draft that cannot be published while the other one stands; a
+    # replacement is drafted on purpose (replaces_published) and published once the old plan is withdrawn.
+    if not replaces_published:
+        _refuse_overlap(reg.pk, start, end, hint="；如要编制替换计划，请勾选“编制替换计划”")
     quiet = quiet_dates(quiet_days, (start, end))
     cap = DEFAULT_LIMITS.max_visits_per_year if max_visits_per_year in (None, "") else max_visits_per_year
     if not isinstance(cap, int) or not 1 <= cap <= 52:
@@ -356,21 +378,7 @@ def joint_plan_publish(*, plan: JointPlan, by) -> JointPlan:
     with transaction.atomic():
         # One published plan per region and day: two would send two squads to the same businesses.
         Region.objects.select_for_update().filter(pk=plan.region_id).first()
-        clash = (
-            JointPlan.objects.filter(
-                region_id=plan.region_id,
-                status=PlanStatus.PUBLISHED,
-                period_start__lte=plan.period_end,
-                period_end__gte=plan.period_start,
-            )
-            .exclude(pk=plan.pk)
-            .first()
-        )
-        if clash is not None:
-            raise Conflict(
-                f"该区域已有期间重叠的已发布计划“{clash.name}”（{clash.period_start:%Y-%m-%d} 至 "
-                f"{clash.period_end:%Y-%m-%d}），请先撤回该计划"
-            )
+        _refuse_overlap(plan.region_id, plan.period_start, plan.period_end, exclude=plan.pk)
         changed = JointPlan.objects.filter(pk=plan.pk, status=PlanStatus.DRAFT).update(
             status=PlanStatus.PUBLISHED, published_at=timezone.now()
         )

@@ -68,6 +68,7 @@ def plan_new(request):
                 name=data.get("name", ""),
                 quiet_days=plans.parse_quiet_days(data.get("quiet_days", "")),
                 max_visits_per_year=int(cap) if cap.isdigit() else (cap or None),
+                replaces_published=data.get("replaces_published") == "1",
                 by=user,
             )
         except ServiceError as err:

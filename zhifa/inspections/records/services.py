@@ -534,12 +534,6 @@ def inspection_finish(
                     by=by,
                 )
             outcome.violations = len(violations)
-            risk = SubjectRisk.objects.filter(subject=subject).first()
-            if risk is not None:  # a subject never scored keeps no colour to change
-                outcome.colour_before = risk.colour
-                outcome.colour_after = risk_after_inspection(
-                    subject=subject, severities=[f.severity for f in violations], by=by
-                ).colour
         requests_done: list[int] = []
         if current.plan_visit_id:
             PlanVisit.objects.filter(pk=current.plan_visit_id).update(status=VisitStatus.DONE)
@@ -556,6 +550,14 @@ def inspection_finish(
         current.finished_at = timezone.now()
         current.version = current.version + 1
         current.save(update_fields=["status", "summary", "finished_at", "version", "event"])
+        if not guidance:
+            # After the save: the new score counts this inspection as the last one and its violations.
+            risk = SubjectRisk.objects.filter(subject=subject).first()
+            if risk is not None:  # a subject never scored keeps no colour to change
+                outcome.colour_before = risk.colour
+                outcome.colour_after = risk_after_inspection(
+                    subject=subject, severities=[f.severity for f in violations], by=by
+                ).colour
         audit_record(
             actor=by,
             action="inspections.inspection_finish",

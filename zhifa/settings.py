@@ -32,7 +32,7 @@ _DEV_SECRET = "zhifa-dev-only-insecure-secret-key-change-me-0123456789abcdef"
 SECRET_KEY = envstr("SECRET_KEY", "" if _PRODUCTION else _DEV_SECRET)
 if _PRODUCTION and SECRET_KEY in ("", _DEV_SECRET):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set when DEBUG is off (production): at least 50 random characters, e.g. "
+        "SECRET_KEY must be set in production (DEBUG off): at least 50 random characters, e.g. "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for development set DEBUG=1"
     )
 if len(SECRET_KEY) < (50 if _PRODUCTION else 32):
@@ -286,7 +286,7 @@ _DEV_AUDIT_KEY = "dev:zhifa-dev-only-insecure-audit-mac-key-change-me-0123456789
 ZHIFA_AUDIT_KEYS, ZHIFA_AUDIT_KEY_ID = envkeyring("ZHIFA_AUDIT_KEY", "ZHIFA_AUDIT_KEY_FILE", _DEV_AUDIT_KEY)
 if _PRODUCTION and _DEV_AUDIT_KEY.partition(":")[2] in ZHIFA_AUDIT_KEYS.values():
     raise ImproperlyConfigured(
-        "ZHIFA_AUDIT_KEY or ZHIFA_AUDIT_KEY_FILE must be set when DEBUG is off (production): "
+        "ZHIFA_AUDIT_KEY or ZHIFA_AUDIT_KEY_FILE must be set in production (DEBUG off): "
         "`id:secret`, e.g. k2026:$(openssl rand -hex 32)"
     )
 # The anchor file should live where the database's users cannot write (another mount, `chattr +a`, copied off

@@ -12,8 +12,7 @@ from zhifa.engine.draw import draw_verify
 from zhifa.inspections.draws import selectors as selectors_draws
 from zhifa.inspections.draws.services import DRAW_ROLES, draw_create, draw_publish
 from zhifa.inspections.models import RandomDraw
-from zhifa.inspections.permissions import can_inspect
-from zhifa.inspections.permissions import own_domain_codes
+from zhifa.inspections.permissions import can_inspect, own_domain_codes
 from zhifa.org.models import Domain
 from zhifa.org.scope import scope_for
 from zhifa.org.selectors import subdistrict_choices

@@ -4,12 +4,14 @@ Content-Security-Policy that no template of ours breaks (no inline handler, ever
 
 import os
 import re
+import runpy
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.conftest import client_for
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
@@ -42,6 +44,20 @@ def production(**extra: str) -> dict[str, str]:
     }
 
 
+def settings_error(monkeypatch, **environ: str) -> str:
+    """Run the settings module afresh (in this process, without touching Django's loaded settings) under this
+    environment; the start-up error it raises, or "" when it would start."""
+    for name in ("DEBUG", "SECRET_KEY", "ZHIFA_AUDIT_KEY", "ZHIFA_AUDIT_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    try:
+        runpy.run_module("zhifa.settings")
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return ""
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
@@ -58,39 +74,35 @@ def production(**extra: str) -> dict[str, str]:
     ],
     ids=["no-secret", "development-secret", "short-secret", "development-audit-key"],
 )
-def test_production_refuses_development_secrets(environ, message):
+def test_production_refuses_development_secrets(monkeypatch, environ, message):
     """Before: with DEBUG=0 the app started quietly on the public development SECRET_KEY."""
-    done = manage("check", **environ)
-    assert done.returncode != 0
-    assert "ImproperlyConfigured" in done.stderr and message in done.stderr
+    assert message in settings_error(monkeypatch, **environ)
+    # Development starts on the public secrets; production with its own.
+    assert settings_error(monkeypatch, DEBUG="1") == ""
+    assert settings_error(monkeypatch, **production()) == ""
 
 
-def test_check_deploy_is_silent_with_the_production_defaults():
-    done = manage("check", "--deploy", **production())
-    assert done.returncode == 0, done.stderr
-    assert "System check identified no issues (0 silenced)." in done.stdout
-    assert "WARNINGS" not in done.stdout + done.stderr
-
-
-def test_production_settings_are_the_secure_ones():
+def test_check_deploy_is_silent_and_production_settings_are_the_secure_ones():
+    """One start as production behind a trusted proxy: `check --deploy` reports nothing, and the settings it
+    ran with are the HTTPS ones (the manage.py start refuses development secrets the same way)."""
     done = manage(
         "shell",
         "-c",
+        "from django.core.management import call_command; call_command('check', deploy=True); "
         "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, getattr(s, 'SECURE_PROXY_SSL_HEADER', None), "
         "s.ZHIFA_KEYS_AUTOCREATE)",
         **production(ZHIFA_TRUSTED_PROXIES="10.0.0.5"),
     )
     assert done.returncode == 0, done.stderr
+    assert "System check identified no issues (0 silenced)." in done.stdout
+    assert "WARNING" not in done.stdout + done.stderr
     assert (
         done.stdout.strip().splitlines()[-1]
         == "True True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https') False"
     )
-
-
-def test_development_keeps_working_without_secrets():
-    done = manage("check", DEBUG="1")
-    assert done.returncode == 0, done.stderr
+    refused = manage("check", DEBUG="0")
+    assert refused.returncode != 0 and "SECRET_KEY must be set in production (DEBUG off)" in refused.stderr
 
 
 def _policy(response) -> dict[str, str]:

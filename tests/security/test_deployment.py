@@ -52,7 +52,7 @@ def settings_error(monkeypatch, **environ: str) -> str:
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     try:
-        runpy.run_module("zhifa.settings")
+        runpy.run_path(str(ROOT / "zhifa" / "settings.py"))
     except ImproperlyConfigured as exc:
         return str(exc)
     return ""

@@ -7,6 +7,10 @@ DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint demo bench clean
 
+# `make run`, `make test` and `make bench` are development: DEBUG=1 lets the public development secrets fill in (without it
+# the settings refuse to start). A DEBUG from the environment wins.
+run test bench: export DEBUG ?= 1
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip

@@ -6,6 +6,7 @@ import warnings
 from dataclasses import fields
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from zhifa.engine.deadlines import Rules, rules_problems
@@ -23,13 +24,22 @@ from zhifa.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Without DEBUG=1 this is a production start: every secret must be the deployment's own, or it does not start.
+# Development (`make run`, the tests) runs with DEBUG=1, where public development secrets fill in.
 DEBUG = envbool("DEBUG", False)
+_PRODUCTION = not DEBUG
 _DEV_SECRET = "zhifa-dev-only-insecure-secret-key-change-me-0123456789abcdef"
-SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and envbool("ZHIFA_REQUIRE_SECRET", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production (ZHIFA_REQUIRE_SECRET=1)")
-if len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long")
+SECRET_KEY = envstr("SECRET_KEY", "" if _PRODUCTION else _DEV_SECRET)
+if _PRODUCTION and SECRET_KEY in ("", _DEV_SECRET):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production (DEBUG off): at least 50 random characters, e.g. "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for development set DEBUG=1"
+    )
+if len(SECRET_KEY) < (50 if _PRODUCTION else 32):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {50 if _PRODUCTION else 32} characters long"
+        + (" in production (DEBUG off)" if _PRODUCTION else "")
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -47,6 +57,7 @@ INSTALLED_APPS = [
     # django-ninja as an app: /api/v1/docs loads Swagger UI from its bundled static files, not from a CDN
     # (closed government networks have no internet).
     "ninja",
+    "csp",
     "zhifa.core",
     "zhifa.jobs",
     "zhifa.audit",
@@ -66,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhifa.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "zhifa.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -145,10 +158,38 @@ ZHIFA_TRUSTED_PROXIES = envnetworks("ZHIFA_TRUSTED_PROXIES")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
+# HTTPS in production (`manage.py check --deploy` passes with the defaults): cookies only over TLS, plain HTTP
+# redirected, HSTS for a year. Behind a TLS-terminating reverse proxy (ZHIFA_TRUSTED_PROXIES set) the proxy's
+# X-Forwarded-Proto says whether the client used HTTPS; the proxy must set it on every request.
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _PRODUCTION)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _PRODUCTION)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _PRODUCTION)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if _PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _PRODUCTION)
+if envbool("ZHIFA_PROXY_TLS", bool(ZHIFA_TRUSTED_PROXIES)):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts and styles from our own static files only
+# (inline <script> blocks carry the request's nonce; no inline event handlers, no eval), nothing framed, no
+# plugins. Style attributes stay allowed ('unsafe-inline' for styles only): they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "zh-hans")
 TIME_ZONE = envtimezone("TIME_ZONE", "Asia/Shanghai")
@@ -210,10 +251,10 @@ if _case_problems := rules_problems(Rules(**ZHIFA_CASE_RULES)):
     raise ImproperlyConfigured("ZHIFA_CASE_*: " + "; ".join(_case_problems))
 # 行政行为码 and signed documents. Keys live outside the repository: a private JWK Set (first key signs, the
 # others still verify) from a file or inline in the environment, and per-unit PDF signing certificates. With
-# ZHIFA_KEYS_AUTOCREATE (on unless ZHIFA_REQUIRE_SECRET) a missing key set and a demo CA are generated on first
+# ZHIFA_KEYS_AUTOCREATE (on with DEBUG=1, off in production) a missing key set and a demo CA are generated on first
 # use into ZHIFA_KEYS_DIR, which git ignores.
 ZHIFA_KEYS_DIR = Path(envstr("ZHIFA_KEYS_DIR", str(BASE_DIR / "var" / "keys")))
-ZHIFA_KEYS_AUTOCREATE = envbool("ZHIFA_KEYS_AUTOCREATE", not envbool("ZHIFA_REQUIRE_SECRET", False))
+ZHIFA_KEYS_AUTOCREATE = envbool("ZHIFA_KEYS_AUTOCREATE", not _PRODUCTION)
 ZHIFA_CODE_KEYS = envstr("ZHIFA_CODE_KEYS", "")
 ZHIFA_CODE_KEYS_FILE = Path(envstr("ZHIFA_CODE_KEYS_FILE", str(ZHIFA_KEYS_DIR / "codes-jwks.json")))
 if ZHIFA_CODE_KEYS and "ZHIFA_CODE_KEYS_FILE" in os.environ:
@@ -251,10 +292,10 @@ OPEN311_DEMO_API_KEY = envstr("OPEN311_DEMO_API_KEY", "demo-open311-key")
 # the others only verify the entries they once signed. The development key is public: refused in production.
 _DEV_AUDIT_KEY = "dev:zhifa-dev-only-insecure-audit-mac-key-change-me-0123456789"
 ZHIFA_AUDIT_KEYS, ZHIFA_AUDIT_KEY_ID = envkeyring("ZHIFA_AUDIT_KEY", "ZHIFA_AUDIT_KEY_FILE", _DEV_AUDIT_KEY)
-_AUDIT_PRODUCTION = not DEBUG and envbool("ZHIFA_REQUIRE_SECRET", False)
-if _AUDIT_PRODUCTION and _DEV_AUDIT_KEY.partition(":")[2] in ZHIFA_AUDIT_KEYS.values():
+if _PRODUCTION and _DEV_AUDIT_KEY.partition(":")[2] in ZHIFA_AUDIT_KEYS.values():
     raise ImproperlyConfigured(
-        "ZHIFA_AUDIT_KEY or ZHIFA_AUDIT_KEY_FILE must be set in production (ZHIFA_REQUIRE_SECRET=1)"
+        "ZHIFA_AUDIT_KEY or ZHIFA_AUDIT_KEY_FILE must be set in production (DEBUG off): "
+        "`id:secret`, e.g. k2026:$(openssl rand -hex 32)"
     )
 # The anchor file should live where the database's users cannot write (another mount, `chattr +a`, copied off
 # the machine). The Ed25519 signing key is never committed: outside production the first anchor creates it;
@@ -265,7 +306,7 @@ ZHIFA_AUDIT_ANCHOR_FILE = Path(
 ZHIFA_AUDIT_ANCHOR_KEY_FILE = Path(
     envstr("ZHIFA_AUDIT_ANCHOR_KEY_FILE", str(BASE_DIR / "var" / "audit-anchor-key.pem"))
 )
-ZHIFA_AUDIT_ANCHOR_KEY_AUTOCREATE = not _AUDIT_PRODUCTION
+ZHIFA_AUDIT_ANCHOR_KEY_AUTOCREATE = not _PRODUCTION
 
 # Past one machine (README "Running on several servers"). REDIS_URL set: the cache every app server and worker
 # shares — rate limits, the memos' change versions, job progress — on Django's own Redis backend; unset: each

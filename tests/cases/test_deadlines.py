@@ -171,7 +171,7 @@ def test_bad_settings_stop_the_start(monkeypatch):
     import subprocess
     import sys
 
-    env = {"ZHIFA_CASE_SIMPLE_MAX_PERSON": "500", "PATH": "/usr/bin:/bin"}
+    env = {"ZHIFA_CASE_SIMPLE_MAX_PERSON": "500", "PATH": "/usr/bin:/bin", "DEBUG": "1"}
     code = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'zhifa.settings'); django.setup()"
     )

@@ -2,7 +2,7 @@
 records (every role from the other side), revocation, and the code section of the record page."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import time_machine
 from django.test import Client
@@ -13,6 +13,7 @@ from tests.inspections.test_records import start
 from zhifa.audit.models import AuditRecord
 from zhifa.codes.models import ActionCode
 from zhifa.codes.services import code_secret
+from zhifa.org.services import officer_create
 
 
 def test_public_page_of_a_valid_code(visit):
@@ -103,10 +104,18 @@ def test_staff_listing_is_scoped(visit, clients):
     assert clients["bob"].get(f"/api/v1/codes/{w.code.code_id}").status_code == 404
     assert Client().get("/api/v1/codes").status_code == 401
     # The page too, and a record started in 九堡 is bob's only.
+    officer_create(  # a district team serves 九堡 too; 南星's officers do not
+        name="测试队员庚",
+        birth_date=date(1987, 4, 1),
+        certificate_no="ZJ-TEST-0009",
+        home_department=w.bureau,
+        team=w.district_team,
+        domains=[w.comprehensive],
+    )
     jiubao = start(
         w,
         subject=w.jiubao_firm,
-        officers=["ZJ-TEST-0002", "ZJ-TEST-0003"],
+        officers=["ZJ-TEST-0002", "ZJ-TEST-0009"],
         domains=["comprehensive"],
         by=w.carol,
     )

@@ -312,6 +312,15 @@ def test_start_event_without_violations_starts_nothing(rec):
 
 
 def _plan_visit(w, items: list[str]) -> PlanVisit:
+    # The district market team's officer joins the squad's 南星 officers (a 九堡 officer may not: wrong place).
+    officer_create(
+        name="测试队员庚",
+        birth_date=date(1987, 4, 1),
+        certificate_no="ZJ-TEST-0009",
+        home_department=w.market_dept,
+        team=w.market_team,
+        domains=[w.market],
+    )
     plan = JointPlan.objects.create(
         name="南星第四季度综合查一次",
         region=w.nanxing,
@@ -339,7 +348,7 @@ def test_plan_visit_checklist_and_done(rec):
         kind=InspectionKind.JOINT,
         plan_visit=visit,
         domains=["market"],
-        officers=[w.partner, "ZJ-TEST-0002"],
+        officers=[w.partner, "ZJ-TEST-0009"],
     )
     assert codes(inspection_checklist(i)) == ["SJ0001", "SJ0005"]  # the visit's items, not the scenarios'
     with pytest.raises(Conflict, match="不能重复检查"):
@@ -348,7 +357,7 @@ def test_plan_visit_checklist_and_done(rec):
             kind=InspectionKind.JOINT,
             plan_visit=visit,
             domains=["market"],
-            officers=[w.partner, "ZJ-TEST-0002"],
+            officers=[w.partner, "ZJ-TEST-0009"],
         )
     inspection_answer(
         inspection=i,
@@ -391,7 +400,7 @@ def test_a_finished_plan_visit_answers_the_department_requests_it_took_in(rec):
         kind=InspectionKind.JOINT,
         plan_visit=visit,
         domains=["market"],
-        officers=[w.partner, "ZJ-TEST-0002"],
+        officers=[w.partner, "ZJ-TEST-0009"],
     )
     inspection_answer(
         inspection=i, answers=[{"item": "SJ0001", "result": "compliant"}], version=1, by=w.alice

@@ -287,7 +287,7 @@ def test_start_from_a_plan_visit_is_prefilled(rec, clients):  # noqa: F811
             "plan_visit": visit.pk,
             "visited_on": w.today.isoformat(),
             "officers": [w.partner.pk],
-            "certificates": "ZJ-TEST-0002",
+            "certificates": "ZJ-TEST-0009",
             "domains": ["market"],
         },
     )

@@ -15,6 +15,7 @@ from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_
 from zhifa.engine.draw import draw, draw_size, seed_from_public
 from zhifa.inspections.draws.picks import draw_outcome, draw_record
 from zhifa.inspections.models import InspectorConflict, RandomDraw
+from zhifa.inspections.permissions import own_domain_codes
 from zhifa.org.choices import RegionLevel
 from zhifa.org.models import Domain, Officer, Region
 from zhifa.org.scope import scope_for
@@ -117,6 +118,9 @@ def draw_create(
     dom = Domain.objects.filter(code=domain).first()
     if dom is None:
         _fail("domain", "请选择检查领域")
+    own = own_domain_codes(by)
+    if own is not None and dom.code not in own:
+        _fail("domain", f"不能组织{dom.name}领域的抽查（区级部门只能抽查本部门的领域）")
     if (ratio in (None, "")) == (count in (None, "")):
         _fail("ratio", "抽取比例与抽取数量须且只能填写一项")
     ratio_value = None
@@ -135,6 +139,8 @@ def draw_create(
         item_obj = EnforcementItem.objects.select_related("domain").filter(code=item).first()
         if item_obj is None or item_obj.status != ItemStatus.ACTIVE:
             _fail("item", f"执法事项“{item}”不存在或已取消")
+        if own is not None and item_obj.domain.code not in own:
+            _fail("item", f"执法事项“{item}”属于{item_obj.domain.name}领域，不是本部门的领域")
     pool = _pool(scope, subdistrict=sd, industry=industry, scenario=scenario, item=item_obj)
     if not pool:
         _fail("pool", "抽查范围内没有存续的监管对象")

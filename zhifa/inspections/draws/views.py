@@ -19,7 +19,7 @@ from zhifa.inspections.draws.services import (
     draw_require_organiser,
 )
 from zhifa.inspections.models import RandomDraw
-from zhifa.inspections.permissions import can_inspect
+from zhifa.inspections.permissions import can_inspect, own_domain_codes
 from zhifa.org.models import Domain
 from zhifa.org.scope import scope_for
 from zhifa.org.selectors import subdistrict_choices
@@ -42,6 +42,13 @@ def draw_list(request):
         "can_draw": can_draw(user),
     }
     return render(request, "inspections/draw_list.html", context)
+
+
+def _domains_for(user):
+    """The domains offered: a department's own, everyone else's all (the service refuses the rest too)."""
+    own = own_domain_codes(user)
+    domains = Domain.objects.order_by("sort", "code")
+    return domains if own is None else domains.filter(code__in=own)
 
 
 @login_required
@@ -80,7 +87,7 @@ def draw_new(request):
         "active_nav": "draws",
         "data": data,
         "errors": errors,
-        "domains": Domain.objects.order_by("sort", "code"),
+        "domains": _domains_for(user),
         "subdistricts": subdistrict_choices(user=user),
         "items": selectors_draws.scenario_items(),
     }

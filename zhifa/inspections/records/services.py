@@ -27,7 +27,7 @@ from zhifa.inspections.choices import (
 from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN, industry_checks
 from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, InspectionRequest, PlanVisit
-from zhifa.inspections.permissions import INSPECT_ROLES
+from zhifa.inspections.permissions import INSPECT_ROLES, own_domain_codes, serves_place
 from zhifa.inspections.plans.sources import request_ids
 from zhifa.inspections.records.hooks import codes_issued
 from zhifa.org.models import Domain, Officer
@@ -137,11 +137,32 @@ def _officers(values) -> tuple[list[Officer], list[str]]:
     by_cert = dict(Officer.objects.filter(certificate_no__in=certs).values_list("certificate_no", "pk"))
     errors += [f"执法证号“{c}”不存在" for c in certs if c not in by_cert]
     ids += [by_cert[c] for c in certs if c in by_cert]
-    found = {o.pk: o for o in Officer.objects.filter(pk__in=ids).prefetch_related("qualified_domains")}
+    found = {
+        o.pk: o
+        for o in Officer.objects.filter(pk__in=ids)
+        .select_related("team__region")
+        .prefetch_related("qualified_domains")
+    }
     errors += [f"执法人员（编号 {i}）不存在" for i in ids if i not in found]
     officers = [found[i] for i in dict.fromkeys(ids) if i in found]
     errors += [f"{o.name}不在岗，不能参加检查" for o in officers if not o.active]
     return officers, errors
+
+
+def _officer_rule_errors(officer_rows: list[Officer], *, subject: Subject, draw) -> list[dict]:
+    """Who may be named on a record: officers of a team answering for the subject's place (a district team,
+    or the team of the subject's subdistrict or functional area) — or the inspectors a 双随机 draw sent to
+    that subject."""
+    errors = []
+    drawn: set[int] = set()
+    if draw is not None:
+        pick = draw_outcome(draw.record).pick_for(subject.pk)
+        drawn = {int(i) for i in pick.officer_ids} if pick is not None else set()
+    for o in officer_rows:
+        if o.pk not in drawn and not serves_place(o, subject.region_path):
+            message = f"{o.name}所在的{o.team.name}不负责该对象所在区域，不能参加此次检查"
+            errors.append({"field": "officers", "message": message})
+    return errors
 
 
 def inspection_start(
@@ -192,6 +213,13 @@ def inspection_start(
         )
     elif not officer_rows:
         errors.append({"field": "officers", "message": "请至少选择一名执法人员"})
+    own = own_domain_codes(by)
+    if own is not None and domain_rows and not unknown:
+        foreign = [d.name for d in domain_rows if d.code not in own]
+        if foreign:
+            message = f"不能记录{'、'.join(foreign)}领域的检查（区级部门只能检查本部门的领域）"
+            errors.append({"field": "domains", "message": message})
+    errors += _officer_rule_errors(officer_rows, subject=subject, draw=draw)
     if domain_rows and officer_rows and not officer_errors:
         wanted = {d.pk for d in domain_rows}
         for o in officer_rows:

@@ -19,6 +19,7 @@ from zhifa.inspections.choices import FindingResult, InspectionKind, InspectionS
 from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.draws.selectors import draw_get
 from zhifa.inspections.models import Inspection, PlanVisit
+from zhifa.inspections.permissions import own_domain_codes
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
 from zhifa.inspections.records.hooks import record_sections
@@ -180,7 +181,8 @@ def record_new(request):
             "visited_on": min(day, timezone.localdate()).isoformat(),
             "certificates": "",
         }
-    domains = list(Domain.objects.order_by("sort", "code"))
+    own = own_domain_codes(user)  # a department checks its own domain only (the service refuses the rest)
+    domains = [d for d in Domain.objects.order_by("sort", "code") if own is None or d.code in own]
     if visit is not None:
         from zhifa.catalog.models import EnforcementItem
 

@@ -28,6 +28,16 @@ ROLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _keys_in_tmp(settings, tmp_path):
+    """Keys and the document CA made for the test, never the checkout's var/keys: what the probes see (the CA
+    certificate page answers 404 until a CA exists) does not depend on which tests ran before."""
+    settings.ZHIFA_KEYS_DIR = tmp_path / "keys"
+    settings.ZHIFA_CODE_KEYS = ""
+    settings.ZHIFA_CODE_KEYS_FILE = tmp_path / "keys" / "codes-jwks.json"
+    settings.ZHIFA_PDF_SIGNING_DIR = tmp_path / "keys" / "pdf"
+
+
 @pytest.fixture
 def probe(rec):  # noqa: F811 (rec comes from the importing module)
     w = rec

@@ -464,7 +464,7 @@ def test_guidance_due_uses_the_configured_days(rec, settings):
 
 
 def test_complaint_check_keeps_its_event(rec):
-    from zhifa.dispatch.events.services import event_intake
+    from zhifa.dispatch.events.intake import event_intake
 
     w = rec
     cause = event_intake(

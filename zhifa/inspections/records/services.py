@@ -493,7 +493,7 @@ def inspection_finish(
     command centre as one 巡查发现 event linked to the subject. A guidance visit (执法体检) gives advice only:
     no violation record, no colour change, no event. All or nothing."""
     from zhifa.dispatch.choices import Channel
-    from zhifa.dispatch.events.services import event_intake
+    from zhifa.dispatch.events.intake import event_intake
     from zhifa.risk.models import SubjectRisk
     from zhifa.risk.services import risk_after_inspection
     from zhifa.subjects.services import subject_link_event, violation_record

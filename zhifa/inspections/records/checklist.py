@@ -7,9 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
-from zhifa.inspections.choices import (
-    InspectionStatus,
-)
+from zhifa.inspections.choices import InspectionStatus
 from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN, industry_checks
 from zhifa.inspections.models import Inspection
 from zhifa.org.models import Domain

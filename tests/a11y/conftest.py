@@ -18,7 +18,7 @@ from zhifa.catalog.models import CatalogRelease
 from zhifa.codes.models import ActionCode
 from zhifa.codes.services import shop_code_for
 from zhifa.dispatch.coordination import services as coordination
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.engine.planning import Demand
 from zhifa.inspections.draws.services import draw_create, draw_publish
 from zhifa.inspections.plans.services import joint_plan_create

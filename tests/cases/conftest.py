@@ -205,7 +205,8 @@ def png_bytes() -> BytesIO:
 
 def enforcement_event(w):
     """A 南星 event worked by alice's team and resolved by enforcement (执法)."""
-    from zhifa.dispatch.events.services import event_accept, event_intake, event_resolve
+    from zhifa.dispatch.events.intake import event_intake
+    from zhifa.dispatch.events.services import event_accept, event_resolve
 
     event = event_intake(channel="12345", description="南星街道某饭店油烟扰民", by=w.carol)
     event = event_accept(event=event, by=w.alice)

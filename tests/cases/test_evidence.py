@@ -51,7 +51,8 @@ def test_link_an_events_evidence_without_copying_it(cw):
             case=case, event_evidence=attached, kind="audiovisual", description="again", by=w.alice
         )
     # Evidence of an event the caller may not see is a 404.
-    from zhifa.dispatch.events.services import event_accept, event_intake
+    from zhifa.dispatch.events.intake import event_intake
+    from zhifa.dispatch.events.services import event_accept
 
     other = event_accept(
         event=event_intake(channel="12345", description="九堡街道某饭店油烟扰民", by=w.carol), by=w.bob

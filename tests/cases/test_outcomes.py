@@ -172,7 +172,7 @@ def test_the_source_events_721_mode_follows_the_outcome(cw):
 
 def test_a_case_from_an_event_needs_it_resolved_by_enforcement(cw):
     w = cw
-    from zhifa.dispatch.events.services import event_intake
+    from zhifa.dispatch.events.intake import event_intake
 
     event = event_intake(channel="12345", description="南星街道某饭店油烟扰民", by=w.carol)
     with pytest.raises(ServiceError, match=f"事件 {event.receipt_no} 尚未以“执法”方式处置，不能据此立案"):

@@ -13,7 +13,7 @@ from tests.conftest import client_for
 from tests.dispatch.conftest import HEADER, ROWS, district  # noqa: F401 (fixture)
 from tests.inspections.test_joint_plans import make, town  # noqa: F401 (fixture)
 from zhifa.catalog.services import release_apply, release_import
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.subjects.services import subject_update
 
 HYPERLINK = '=HYPERLINK("http://x","y")'

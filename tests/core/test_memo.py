@@ -6,7 +6,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from zhifa.dispatch.directory import build_router, units_by_code
-from zhifa.dispatch.events.services import sla_for
+from zhifa.dispatch.events.intake import sla_for
 from zhifa.org.choices import UnitKind
 from zhifa.org.models import Unit
 from zhifa.org.services import unit_create

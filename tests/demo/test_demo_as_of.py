@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from zhifa.demo import asof
 from zhifa.demo.events import calendar, lifecycle, texts
 from zhifa.dispatch.choices import OPEN_STATUSES
-from zhifa.dispatch.events.services import DEFAULT_SLA
+from zhifa.dispatch.events.intake import DEFAULT_SLA
 from zhifa.engine.sla import Policy, clock_states
 
 NORMAL = DEFAULT_SLA["normal"]

@@ -27,7 +27,7 @@ from zhifa.demo.events.texts import load_phrases
 from zhifa.demo.fingerprint import demo_fingerprint
 from zhifa.dispatch.choices import EventStatus
 from zhifa.dispatch.directory import build_router, catalog_entries
-from zhifa.dispatch.events.services import CLASSIFY_TOP, DEFAULT_SLA
+from zhifa.dispatch.events.intake import CLASSIFY_TOP, DEFAULT_SLA
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, SlaPolicy
 from zhifa.engine.classify import ItemClassifier, Match
 from zhifa.engine.geo import RegionIndex

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zhifa.dispatch.events.accuracy import replay, routing_accuracy_for_user
-from zhifa.dispatch.events.services import event_correct, event_intake
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_correct
 
 
 @pytest.fixture

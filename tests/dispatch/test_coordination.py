@@ -20,7 +20,7 @@ from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import ConsultationStatus, UnitRole
 from zhifa.dispatch.coordination import services as svc
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Consultation, ConsultationParticipant, Event, Evidence, EvidenceUse
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create

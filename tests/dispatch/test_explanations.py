@@ -1,6 +1,6 @@
 """The event page lists as classification basis only items with a phrase of their own found in the text."""
 
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 
 
 def test_event_page_cites_only_items_with_a_matched_phrase(clients, district):

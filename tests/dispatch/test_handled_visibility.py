@@ -10,8 +10,9 @@ from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
 from zhifa.core.errors import PermissionError_
 from zhifa.dispatch.choices import EventStatus
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
-from zhifa.dispatch.events.services import event_dispatch, event_intake, event_return
+from zhifa.dispatch.events.services import event_dispatch, event_return
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus, Priority
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.hotline.columns import MAX_BYTES, MAX_ROWS, ImportRejected
 from zhifa.dispatch.hotline.parse import parse_hotline_file, parse_received_at
 from zhifa.dispatch.hotline.services import hotline_import

@@ -5,7 +5,7 @@ import pytest
 from zhifa.audit.models import AuditRecord
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import EventStatus
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Event, EventStatusChange, EventUnit
 
 

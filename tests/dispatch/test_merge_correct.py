@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.selectors import event_list_for_user
 from zhifa.dispatch.events.services import (
     event_accept,
     event_answer,
     event_correct,
-    event_intake,
     event_merge,
     event_rate,
     event_resolve,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.conftest import client_for
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
-from zhifa.dispatch.events.services import event_accept, event_arrive, event_intake, event_resolve
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_accept, event_arrive, event_resolve
 from zhifa.dispatch.events.stats import ON_TIME_DEFINITION, OVERDUE_DEFINITION
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create

@@ -13,13 +13,8 @@ from georeport import GeoReport
 
 from tests.dispatch.conftest import HEADER, ROWS
 from zhifa.catalog.services import release_apply, release_import
-from zhifa.dispatch.events.services import (
-    event_accept,
-    event_answer,
-    event_intake,
-    event_resolve,
-    open311_key_create,
-)
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_accept, event_answer, event_resolve, open311_key_create
 from zhifa.dispatch.models import Event, EventItem, Open311ApiKey
 
 KEY = "demo-open311-key"

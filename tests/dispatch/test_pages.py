@@ -10,14 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from zhifa.dispatch.choices import EventStatus
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.ledger import HEADER
-from zhifa.dispatch.events.services import (
-    event_accept,
-    event_answer,
-    event_arrive,
-    event_intake,
-    event_resolve,
-)
+from zhifa.dispatch.events.services import event_accept, event_answer, event_arrive, event_resolve
 from zhifa.dispatch.models import Event
 
 PHONE = "13812345678"

@@ -6,7 +6,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from zhifa.dispatch.events.services import event_accept, event_intake
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_accept
 from zhifa.dispatch.models import Escalation
 from zhifa.dispatch.sla import event_clocks, sla_scan
 from zhifa.org.choices import UnitKind

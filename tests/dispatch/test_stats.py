@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from zhifa.dispatch.events.services import event_accept, event_arrive, event_intake, event_resolve
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_accept, event_arrive, event_resolve
 from zhifa.dispatch.events.stats import resolution_mix, unit_on_time_rates
 
 T0 = timezone.datetime(2026, 6, 1, 9, 0, tzinfo=timezone.get_current_timezone())

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.dispatch.choices import EventStatus
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.selectors import event_get_by_receipt, event_get_for_user, event_list_for_user
 from zhifa.dispatch.events.services import (
     event_accept,
@@ -15,7 +16,6 @@ from zhifa.dispatch.events.services import (
     event_arrive,
     event_close,
     event_dispatch,
-    event_intake,
     event_resolve,
     event_return,
 )

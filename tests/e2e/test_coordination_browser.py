@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.dispatch.test_coordination import png_bytes
 from zhifa.dispatch.coordination import services as coordination
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Evidence
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create
 

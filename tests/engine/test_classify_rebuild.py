@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.dispatch.conftest import HEADER, ROWS, district  # noqa: F401  (district is the fixture)
 from zhifa.catalog.services import release_apply, release_import
 from zhifa.dispatch import directory
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import EventItem
 
 

@@ -168,7 +168,7 @@ def test_industry_checklist_for_a_subject_in_no_scenario(demo_db):
 
 
 def test_record_checklist_is_what_the_demands_planned(demo_db):
-    from zhifa.inspections.records.services import checklist_items
+    from zhifa.inspections.records.checklist import checklist_items
 
     garment = Subject.objects.filter(industry_code="C18", scenarios__isnull=True).order_by("id").first()
     planned = {c for codes in subject_domains([garment.pk])[garment.pk].values() for c in codes}

@@ -8,7 +8,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
-from zhifa.dispatch.events.services import event_correct, event_intake
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_correct
 from zhifa.inspections.annual.selectors import annual_plan
 
 TZ = timezone.get_current_timezone()

@@ -16,14 +16,9 @@ from zhifa.dispatch.models import Event, EventItem
 from zhifa.inspections.choices import InspectionKind, RequestStatus, VisitStatus
 from zhifa.inspections.models import Finding, Inspection, InspectionRequest, JointPlan, PlanVisit, SquadDay
 from zhifa.inspections.plans.sources import VisitSource, sources_json
+from zhifa.inspections.records.checklist import checklist_items, inspection_checklist
 from zhifa.inspections.records.selectors import guidance_due
-from zhifa.inspections.records.services import (
-    checklist_items,
-    inspection_answer,
-    inspection_checklist,
-    inspection_finish,
-    inspection_start,
-)
+from zhifa.inspections.records.services import inspection_answer, inspection_finish, inspection_start
 from zhifa.org.services import officer_create
 from zhifa.risk.models import RiskColourChange, SubjectRisk
 from zhifa.risk.services import risk_after_inspection, risk_recompute_all
@@ -464,7 +459,7 @@ def test_guidance_due_uses_the_configured_days(rec, settings):
 
 
 def test_complaint_check_keeps_its_event(rec):
-    from zhifa.dispatch.events.services import event_intake
+    from zhifa.dispatch.events.intake import event_intake
 
     w = rec
     cause = event_intake(

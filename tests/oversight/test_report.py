@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import client_for
 from tests.oversight.conftest import scan, visit
-from zhifa.dispatch.events.services import event_accept, event_intake, event_resolve
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_accept, event_resolve
 from zhifa.oversight.report import monthly_report
 
 

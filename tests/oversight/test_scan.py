@@ -12,7 +12,8 @@ from zhifa.audit.models import AuditRecord
 from zhifa.cases import services as case_svc
 from zhifa.cases.models import Case
 from zhifa.codes.models import ActionCode
-from zhifa.dispatch.events.services import event_dispatch, event_intake, event_return
+from zhifa.dispatch.events.intake import event_intake
+from zhifa.dispatch.events.services import event_dispatch, event_return
 from zhifa.dispatch.models import Event
 from zhifa.inspections.models import Inspection, InspectorConflict
 from zhifa.oversight.choices import AlertState, StepAction

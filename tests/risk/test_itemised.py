@@ -10,7 +10,7 @@ from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from tests.inspections.test_records import rec, start  # noqa: F401 (fixture)
 from tests.subjects.conftest import subjects  # noqa: F401 (fixture)
 from zhifa.dispatch.choices import Channel
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.inspections.records.services import inspection_answer, inspection_finish
 from zhifa.risk.models import SubjectRisk
 from zhifa.risk.services import risk_assess, risk_policy_publish

@@ -9,7 +9,7 @@ from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import audit_verify
 from zhifa.core.backup import table_counts
 from zhifa.dispatch.choices import Channel
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Event
 
 

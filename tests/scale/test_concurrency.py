@@ -11,7 +11,7 @@ from tests.scale.conftest import postgres_only
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import audit_deferred, audit_record, audit_verify
 from zhifa.dispatch.choices import Channel, EventStatus
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.hotline.services import hotline_import
 from zhifa.dispatch.models import Event
 from zhifa.org.services import building_create

@@ -6,7 +6,7 @@ import pytest
 from tests.inspections.test_records import start
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.inspections.draws.services import draw_create
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create

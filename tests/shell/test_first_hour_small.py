@@ -21,7 +21,7 @@ from tests.dispatch.conftest import district  # noqa: F401 (fixture)
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
 from zhifa.dispatch import directory
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Escalation
 from zhifa.inspections.demands.selectors import inspection_demands
 

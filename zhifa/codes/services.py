@@ -25,7 +25,7 @@ from zhifa.codes.qr import code_qr_png
 from zhifa.codes.tokens import token_sign
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.inspections.choices import InspectionStatus
-from zhifa.inspections.records.services import inspection_checklist
+from zhifa.inspections.records.checklist import inspection_checklist
 from zhifa.org.scope import scope_for
 
 NOT_FOUND = "行政行为码不存在或不在您的辖区内"

@@ -18,7 +18,7 @@ from zhifa.demo.events import bulk, calendar, lifecycle, places, routes, texts
 from zhifa.demo.names import NameMaker
 from zhifa.demo.spec import HUB_CODE
 from zhifa.dispatch.choices import Channel, EventStatus, Priority, UnitRole
-from zhifa.dispatch.events.services import DEFAULT_SLA, sla_for
+from zhifa.dispatch.events.intake import DEFAULT_SLA, sla_for
 from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
 from zhifa.engine.geo import RegionIndex
 from zhifa.engine.routing import Place

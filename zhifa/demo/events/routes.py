@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from zhifa.dispatch.directory import build_router, classifier
-from zhifa.dispatch.events.services import CLASSIFY_TOP
+from zhifa.dispatch.events.intake import CLASSIFY_TOP
 from zhifa.engine.routing import ItemRef, Place, RouteDecision, items_to_route
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.core.schemas import RefOut
 from zhifa.dispatch.choices import Channel, Priority
-from zhifa.dispatch.events import services
+from zhifa.dispatch.events import intake, services
 from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
 from zhifa.dispatch.sla import event_clocks
@@ -138,9 +138,9 @@ def _detail(e, user) -> dict:
 @router.post("/events", response={201: EventDetailOut})
 def create_event(request, payload: EventIn):
     user = request.user
-    own = services.intake_channels(user)
+    own = intake.intake_channels(user)
     channel = payload.channel or (own[0] if own else Channel.API)
-    event = services.event_intake(
+    event = intake.event_intake(
         channel=channel,
         description=payload.description,
         title=payload.title,

@@ -23,6 +23,7 @@ from zhifa.core.pagination import paginate, query_without_page
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, UnitRole
 from zhifa.dispatch.events import forms as f
 from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.ledger import event_ledger_xlsx
 from zhifa.dispatch.events.sections import event_sections_context
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
@@ -35,7 +36,6 @@ from zhifa.dispatch.events.services import (
     event_close,
     event_correct,
     event_dispatch,
-    event_intake,
     event_merge,
     event_resolve,
     event_return,

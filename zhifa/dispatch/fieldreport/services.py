@@ -8,7 +8,7 @@ from zhifa.accounts.choices import Role
 from zhifa.core.errors import PermissionError_, ServiceError
 from zhifa.dispatch.choices import Channel, EvidenceMethod, Priority
 from zhifa.dispatch.coordination.services import evidence_file_check, evidence_store
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Event, Evidence
 from zhifa.org.scope import scope_for
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zhifa.core.errors import ServiceError
 from zhifa.core.tabular import Column as TableColumn
 from zhifa.dispatch.choices import EventStatus, Priority
-from zhifa.dispatch.events.services import MAX_EXTERNAL_NO, MAX_TEXT
+from zhifa.dispatch.events.intake import MAX_EXTERNAL_NO, MAX_TEXT
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -20,7 +20,7 @@ from zhifa.core.tabular import (
     row_error,
 )
 from zhifa.dispatch.choices import Priority
-from zhifa.dispatch.events.services import MAX_EXTERNAL_NO
+from zhifa.dispatch.events.intake import MAX_EXTERNAL_NO
 from zhifa.dispatch.hotline.columns import (
     CHINA_LAT,
     CHINA_LNG,

@@ -13,7 +13,7 @@ from zhifa.audit.services import audit_deferred, audit_record
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.memo import memo_batch
 from zhifa.dispatch.choices import Channel
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.hotline.columns import (
     ID_CHUNK,
     MAX_ERRORS_KEPT,

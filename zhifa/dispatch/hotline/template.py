@@ -7,7 +7,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from zhifa.core.tabular import append_row, human_size, workbook_bytes
-from zhifa.dispatch.events.services import MAX_TEXT
+from zhifa.dispatch.events.intake import MAX_TEXT
 from zhifa.dispatch.hotline.columns import (
     COLUMNS,
     MAX_BYTES,

@@ -22,7 +22,7 @@ from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import Channel, EventStatus
-from zhifa.dispatch.events.services import event_intake
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Event, EventItem, Open311ApiKey
 
 # GeoReport lists what the public reported. Events found by our own people (patrol, grid, staff, department

@@ -11,8 +11,9 @@ from zhifa.core.errors import ServiceError
 from zhifa.core.ratelimit import allowance_give_back, allowance_take
 from zhifa.dispatch.choices import Channel, EventStatus
 from zhifa.dispatch.events import forms as f
+from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.selectors import event_get_by_receipt
-from zhifa.dispatch.events.services import event_intake, event_rate
+from zhifa.dispatch.events.services import event_rate
 from zhifa.dispatch.events.views import _intake_kwargs, _step_label
 
 REPORT_LIMIT, REPORT_WINDOW_SECONDS = 5, 600

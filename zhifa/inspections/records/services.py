@@ -9,12 +9,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from zhifa.audit.services import audit_record
-from zhifa.catalog.choices import ItemStatus
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.inspections.choices import (
@@ -24,11 +23,11 @@ from zhifa.inspections.choices import (
     RequestStatus,
     VisitStatus,
 )
-from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN, industry_checks
 from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Finding, Inspection, InspectionPhoto, InspectionRequest, PlanVisit
 from zhifa.inspections.permissions import INSPECT_ROLES, own_domain_codes, serves_place
 from zhifa.inspections.plans.sources import request_ids
+from zhifa.inspections.records.checklist import inspection_checklist
 from zhifa.inspections.records.hooks import codes_issued
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
@@ -57,68 +56,6 @@ def _inspector(by):
     if not (by.is_superuser or by.role in INSPECT_ROLES):
         raise PermissionError_("只有执法队员、指挥中心和区级部门可以记录检查")
     return scope
-
-
-# --- the checklist ------------------------------------------------------------------------------------------
-
-
-def _active_items() -> QuerySet[EnforcementItem]:
-    return EnforcementItem.objects.filter(status=ItemStatus.ACTIVE).select_related("domain")
-
-
-def _ordered(qs: QuerySet[EnforcementItem]) -> list[EnforcementItem]:
-    return list(qs.distinct().order_by("domain__sort", "domain__code", "code"))
-
-
-def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
-    """The union of the subject's scenarios' active items in `domains` (codes or Domain rows; all when none),
-    ordered by domain then code. Items delegated to the subdistricts (赋权) are in the 综合执法 domain's
-    checklist too, since the subdistrict's team checks them (as the demands count them).
-
-    A subject in no scenario gets its industry's base checklist (the one its due checks were planned with,
-    zhifa/inspections/data/industry_checks.csv); failing that it is checked like its peers: the items of the
-    scenario most subjects of its industry belong to; failing that, the domains' active items that belong to
-    any scenario; failing that, the domains' high-frequency items."""
-    codes = [d.code if isinstance(d, Domain) else str(d) for d in (domains or [])]
-    items = _active_items()
-    if codes:
-        q = Q(domain__code__in=codes)
-        if DELEGATED_DOMAIN in codes:
-            q |= Q(delegated=True)
-        items = items.filter(q)
-    if subject.scenarios.exists():
-        return _ordered(items.filter(scenarios__subjects=subject))
-    base = _ordered(items.filter(code__in=industry_checks().get(subject.industry_code, ())))
-    if base:
-        return base
-    through = Subject.scenarios.through
-    peers = (
-        through.objects.filter(
-            subject__industry_code=subject.industry_code, subject__status=SubjectStatus.ACTIVE
-        )
-        .values("scenario_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "scenario_id")
-        .values_list("scenario_id", flat=True)[:1]
-    )
-    if peers:
-        by_peers = _ordered(items.filter(scenarios__id__in=list(peers)))
-        if by_peers:
-            return by_peers
-    in_scenarios = _ordered(items.filter(scenarios__isnull=False))
-    return in_scenarios or _ordered(items.filter(high_frequency=True))
-
-
-def inspection_checklist(inspection: Inspection) -> list[EnforcementItem]:
-    """The checklist of a record: the plan visit's item codes, a department request's items, else the
-    subject's scenario items in the record's domains. A finished record's checklist is what was answered."""
-    if inspection.status == InspectionStatus.FINISHED:
-        return _ordered(EnforcementItem.objects.filter(pk__in=inspection.findings.values("item_id")))
-    if inspection.plan_visit_id:
-        return _ordered(EnforcementItem.objects.filter(code__in=inspection.plan_visit.items))
-    if inspection.request_id and inspection.request.items.exists():
-        return _ordered(inspection.request.items.all())
-    return checklist_items(inspection.subject, list(inspection.domains.values_list("code", flat=True)))
 
 
 # --- start --------------------------------------------------------------------------------------------------
@@ -493,7 +430,7 @@ def inspection_finish(
     command centre as one 巡查发现 event linked to the subject. A guidance visit (执法体检) gives advice only:
     no violation record, no colour change, no event. All or nothing."""
     from zhifa.dispatch.choices import Channel
-    from zhifa.dispatch.events.services import event_intake
+    from zhifa.dispatch.events.intake import event_intake
     from zhifa.risk.models import SubjectRisk
     from zhifa.risk.services import risk_after_inspection
     from zhifa.subjects.services import subject_link_event, violation_record

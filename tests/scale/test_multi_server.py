@@ -79,7 +79,7 @@ def cluster(district, tmp_path):
         **os.environ,
         "DATABASE_URL": db_url,
         "REDIS_URL": redis_url,
-        "DEBUG": "0",
+        "DEBUG": "1",  # the development keys: this test is about sharing state, not the production start
         "ZHIFA_IMPORT_BACKGROUND_ROWS": "20",
         "ZHIFA_JOB_STALE_SECONDS": "3",
         "LOGIN_MAX_FAILURES": "3",

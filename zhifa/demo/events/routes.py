@@ -1,5 +1,5 @@
 """Routing of the demo phrases: the catalog classifier's suggestion for each phrase, the items a person
-confirms for it, and the router's decisions, evaluated exactly as dispatch.services._apply_route does."""
+confirms for it, and the router's decisions, evaluated exactly as dispatch.events.intake._apply_route does."""
 
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -57,6 +57,6 @@ class Routes:
         """key names (refs, place) cheaply: hashing the dataclasses for every event costs more."""
         found = self._memo.get(key)
         if found is None:
-            # assist_ratio=0.0: every routed item counts, exactly as dispatch.services._apply_route.
+            # assist_ratio=0.0: every routed item counts, exactly as dispatch.events.intake._apply_route.
             found = self._memo[key] = self.router.route(refs, place, assist_ratio=0.0)
         return found

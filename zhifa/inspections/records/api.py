@@ -11,6 +11,7 @@ from zhifa.inspections.choices import InspectionKind, InspectionStatus
 from zhifa.inspections.models import PlanVisit
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
+from zhifa.inspections.records.checklist import inspection_checklist
 from zhifa.subjects.selectors import subject_get
 
 router = Router(tags=["检查记录"])
@@ -111,7 +112,7 @@ def _out(i) -> dict:
 def _detail(i) -> dict:
     findings = {f.item_id: f for f in i.findings.all()}
     checklist = []
-    for item in svc.inspection_checklist(i):
+    for item in inspection_checklist(i):
         f = findings.get(item.pk)
         checklist.append(
             {

@@ -22,6 +22,7 @@ from zhifa.inspections.models import Inspection, PlanVisit
 from zhifa.inspections.permissions import own_domain_codes
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
+from zhifa.inspections.records.checklist import checklist_items, inspection_checklist
 from zhifa.inspections.records.hooks import record_sections
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
@@ -189,7 +190,7 @@ def record_new(request):
         preview = list(EnforcementItem.objects.filter(code__in=visit.items).select_related("domain"))
         preview.sort(key=lambda i: (i.domain.sort, i.domain.code, i.code))
     else:
-        preview = svc.checklist_items(subject, chosen_domains) if chosen_domains else []
+        preview = checklist_items(subject, chosen_domains) if chosen_domains else []
     context = {
         "active_nav": "records",
         "subject": subject,
@@ -217,7 +218,7 @@ def _groups(inspection, posted=None):
     for p in inspection.photos.all():
         photos.setdefault(p.finding.item_id if p.finding_id else None, []).append(p)
     rows = []
-    for item in svc.inspection_checklist(inspection):
+    for item in inspection_checklist(inspection):
         f = findings.get(item.pk)
         row = {
             "item": item,
@@ -321,7 +322,7 @@ def _save(request, inspection) -> tuple[int, int]:
     data = request.POST
     if inspection.status != InspectionStatus.OPEN:
         return 0, 0
-    checklist = svc.inspection_checklist(inspection)
+    items = inspection_checklist(inspection)
     answers = [
         {
             "item": item.code,
@@ -331,10 +332,10 @@ def _save(request, inspection) -> tuple[int, int]:
             else "",
             "note": data.get(f"note_{item.code}", ""),
         }
-        for item in checklist
+        for item in items
         if data.get(f"result_{item.code}")
     ]
-    uploads = [(item, request.FILES.get(f"photo_{item.code}")) for item in checklist]
+    uploads = [(item, request.FILES.get(f"photo_{item.code}")) for item in items]
     uploads = [(item, f) for item, f in uploads if f] + [
         (None, f) for f in request.FILES.getlist("photo_general")
     ]

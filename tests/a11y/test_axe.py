@@ -19,7 +19,7 @@ from tests.a11y.pages import AUDITED, ROLES
 from tests.e2e.conftest import ARGS, CHROMIUM
 from zhifa.errors import server_error
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.one_database]
 
 WIDTHS = (1366, 390)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -1,5 +1,9 @@
 """The audit's world builds (fast check without a browser)."""
 
+import pytest
+
+pytestmark = pytest.mark.one_database
+
 
 def test_site_world_has_one_of_everything(site):
     w = site

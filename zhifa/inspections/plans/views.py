@@ -105,6 +105,19 @@ def _figures(plan) -> dict:
     f["km_saving_pct"] = round(100 * (1 - km / km_un), 1) if km_un else None
     od, sod = f.get("officer_days") or 0, f.get("separate_officer_days") or 0
     f["officer_days_change_pct"] = round(100 * (od / sod - 1), 1) if sod else None
+    alone = f.get("alone")  # plans made before the departments-alone baseline have none
+    if alone:
+        names = plans.domain_names()
+        alone = dict(alone)
+        for key in ("visit_saving", "officer_day_saving", "km_saving", "best_visit_saving"):
+            saving = alone.get(key) or 0
+            alone[f"{key}_pct"] = round(100 * saving, 1)
+            # Shown as a change against the departments alone: a saving is "−", a cost "+".
+            alone[f"{key}_text"] = f"{'−' if saving >= 0 else '+'}{abs(100 * saving):.1f}%"
+        alone["departments"] = [
+            {**d, "name": names.get(d["domain"], d["domain"])} for d in alone.get("departments") or []
+        ]
+        f["alone"] = alone
     return f
 
 

@@ -117,6 +117,9 @@ def _figures(plan) -> dict:
         alone["departments"] = [
             {**d, "name": names.get(d["domain"], d["domain"])} for d in alone.get("departments") or []
         ]
+        alone["alone_demands"] = sum(d["demands"] for d in alone["departments"])
+        alone["alone_unfitted"] = sum(d["unfitted"] for d in alone["departments"])
+        alone["joint_unfitted"] = alone["demands"] - alone["joint_served"]
         f["alone"] = alone
     return f
 

@@ -14,7 +14,8 @@ import math
 import random
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -33,14 +34,22 @@ RELEVANT = {"comprehensive": 0.6, "market": 1.0, "fire": 0.7, "safety": 0.3, "he
 DUE = {"green": 0.12, "yellow": 0.5, "red": 1.0}
 COLOURS = (("green", 0.70), ("yellow", 0.22), ("red", 0.08))
 Q2 = (date(2026, 4, 1), date(2026, 6, 30))
+# Minutes after the working day's start (09:00): lunch service 11:00–13:30; venues open at 13:00.
+LUNCH_FROM, LUNCH_TO, OPENS_AFTERNOON = 120, 270, 240
 # 清明, 劳动节, 端午 (2026) — days with no visits.
 QUIET = frozenset({date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 4), date(2026, 5, 5), date(2026, 6, 19)})
 
 
-def make_world(seed: int = 2026, n_subjects: int = 5180, n_officers: int = 60, align: float = 0.0):
+def make_world(
+    seed: int = 2026, n_subjects: int = 5180, n_officers: int = 60, align: float = 0.0, quiet: bool = True
+):
     """The synthetic 四季青. ``align`` sets the demand overlap: the chance that, when one department has a
     subject due this quarter, each other department regulating it brings its own check of the subject into
-    the same quarter (as 监管一件事 schedules do); 0 leaves every department's calendar independent."""
+    the same quarter (as 监管一件事 schedules do); 0 leaves every department's calendar independent.
+    ``quiet`` adds 无事不扰 (their own random stream, so the rest of the world stays the same): eateries (the
+    subjects 卫生健康 checks) take no visit during lunch service, 11:00–13:30; entertainment venues (文化市场)
+    are visited only after 13:00, when they open; 1 % of subjects (training schools in exam week, shops with
+    a big event) keep a week of their own without visits."""
     rnd = random.Random(seed)
     aligned = random.Random(f"align:{seed}")  # its own stream: align=0 gives exactly the independent world
     grids = [
@@ -123,18 +132,42 @@ def make_world(seed: int = 2026, n_subjects: int = 5180, n_officers: int = 60, a
         for s in subjects
     }
     limits = Limits(quiet_days=QUIET, visits_this_year=done, max_visits_per_year=4)
+    if quiet:
+        subjects = _quiet(subjects, demands, days, seed)
     return subjects, demands, officers, bases, limits, colour
 
 
-def compare(seed: int = 2026, subjects: int = 5180, officers: int = 60, align: float = 0.0) -> dict:
+def _quiet(subjects, demands, days, seed):
+    rnd = random.Random(f"quiet:{seed}")
+    domains = defaultdict(set)
+    for d in demands:
+        domains[d.subject].add(d.domain)
+    out = []
+    for s in subjects:
+        extra = {}
+        if "health" in domains[s.id]:
+            extra["quiet_hours"] = ((LUNCH_FROM, LUNCH_TO),)
+        if "culture" in domains[s.id]:
+            extra["hours"] = (OPENS_AFTERNOON, Limits().day_minutes)
+        if rnd.random() < 0.01:
+            start = rnd.randrange(len(days) - 5)
+            extra["quiet_days"] = frozenset(days[start : start + 5])
+        out.append(replace(s, **extra) if extra else s)
+    return out
+
+
+def compare(
+    seed: int = 2026, subjects: int = 5180, officers: int = 60, align: float = 0.0, quiet: bool = True
+) -> dict:
     """Plan the synthetic 四季青 jointly and by each department alone; the figures as a dict (importable).
 
     Keys: the world (subjects, demands, officers, working_days, align), the comparison of
     ``planning_alone.Comparison.as_dict`` (joint_* and alone_* visits, officer_days, squad_days, km, served;
     overlap, best_visit_saving, visit_saving, officer_day_saving, km_saving, departments), the joint plan's
     same-days baselines (km_shuffled, km_unclustered), location-first (places, place_days), unfitted reasons,
+    timed_visits / timed_broken and own_quiet_visits / on_quiet_day (无事不扰 kept: the broken counts are 0),
     plan_seconds (joint), alone_seconds and the aims with met flags."""
-    world = make_world(seed, subjects, officers, align)
+    world = make_world(seed, subjects, officers, align, quiet)
     subject_list, demands, officer_list, bases, limits, _colour = world
     started = time.perf_counter()
     plan = plan_joint(subject_list, demands, officer_list, bases, period=Q2, limits=limits, seed=seed)
@@ -156,6 +189,7 @@ def compare(seed: int = 2026, subjects: int = 5180, officers: int = 60, align: f
         unfitted=dict(Counter(u.reason.split("（")[0] for u in plan.unfitted)),
         plan_seconds=round(plan_seconds, 2),
         alone_seconds=out.pop("seconds"),
+        **_kept(plan, limits),
     )
     # ≥ 50 % fewer visits is asked "where overlap allows": judged when one visit per subject could save it.
     out["aims"] = {
@@ -167,6 +201,31 @@ def compare(seed: int = 2026, subjects: int = 5180, officers: int = 60, align: f
         "seconds_30": {"met": plan_seconds + comparison.seconds <= 30},
     }
     return out
+
+
+def _kept(plan, limits) -> dict:
+    """Visits with hours or quiet hours, and with quiet days of their own; how many broke them (must be 0)."""
+    timed = broken = own_quiet = on_quiet = 0
+    for sd in plan.squad_days:
+        for v in sd.visits:
+            s = v.subject
+            if s.quiet_days:
+                own_quiet += 1
+                on_quiet += sd.day in s.quiet_days or sd.day in limits.quiet_days
+            if s.timed:
+                timed += 1
+                start = v.start_minute
+                end = start + limits.visit_minutes(len(v.domains))
+                lo, hi = s.hours or (0, limits.day_minutes)
+                broken += not (lo <= start and end <= hi) or any(
+                    end > a and start < b for a, b in s.quiet_hours
+                )
+    return {
+        "timed_visits": timed,
+        "timed_broken": broken,
+        "own_quiet_visits": own_quiet,
+        "on_quiet_day": on_quiet,
+    }
 
 
 def _aim(ok: bool) -> str:
@@ -198,6 +257,11 @@ def report(r: dict) -> None:
         f"location first: {r['places']} buildings/blocks visited on {r['place_days']} place-days"
     )
     print(
+        f"  无事不扰: {r['timed_visits']} visits with hours or quiet hours routed with OR-Tools' time dimension, "
+        f"{r['timed_broken']} outside them; {r['own_quiet_visits']} visits of subjects with quiet days of their "
+        f"own, {r['on_quiet_day']} on a quiet day"
+    )
+    print(
         f"  unfitted {r['unfitted']}; planning {r['plan_seconds']:.1f} s joint + {r['alone_seconds']:.1f} s alone"
     )
     aims = r["aims"]
@@ -225,10 +289,13 @@ def main() -> None:
         default=[0.0, 0.6],
         help="demand overlap settings to run (0 = departments' calendars independent)",
     )
+    parser.add_argument(
+        "--no-quiet", action="store_true", help="no visiting hours, quiet hours or own quiet days"
+    )
     args = parser.parse_args()
     print("synthetic 四季青, 2026 Q2, 6 departments; machine: 2 cores shared with other jobs")
     for align in args.align:
-        report(compare(args.seed, args.subjects, args.officers, align))
+        report(compare(args.seed, args.subjects, args.officers, align, not args.no_quiet))
 
 
 if __name__ == "__main__":

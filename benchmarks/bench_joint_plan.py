@@ -164,7 +164,7 @@ def compare(
     Keys: the world (subjects, demands, officers, working_days, align), the comparison of
     ``planning_alone.Comparison.as_dict`` (joint_* and alone_* visits, officer_days, squad_days, km, served;
     overlap, best_visit_saving, visit_saving, officer_day_saving, km_saving, departments), the joint plan's
-    same-days baselines (km_shuffled, km_unclustered), location-first (places, place_days), unfitted reasons,
+    same-days baselines (km_shuffled, km_unclustered), location-first (places, place_days, main_day_share), unfitted reasons,
     timed_visits / timed_broken and own_quiet_visits / on_quiet_day (无事不扰 kept: the broken counts are 0),
     plan_seconds (joint), alone_seconds and the aims with met flags."""
     world = make_world(seed, subjects, officers, align, quiet)
@@ -186,6 +186,7 @@ def compare(
         km_unclustered=round(f.km_unclustered, 1),
         places=f.places,
         place_days=f.place_days,
+        main_day_share=round(_main_day_share(plan), 4),
         unfitted=dict(Counter(u.reason.split("（")[0] for u in plan.unfitted)),
         plan_seconds=round(plan_seconds, 2),
         alone_seconds=out.pop("seconds"),
@@ -201,6 +202,16 @@ def compare(
         "seconds_30": {"met": plan_seconds + comparison.seconds <= 30},
     }
     return out
+
+
+def _main_day_share(plan) -> float:
+    """Share of visits made on their building's (or street block's) busiest day: 1.0 is one day a place."""
+    days = defaultdict(Counter)
+    for sd in plan.squad_days:
+        for v in sd.visits:
+            days[v.place][sd.day] += 1
+    total = sum(sum(c.values()) for c in days.values())
+    return sum(max(c.values()) for c in days.values()) / total if total else 0.0
 
 
 def _kept(plan, limits) -> dict:
@@ -254,7 +265,8 @@ def report(r: dict) -> None:
         )
     print(
         f"  same squad-days shuffled {r['km_shuffled']:,.1f} km, filled in input order {r['km_unclustered']:,.1f} km; "
-        f"location first: {r['places']} buildings/blocks visited on {r['place_days']} place-days"
+        f"location first: {r['places']} buildings/blocks visited on {r['place_days']} place-days, "
+        f"{r['main_day_share']:.1%} of visits on their place's main day"
     )
     print(
         f"  无事不扰: {r['timed_visits']} visits with hours or quiet hours routed with OR-Tools' time dimension, "

@@ -319,9 +319,11 @@ def _pack(visits: list[Visit], limits: Limits, cover_size, bases=None) -> list[l
 
 
 def _chunks(visits: list[Visit], fits) -> list[list[Visit]]:
+    """A place's visits in packages of one window each, so that one narrow window (a complaint's deadline)
+    does not pull visits that could go any day off the place's day; small packages merge later."""
     out: list[list[Visit]] = []
     for v in sorted(visits, key=lambda v: (v.window[1], v.window[0], str(v.subject.id))):
-        home = next((p for p in out if fits(p, v)), None)
+        home = next((p for p in out if p[0].window == v.window and fits(p, v)), None)
         if home is None:
             out.append([v])
         else:
@@ -353,12 +355,14 @@ def _schedule(packages, days, officers, bases, limits, rng):
     load: dict[Hashable, int] = defaultdict(int)
     tiebreak = {o.id: rng.random() for o in officers}
     squad_days: list[SquadDay] = []
+    begun: set[tuple] = set()
     for t, day in enumerate(days):
         remaining_days = len(days) - t
         quota = math.ceil(len(pending) / remaining_days) if pending else 0
         ready = sorted(
             (x for x in pending if x[0] <= t <= x[1] and t not in x[3]),
-            key=lambda x: (x[1], -len(x[2]), _centroid(x[2])),
+            # A place begun on an earlier day whose squads ran short is finished first, on the next days.
+            key=lambda x: (x[1], x[4] not in begun, -len(x[2]), _centroid(x[2])),
         )
         by_place: dict[tuple, list] = defaultdict(list)
         for x in ready:
@@ -377,6 +381,7 @@ def _schedule(packages, days, officers, bases, limits, rng):
             pending.remove(entry)
             placed += 1
             places_today.add(entry[4])
+            begun.add(entry[4])
             for o in squad:
                 used.add(o.id)
                 load[o.id] += 1

@@ -5,6 +5,7 @@ from datetime import date
 
 from zhifa.engine.planning import (
     REASON_CAP,
+    REASON_HOURS,
     REASON_NO_DAY,
     Demand,
     Limits,
@@ -160,3 +161,19 @@ def test_time_dimension_orders_by_hours_and_drops_what_cannot_be_kept():
     )
     assert order == [1, 0] and dropped == [2]
     assert starts[0] <= 120 - 60 and 240 <= starts[1] <= 420 - 60
+
+
+def test_hours_too_short_for_the_visit_are_listed_with_a_reason():
+    officers = [officer(1, "market", "MKT"), officer(2, "fire", "FIRE")]
+    # 40 minutes of hours: enough for one department's check (30), not for a joint one of two (45).
+    short = Subject("short", 120.2, 30.25, hours=(60, 100))
+    one = Subject("one", 120.2, 30.25, hours=(60, 100))
+    demands = [Demand("short", "market", *Q2), Demand("short", "fire", *Q2), Demand("one", "market", *Q2)]
+    plan = plan_joint([short, one], demands, officers, BASES, period=Q2)
+    assert sorted((u.subject, u.demand.domain) for u in plan.unfitted) == [
+        ("short", "fire"),
+        ("short", "market"),
+    ]
+    assert {u.reason for u in plan.unfitted} == {f"{REASON_HOURS}（可检查 40 分钟，需 45 分钟）"}
+    [visit] = [v for sd in plan.squad_days for v in sd.visits]
+    assert visit.subject.id == "one" and 60 <= visit.start_minute <= 70

@@ -29,6 +29,7 @@ from zhifa.engine.planning_types import (  # noqa: F401 (re-exported: callers im
     HOP_MINUTES,
     REASON_CAP,
     REASON_CAPACITY,
+    REASON_HOURS,
     REASON_NO_DAY,
     REASON_NO_SUBJECT,
     REASON_OUT_OF_PERIOD,
@@ -118,7 +119,16 @@ def plan_joint(
         groups, left = _stab(items, room)
         for g, (group, window) in enumerate(groups):
             subject = by_id[sid]
-            visits.append(Visit(subject, tuple(group), window, first_seen[sid] * 64 + g, blocked_of(subject)))
+            visit = Visit(subject, tuple(group), window, first_seen[sid] * 64 + g, blocked_of(subject))
+            need = limits.visit_minutes(len(visit.domains))
+            if subject.hours and min(subject.hours[1], limits.day_minutes) - subject.hours[0] < need:
+                for d in group:
+                    refuse(
+                        d,
+                        f"{REASON_HOURS}（可检查 {subject.hours[1] - subject.hours[0]} 分钟，需 {need} 分钟）",
+                    )
+                continue
+            visits.append(visit)
         for d in left:
             refuse(d, f"{REASON_CAP}（本年已检查 {done} 次，上限 {limits.max_visits_per_year} 次）")
 

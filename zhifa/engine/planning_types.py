@@ -12,6 +12,7 @@ REASON_NO_DAY = "期间内无可用工作日"
 REASON_OUT_OF_PERIOD = "检查时限不在计划期间内"
 REASON_NO_SUBJECT = "检查对象不在名录中"
 REASON_CAPACITY = "期间内可用执法人员不足，未能排入"
+REASON_HOURS = "检查对象可检查时段短于检查用时"
 HOP_MINUTES = 4  # between two subjects of one package: a floor, a few doors, a block
 
 

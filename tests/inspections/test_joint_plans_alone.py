@@ -1,6 +1,9 @@
 """A plan keeps what the same demands cost each department alone, and its page and API show it."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import client_for
 from tests.dispatch.conftest import district  # noqa: F401 (fixture)
@@ -52,3 +55,15 @@ def test_a_plan_made_before_the_baseline_still_shows_its_figures(town, plan):  #
     JointPlan.objects.filter(pk=plan.pk).update(figures=figures)
     html = client_for(w.carol).get(f"/inspections/joint-plans/{plan.pk}/").content.decode()
     assert f"各部门单独 {figures['separate_visits']} 次" in html and "各部门单独检查明细" not in html
+
+
+def test_the_xlsx_figures_sheet_has_departments_alone(town, plan):  # noqa: F811
+    r = client_for(town.carol).get(f"/inspections/joint-plans/{plan.pk}.xlsx")
+    book = load_workbook(io.BytesIO(r.content))
+    rows = {row[0]: row[1:] for row in book["指标"].iter_rows(values_only=True) if row and row[0]}
+    alone = plan.figures["alone"]
+    assert rows["检查次数"][:3] == (24, 48, -50.0)
+    assert rows["路线里程（公里，各部门各自优化路线）"][:2] == (plan.figures["km"], alone["alone_km"])
+    assert rows["平均每户部门数"][0] == 2.0 and rows["一户一次最多可减（%）"][0] == 50.0
+    assert rows["各部门单独检查"][:5] == ("需求", "检查次数", "人·日", "公里", "未排入")
+    assert rows["综合执法"][:2] == (24, 24) and rows["市场监管"][:2] == (24, 24)

@@ -157,7 +157,12 @@ def _quiet(subjects, demands, days, seed):
 
 
 def compare(
-    seed: int = 2026, subjects: int = 5180, officers: int = 60, align: float = 0.0, quiet: bool = True
+    seed: int = 2026,
+    subjects: int = 5180,
+    officers: int = 60,
+    align: float = 0.0,
+    quiet: bool = True,
+    one_base: bool = False,
 ) -> dict:
     """Plan the synthetic 四季青 jointly and by each department alone; the figures as a dict (importable).
 
@@ -166,9 +171,12 @@ def compare(
     overlap, best_visit_saving, visit_saving, officer_day_saving, km_saving, departments), the joint plan's
     same-days baselines (km_shuffled, km_unclustered), location-first (places, place_days, main_day_share), unfitted reasons,
     timed_visits / timed_broken and own_quiet_visits / on_quiet_day (无事不扰 kept: the broken counts are 0),
-    plan_seconds (joint), alone_seconds and the aims with met flags."""
+    plan_seconds (joint), alone_seconds and the aims with met flags. ``one_base`` puts every team at the
+    subdistrict's base, to see how much of the km saving is the joint squads' and not the teams' places."""
     world = make_world(seed, subjects, officers, align, quiet)
     subject_list, demands, officer_list, bases, limits, _colour = world
+    if one_base:  # every team at the subdistrict's base: km saved by joint squads, not by where teams sit
+        bases = dict.fromkeys(bases, bases["SJQ-ZH"])
     started = time.perf_counter()
     plan = plan_joint(subject_list, demands, officer_list, bases, period=Q2, limits=limits, seed=seed)
     plan_seconds = time.perf_counter() - started
@@ -179,6 +187,7 @@ def compare(
     f = plan.figures
     out.update(
         align=align,
+        one_base=one_base,
         subjects_total=len(subject_list),
         officers=len(officer_list),
         working_days=len(plan.working_days),
@@ -244,9 +253,10 @@ def _aim(ok: bool) -> str:
 
 
 def report(r: dict) -> None:
+    where = " (every team at the subdistrict base)" if r["one_base"] else ""
     print(
-        f"\n== align {r['align']:.2f}: {r['demands']:,} demands on {r['subjects']:,} of {r['subjects_total']:,} "
-        f"subjects; {r['officers']} officers, {r['working_days']} working days"
+        f"\n== align {r['align']:.2f}{where}: {r['demands']:,} demands on {r['subjects']:,} of "
+        f"{r['subjects_total']:,} subjects; {r['officers']} officers, {r['working_days']} working days"
     )
     print(
         f"  overlap: {r['overlap']:.2f} departments per visited subject; best visit reduction it permits "
@@ -304,10 +314,17 @@ def main() -> None:
     parser.add_argument(
         "--no-quiet", action="store_true", help="no visiting hours, quiet hours or own quiet days"
     )
+    parser.add_argument(
+        "--one-base",
+        action="store_true",
+        help="also run with every team at the subdistrict base (km sensitivity)",
+    )
     args = parser.parse_args()
     print("synthetic 四季青, 2026 Q2, 6 departments; machine: 2 cores shared with other jobs")
     for align in args.align:
         report(compare(args.seed, args.subjects, args.officers, align, not args.no_quiet))
+        if args.one_base:
+            report(compare(args.seed, args.subjects, args.officers, align, not args.no_quiet, one_base=True))
 
 
 if __name__ == "__main__":

@@ -279,7 +279,8 @@ def report(r: dict) -> None:
         f"{r['main_day_share']:.1%} of visits on their place's main day"
     )
     print(
-        f"  无事不扰: {r['timed_visits']} visits with hours or quiet hours routed with OR-Tools' time dimension, "
+        f"  无事不扰: {r['timed_visits']} visits with hours or quiet hours (their days checked against them, routed "
+        f"with OR-Tools' time dimension where the shortest tour broke one), "
         f"{r['timed_broken']} outside them; {r['own_quiet_visits']} visits of subjects with quiet days of their "
         f"own, {r['on_quiet_day']} on a quiet day"
     )

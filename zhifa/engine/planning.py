@@ -8,7 +8,8 @@ level daily load, location first (a building's or street block's packages follow
 never on a quiet day of the district or of the subject, and for each package a mixed squad (≥ 2 officers,
 greedy set cover of its domains, least-used officers first) is formed from the officers free that day; (4)
 each squad-day is ordered with OR-Tools from the squad's nearest team base and trimmed to the working day; a
-day with visiting hours or quiet hours is routed with OR-Tools' time dimension instead. What cannot be fitted
+day with visiting hours or quiet hours keeps them: its shortest tour is checked against them and, where it
+breaks one, the day is routed with OR-Tools' time dimension instead. What cannot be fitted
 is listed per demand with a reason. The departments-alone baseline is ``planning_alone``.
 """
 

@@ -68,13 +68,33 @@ def tour(base, points, *, detour: float, seconds: float) -> list[int]:
     metres = _metres(base, points, detour)
     manager = pywrapcp.RoutingIndexManager(n + 1, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
-
-    def cost(i, j):
-        return metres[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost))
+    # A matrix, not a Python callback: the solver reads it without calling back into Python per arc.
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(metres))
     solution = routing.SolveWithParameters(_params(seconds))
     return list(range(n)) if solution is None else _read(routing, manager, solution)
+
+
+def keeps_hours(
+    base, points, order, service, hours, quiet, *, detour: float, speed_kmh: float, day_minutes: int
+) -> list[int] | None:
+    """Start minute of each visit when the day goes in ``order`` (waiting for a subject's hours or the end of
+    its quiet hours where needed), or None if some visit cannot be kept or the squad is back too late."""
+    metres = _metres(base, points, detour)
+    per_minute = speed_kmh * 1000 / 60
+    at, clock, starts = 0, 0, []
+    for i in order:
+        clock += int(np.ceil(metres[at][i + 1] / per_minute))
+        lo, hi = hours[i] or (0, day_minutes)
+        start = max(clock, lo)
+        for q_from, q_to in sorted(quiet[i] or ()):
+            if start < q_to and start + service[i] > q_from:
+                start = q_to
+        if start + service[i] > min(hi, day_minutes):
+            return None
+        starts.append(start)
+        clock, at = start + service[i], i + 1
+    clock += int(np.ceil(metres[at][0] / per_minute))
+    return starts if clock <= day_minutes else None
 
 
 def tour_with_hours(
@@ -95,8 +115,26 @@ def tour_with_hours(
     the working day, None for all day; ``quiet[i]`` intervals (from, to) in which a visit may not be under
     way (无事不扰: a restaurant's lunch service, a school's classes). Time accumulates along the route in an
     OR-Tools time dimension (travel + time on site, waiting allowed); the squad is back by ``day_minutes``.
-    Visits that cannot be kept are dropped (a disjunction with a large penalty, so as few as possible)."""
+    Visits that cannot be kept are dropped (a disjunction with a large penalty, so as few as possible).
+
+    First the shortest tour by distance alone is tried against the hours: when it keeps them all it is also
+    the best tour with them (same cost, fewer constraints), and the time-dimension model is not built."""
     from ortools.constraint_solver import pywrapcp
+
+    order = tour(base, points, detour=detour, seconds=seconds)
+    starts = keeps_hours(
+        base,
+        points,
+        order,
+        service,
+        hours,
+        quiet,
+        detour=detour,
+        speed_kmh=speed_kmh,
+        day_minutes=day_minutes,
+    )
+    if starts is not None:
+        return order, starts, []
 
     windows = []
     for i in range(len(points)):
@@ -114,15 +152,10 @@ def tour_with_hours(
     manager = pywrapcp.RoutingIndexManager(n + 1, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
 
-    def cost(i, j):
-        return metres[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    def elapsed(i, j):
-        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        return on_site[a] + minutes[a][b]
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost))
-    routing.AddDimension(routing.RegisterTransitCallback(elapsed), day_minutes, day_minutes, True, "Time")
+    # Time from a node to the next: its time on site plus the drive (a matrix, read without Python calls).
+    elapsed = [[on_site[a] + minutes[a][b] for b in range(n + 1)] for a in range(n + 1)]
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(metres))
+    routing.AddDimension(routing.RegisterTransitMatrix(elapsed), day_minutes, day_minutes, True, "Time")
     time = routing.GetDimensionOrDie("Time")
     for k, i in enumerate(keep):
         index = manager.NodeToIndex(k + 1)

@@ -15,7 +15,7 @@ from zhifa.engine.planning import (
     working_days,
 )
 from zhifa.engine.planning_alone import compare_with_departments_alone, departments_alone
-from zhifa.engine.planning_routes import tour_with_hours
+from zhifa.engine.planning_routes import keeps_hours, tour_with_hours
 
 Q2 = (date(2026, 4, 1), date(2026, 6, 30))
 BUILDING = (120.20, 30.25)
@@ -177,3 +177,16 @@ def test_hours_too_short_for_the_visit_are_listed_with_a_reason():
     assert {u.reason for u in plan.unfitted} == {f"{REASON_HOURS}（可检查 40 分钟，需 45 分钟）"}
     [visit] = [v for sd in plan.squad_days for v in sd.visits]
     assert visit.subject.id == "one" and 60 <= visit.start_minute <= 70
+
+
+def test_a_tour_is_checked_against_hours_with_waiting():
+    base, a, b = (120.20, 30.25), (120.201, 30.25), (120.202, 30.25)
+    kw = {"detour": 1.3, "speed_kmh": 20, "day_minutes": 420}
+    # b opens at 120: going a then b waits for it; b's quiet hours 150–200 push nothing (the visit ends at 180).
+    starts = keeps_hours(base, [a, b], [0, 1], [30, 60], [None, (120, 420)], [(), ((180, 200),)], **kw)
+    assert starts is not None and starts[0] < 10 and starts[1] == 120
+    # a's lunch service 0–240 makes it wait; then b cannot end by 250.
+    assert keeps_hours(base, [a, b], [0, 1], [30, 60], [None, (0, 250)], [((0, 240),), ()], **kw) is None
+    # The day must end back at the base by the end of the working day.
+    assert keeps_hours(base, [a], [0], [30], [(389, 420)], [()], **kw) == [389]  # back at 420 sharp
+    assert keeps_hours(base, [a], [0], [30], [(390, 420)], [()], **kw) is None

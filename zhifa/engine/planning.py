@@ -3,10 +3,14 @@
 Steps: (1) each subject's demands due in the period are merged into as few visits as their due windows allow
 (one, unless windows do not overlap: the fewest dates that stab every window), capped by the subject's yearly
 visit limit; (2) visits are packed into squad-day packages by building, then grid, then nearby small packages
-merge; (3) days are filled earliest-deadline-first with a level daily load, and for each package a mixed squad
-(≥ 2 officers, greedy set cover of its domains, least-used officers first) is formed from the officers free
-that day; (4) each squad-day is ordered with OR-Tools from the squad leader's team base, by haversine
-distance, and trimmed to the working day. What cannot be fitted is listed per demand with a reason.
+merge, each sized to the working day less its road time; (3) days are filled earliest-deadline-first with a
+level daily load, location first (a building's or street block's packages follow the first one onto its day),
+never on a quiet day of the district or of the subject, and for each package a mixed squad (≥ 2 officers,
+greedy set cover of its domains, least-used officers first) is formed from the officers free that day; (4)
+each squad-day is ordered with OR-Tools from the squad's nearest team base and trimmed to the working day; a
+day with visiting hours or quiet hours keeps them: its shortest tour is checked against them and, where it
+breaks one, the day is routed with OR-Tools' time dimension instead. What cannot be fitted
+is listed per demand with a reason. The departments-alone baseline is ``planning_alone``.
 """
 
 from __future__ import annotations
@@ -15,158 +19,32 @@ import math
 import random
 import time
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 
-EARTH_KM = 6371.0088
-
-REASON_CAP = "超出年度检查次数上限"
-REASON_QUALIFIED = "无具备资质的执法人员"
-REASON_NO_DAY = "期间内无可用工作日"
-REASON_OUT_OF_PERIOD = "检查时限不在计划期间内"
-REASON_NO_SUBJECT = "检查对象不在名录中"
-REASON_CAPACITY = "期间内可用执法人员不足，未能排入"
-
-
-@dataclass(frozen=True)
-class Subject:
-    id: Hashable
-    lng: float
-    lat: float
-    building: str | None = None
-    grid: str | None = None
-
-
-@dataclass(frozen=True)
-class Demand:
-    """A department's due check of one subject in one domain (检查需求)."""
-
-    subject: Hashable
-    domain: str
-    due_from: date
-    due_to: date
-    items: tuple[str, ...] = ()
-    source: str = "policy"  # policy (frequency by colour), scenario, complaint, request …
-    id: Hashable | None = None
-
-
-@dataclass(frozen=True)
-class Officer:
-    id: Hashable
-    domains: frozenset[str]
-    team: str
-    available_days: frozenset[date] | None = None  # None: every working day
-
-    def free_on(self, day: date) -> bool:
-        return self.available_days is None or day in self.available_days
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_visits_per_year: int = 4
-    visits_this_year: Mapping[Hashable, int] = field(default_factory=dict)
-    quiet_days: frozenset[date] = frozenset()  # 无事不扰: holidays, exam days, big events …
-    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
-    max_visits_per_squad_day: int = 8
-    day_minutes: int = 420  # working hours on site and on the road, 09:00–17:00 less lunch
-    speed_kmh: float = 20.0  # city traffic, door to door
-    detour: float = 1.3  # road distance ÷ straight-line distance
-    minutes_per_visit: tuple[int, ...] = (30, 45, 55, 65, 75, 85)  # by number of domains checked
-    max_squad_size: int = 4
-    merge_radius_km: float = 1.5
-    route_seconds: float = 1.0  # OR-Tools time limit per squad-day
-
-    def visit_minutes(self, n_domains: int) -> int:
-        table = self.minutes_per_visit
-        return table[min(max(n_domains, 1), len(table)) - 1]
-
-
-@dataclass
-class Visit:
-    subject: Subject
-    demands: tuple[Demand, ...]
-    window: tuple[int, int]  # working-day indices, inclusive
-    seq: int = 0  # position of its first demand in the input: the "unordered day" baseline follows it
-
-    @property
-    def domains(self) -> tuple[str, ...]:
-        return tuple(sorted({d.domain for d in self.demands}))
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        return tuple(sorted({i for d in self.demands for i in d.items}))
-
-
-@dataclass
-class SquadDay:
-    day: date
-    officers: tuple[Hashable, ...]
-    base: tuple[float, float]
-    visits: list[Visit]  # in route order
-    km: float
-    km_input_order: float
-    minutes: float
-
-    @property
-    def domains(self) -> tuple[str, ...]:
-        return tuple(sorted({d for v in self.visits for d in v.domains}))
-
-
-@dataclass(frozen=True)
-class Unfitted:
-    subject: Hashable
-    demand: Demand
-    reason: str
-
-
-@dataclass
-class Figures:
-    demands: int  # input demands
-    separate_visits: int  # planned (subject, domain) pairs: one visit each if departments went alone
-    joint_visits: int
-    officer_days: int
-    separate_officer_days: int  # each department alone, 2 officers, days packed full: a lower bound
-    squad_days: int
-    km: float
-    km_unordered: float  # the same squad-days, each in input order
-    km_unclustered: float  # the same squad-days and bases, filled with visits in input order (no clustering)
-    km_shuffled: float  # the same squad-days, each in no particular order (mean of seeded shuffles)
-    seconds: float
-
-    @property
-    def visit_saving(self) -> float:
-        return 1 - self.joint_visits / self.separate_visits if self.separate_visits else 0.0
-
-    @property
-    def km_saving(self) -> float:
-        return 1 - self.km / self.km_unordered if self.km_unordered else 0.0
-
-    @property
-    def km_saving_vs_shuffled(self) -> float:
-        return 1 - self.km / self.km_shuffled if self.km_shuffled else 0.0
-
-    @property
-    def km_saving_vs_unclustered(self) -> float:
-        return 1 - self.km / self.km_unclustered if self.km_unclustered else 0.0
-
-
-@dataclass
-class Plan:
-    squad_days: list[SquadDay]
-    unfitted: list[Unfitted]
-    figures: Figures
-    working_days: list[date]
-
-
-def haversine_km(lng1, lat1, lng2, lat2):
-    """Great-circle distance in km; works on floats or numpy arrays (broadcasting)."""
-    lng1, lat1, lng2, lat2 = map(np.radians, (lng1, lat1, lng2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+from zhifa.engine.planning_routes import EARTH_KM, haversine_km, path_km, tour, tour_with_hours  # noqa: F401
+from zhifa.engine.planning_types import (  # noqa: F401 (re-exported: callers import them from here)
+    HOP_MINUTES,
+    REASON_CAP,
+    REASON_CAPACITY,
+    REASON_HOURS,
+    REASON_NO_DAY,
+    REASON_NO_SUBJECT,
+    REASON_OUT_OF_PERIOD,
+    REASON_QUALIFIED,
+    Demand,
+    Figures,
+    Limits,
+    Officer,
+    Plan,
+    SquadDay,
+    Subject,
+    Unfitted,
+    Visit,
+)
 
 
 def working_days(start: date, end: date, limits: Limits) -> list[date]:
@@ -187,7 +65,10 @@ def plan_joint(
     period: tuple[date, date],
     limits: Limits | None = None,
     seed: int | str = 0,
+    baselines: bool = True,
 ) -> Plan:
+    """Plan the period's joint visits. ``baselines=False`` skips the same-days km baselines (reordered and
+    refilled days), which only the figures read; the departments-alone baseline is ``planning_alone``."""
     started = time.perf_counter()
     limits = limits or Limits()
     rng = random.Random(str(seed))
@@ -206,6 +87,11 @@ def plan_joint(
                 for dom in o.domains:
                     domain_days[dom].add(t)
 
+    day_index = {day: t for t, day in enumerate(days)}
+
+    def blocked_of(subject: Subject) -> frozenset[int]:
+        return frozenset(day_index[q] for q in subject.quiet_days if q in day_index)
+
     per_subject: dict[Hashable, list[tuple[Demand, int, int]]] = defaultdict(list)
     first_seen: dict[Hashable, int] = {}
     for n, d in enumerate(demands):
@@ -217,7 +103,8 @@ def plan_joint(
             refuse(d, REASON_OUT_OF_PERIOD)
             continue
         a, b = bisect_left(days, lo), bisect_right(days, hi) - 1
-        if a > b:
+        blocked = blocked_of(by_id[d.subject]) if by_id[d.subject].quiet_days else frozenset()
+        if a > b or all(t in blocked for t in range(a, b + 1)):
             refuse(d, REASON_NO_DAY)
             continue
         if not any(a <= t <= b for t in domain_days.get(d.domain, ())):
@@ -232,12 +119,22 @@ def plan_joint(
         room = max(limits.max_visits_per_year - done, 0)
         groups, left = _stab(items, room)
         for g, (group, window) in enumerate(groups):
-            visits.append(Visit(by_id[sid], tuple(group), window, first_seen[sid] * 64 + g))
+            subject = by_id[sid]
+            visit = Visit(subject, tuple(group), window, first_seen[sid] * 64 + g, blocked_of(subject))
+            need = limits.visit_minutes(len(visit.domains))
+            if subject.hours and min(subject.hours[1], limits.day_minutes) - subject.hours[0] < need:
+                for d in group:
+                    refuse(
+                        d,
+                        f"{REASON_HOURS}（可检查 {subject.hours[1] - subject.hours[0]} 分钟，需 {need} 分钟）",
+                    )
+                continue
+            visits.append(visit)
         for d in left:
             refuse(d, f"{REASON_CAP}（本年已检查 {done} 次，上限 {limits.max_visits_per_year} 次）")
 
     cover_size = _cover_size_fn(officers)
-    packages = _pack(visits, limits, cover_size)
+    packages = _pack(visits, limits, cover_size, bases)
     squad_days, leftover = _schedule(packages, days, officers, bases, limits, rng)
     for pkg in leftover:
         for v in pkg:
@@ -258,9 +155,11 @@ def plan_joint(
         squad_days=len(squad_days),
         km=round(sum(sd.km for sd in squad_days), 3),
         km_unordered=round(sum(sd.km_input_order for sd in squad_days), 3),
-        km_unclustered=round(_unclustered_km(squad_days, limits), 3),
-        km_shuffled=round(_shuffled_km(squad_days, limits, seed), 3),
+        km_unclustered=round(_unclustered_km(squad_days, limits), 3) if baselines else 0.0,
+        km_shuffled=round(_shuffled_km(squad_days, limits, seed), 3) if baselines else 0.0,
         seconds=time.perf_counter() - started,
+        place_days=len({(v.place, sd.day) for sd in squad_days for v in sd.visits}),
+        places=len({v.place for sd in squad_days for v in sd.visits}),
     )
     squad_days.sort(key=lambda sd: (sd.day, str(sd.officers)))
     return Plan(squad_days, unfitted, figures, days)
@@ -339,13 +238,22 @@ def _cover_size_fn(officers: Sequence[Officer]):
     return size
 
 
-def _pack(visits: list[Visit], limits: Limits, cover_size) -> list[list[Visit]]:
+def _pack(visits: list[Visit], limits: Limits, cover_size, bases=None) -> list[list[Visit]]:
     """Squad-day packages: same building, then same grid, then small packages join a near neighbour."""
     cap = limits.max_visits_per_squad_day
-    budget = limits.day_minutes * 0.8  # the rest is for travel; routes are checked after ordering
+    # Time kept for the road: the round trip from the nearest base plus a short hop per visit (a day that
+    # still runs over is trimmed after routing, its last visits go to another day).
+    homes = np.array(list((bases or {}).values()) or [[np.nan, np.nan]], dtype=float)
+    to_road = limits.detour / limits.speed_kmh * 60
+    trip: dict[int, float] = {}
+    for v in visits:
+        near = haversine_km(v.subject.lng, v.subject.lat, homes[:, 0], homes[:, 1])
+        trip[id(v)] = (
+            2 * float(np.nanmin(near)) * to_road if np.isfinite(near).any() else 0.2 * limits.day_minutes
+        )
 
     def minutes(pkg):
-        return sum(limits.visit_minutes(len(v.domains)) for v in pkg)
+        return sum(limits.visit_minutes(len(v.domains)) + HOP_MINUTES for v in pkg)
 
     def window(pkg):
         return max(v.window[0] for v in pkg), min(v.window[1] for v in pkg)
@@ -354,10 +262,15 @@ def _pack(visits: list[Visit], limits: Limits, cover_size) -> list[list[Visit]]:
         a, b = window([*pkg, v])
         doms = frozenset(d for x in (*pkg, v) for d in x.domains)
         size = cover_size(doms)
+        road = max([trip[id(v)], *(trip[id(x)] for x in pkg)])
+        blocked = (
+            v.blocked.union(*(x.blocked for x in pkg)) if v.blocked or any(x.blocked for x in pkg) else ()
+        )
         return (
             len(pkg) < cap
             and a <= b
-            and minutes(pkg) + limits.visit_minutes(len(v.domains)) <= budget
+            and (not blocked or any(t not in blocked for t in range(a, b + 1)))
+            and minutes(pkg) + limits.visit_minutes(len(v.domains)) + HOP_MINUTES + road <= limits.day_minutes
             and size is not None
             and size <= limits.max_squad_size
         )
@@ -417,6 +330,9 @@ def _pack(visits: list[Visit], limits: Limits, cover_size) -> list[list[Visit]]:
 
 
 def _chunks(visits: list[Visit], fits) -> list[list[Visit]]:
+    """A place's visits in packages, earliest deadline first, each into the first package it fits. (Packing
+    each window apart kept more of a building's visits on its main day but made more, smaller packages:
+    more place-days, squad-days and km on the demo district; measured, not kept.)"""
     out: list[list[Visit]] = []
     for v in sorted(visits, key=lambda v: (v.window[1], v.window[0], str(v.subject.id))):
         home = next((p for p in out if fits(p, v)), None)
@@ -431,30 +347,53 @@ def _centroid(pkg: list[Visit]) -> tuple[float, float]:
     return (sum(v.subject.lng for v in pkg) / len(pkg), sum(v.subject.lat for v in pkg) / len(pkg))
 
 
+def _entry(pkg: list[Visit]):
+    """(first day, last day, package, days its subjects keep quiet, its place) of a package to schedule."""
+    blocked = frozenset().union(*(v.blocked for v in pkg))
+    places = Counter(v.place for v in pkg)
+    return (
+        max(v.window[0] for v in pkg),
+        min(v.window[1] for v in pkg),
+        pkg,
+        blocked,
+        places.most_common(1)[0][0],
+    )
+
+
 def _schedule(packages, days, officers, bases, limits, rng):
-    pending = [(max(v.window[0] for v in p), min(v.window[1] for v in p), p) for p in packages]
+    """Days filled earliest deadline first at a level load, location first: once a building's (or street
+    block's) package is placed on a day, the place's other packages that may go that day follow it there."""
+    pending = [_entry(p) for p in packages]
     load: dict[Hashable, int] = defaultdict(int)
     tiebreak = {o.id: rng.random() for o in officers}
     squad_days: list[SquadDay] = []
+    begun: set[tuple] = set()
     for t, day in enumerate(days):
         remaining_days = len(days) - t
         quota = math.ceil(len(pending) / remaining_days) if pending else 0
         ready = sorted(
-            (x for x in pending if x[0] <= t <= x[1]),
-            key=lambda x: (x[1], -len(x[2]), _centroid(x[2])),
+            (x for x in pending if x[0] <= t <= x[1] and t not in x[3]),
+            # A place begun on an earlier day whose squads ran short is finished first, on the next days.
+            key=lambda x: (x[1], x[4] not in begun, -len(x[2]), _centroid(x[2])),
         )
+        by_place: dict[tuple, list] = defaultdict(list)
+        for x in ready:
+            by_place[x[4]].append(x)
         free = [o for o in officers if o.free_on(day)]
         used: set[Hashable] = set()
         placed = 0
         spill: list[list[Visit]] = []
-        for entry in ready:
-            if placed >= quota and entry[1] > t:
-                break
+        places_today: set[tuple] = set()
+        for entry in [x for first in ready for x in by_place.pop(first[4], ())]:
+            if placed >= quota and entry[1] > t and entry[4] not in places_today:
+                continue
             squad = _form_squad(entry[2], free, used, load, tiebreak, limits)
             if squad is None:
                 continue
             pending.remove(entry)
             placed += 1
+            places_today.add(entry[4])
+            begun.add(entry[4])
             for o in squad:
                 used.add(o.id)
                 load[o.id] += 1
@@ -466,8 +405,7 @@ def _schedule(packages, days, officers, bases, limits, rng):
             squad_days.append(sd)
             if over:
                 spill.append(over)
-        for pkg in spill:
-            pending.append((max(v.window[0] for v in pkg), min(v.window[1] for v in pkg), pkg))
+        pending.extend(_entry(pkg) for pkg in spill)
     return squad_days, [x[2] for x in pending]
 
 
@@ -509,6 +447,8 @@ def _form_squad(pkg, free, used, load, tiebreak, limits):
 def _route_day(day, squad, base, pkg, limits):
     """Order the day's visits from the base and back; drop the last ones if the day runs over."""
     pkg = sorted(pkg, key=lambda v: v.seq)  # input order: the baseline an unplanned day would follow
+    if any(v.subject.timed for v in pkg):
+        return _route_timed_day(day, squad, base, pkg, limits)
     order, km_ordered, km_input = route_order(base, [(v.subject.lng, v.subject.lat) for v in pkg], limits)
     ordered = [pkg[i] for i in order]
     over: list[Visit] = []
@@ -535,6 +475,36 @@ def _route_day(day, squad, base, pkg, limits):
     return sd, over
 
 
+def _route_timed_day(day, squad, base, pkg, limits):
+    """A day with visiting hours: OR-Tools' time dimension orders it and keeps every visit in its hours;
+    what cannot be kept goes back to the planner for another day."""
+    points = [(v.subject.lng, v.subject.lat) for v in pkg]
+    order, starts, dropped = tour_with_hours(
+        base,
+        points,
+        [limits.visit_minutes(len(v.domains)) for v in pkg],
+        [v.subject.hours for v in pkg],
+        [v.subject.quiet_hours for v in pkg],
+        detour=limits.detour,
+        speed_kmh=limits.speed_kmh,
+        day_minutes=limits.day_minutes,
+        seconds=limits.route_seconds,
+    )
+    ordered = [pkg[i] for i in order]
+    for v, start in zip(ordered, starts, strict=True):
+        v.start_minute = start
+    sd = SquadDay(
+        day=day,
+        officers=tuple(o.id for o in squad),
+        base=base,
+        visits=ordered,
+        km=round(_path_km(base, [points[i] for i in order], limits), 3),
+        km_input_order=round(_path_km(base, [points[i] for i in sorted(order)], limits), 3),
+        minutes=round(_day_minutes(base, ordered, limits), 1),
+    )
+    return sd, [pkg[i] for i in dropped]
+
+
 def _day_minutes(base, visits, limits) -> float:
     km = _path_km(base, [(v.subject.lng, v.subject.lat) for v in visits], limits)
     service = sum(limits.visit_minutes(len(v.domains)) for v in visits)
@@ -543,11 +513,7 @@ def _day_minutes(base, visits, limits) -> float:
 
 def _path_km(base, points, limits) -> float:
     """Road km of base → points in the given order → base."""
-    if not points:
-        return 0.0
-    seq = np.array([base, *points, base], dtype=float)
-    legs = haversine_km(seq[:-1, 0], seq[:-1, 1], seq[1:, 0], seq[1:, 1])
-    return float(legs.sum()) * limits.detour
+    return path_km(base, points, limits.detour)
 
 
 def route_order(base, points, limits: Limits | None = None) -> tuple[list[int], float, float]:
@@ -557,35 +523,8 @@ def route_order(base, points, limits: Limits | None = None) -> tuple[list[int], 
     """
     limits = limits or Limits()
     km_input = _path_km(base, points, limits)
-    n = len(points)
-    if n <= 2:
-        return list(range(n)), km_input, km_input
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
-    coords = np.array([base, *points], dtype=float)
-    km = haversine_km(coords[:, None, 0], coords[:, None, 1], coords[None, :, 0], coords[None, :, 1])
-    metres = np.rint(km * limits.detour * 1000).astype(np.int64).tolist()
-    manager = pywrapcp.RoutingIndexManager(n + 1, 1, 0)
-    routing = pywrapcp.RoutingModel(manager)
-
-    def cost(i, j):
-        return metres[manager.IndexToNode(i)][manager.IndexToNode(j)]
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost))
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    params.time_limit.FromMilliseconds(max(int(limits.route_seconds * 1000), 1))
-    solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return list(range(n)), km_input, km_input
-    order, index = [], routing.Start(0)
-    while not routing.IsEnd(index):
-        node = manager.IndexToNode(index)
-        if node:
-            order.append(node - 1)
-        index = solution.Value(routing.NextVar(index))
+    order = tour(base, points, detour=limits.detour, seconds=limits.route_seconds)
     km_ordered = _path_km(base, [points[i] for i in order], limits)
     if km_ordered > km_input:
-        return list(range(n)), km_input, km_input
+        return list(range(len(points))), km_input, km_input
     return order, km_ordered, km_input

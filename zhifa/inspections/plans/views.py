@@ -105,6 +105,22 @@ def _figures(plan) -> dict:
     f["km_saving_pct"] = round(100 * (1 - km / km_un), 1) if km_un else None
     od, sod = f.get("officer_days") or 0, f.get("separate_officer_days") or 0
     f["officer_days_change_pct"] = round(100 * (od / sod - 1), 1) if sod else None
+    alone = f.get("alone")  # plans made before the departments-alone baseline have none
+    if alone:
+        names = plans.domain_names()
+        alone = dict(alone)
+        for key in ("visit_saving", "officer_day_saving", "km_saving", "best_visit_saving"):
+            saving = alone.get(key) or 0
+            alone[f"{key}_pct"] = round(100 * saving, 1)
+            # Shown as a change against the departments alone: a saving is "−", a cost "+".
+            alone[f"{key}_text"] = f"{'−' if saving >= 0 else '+'}{abs(100 * saving):.1f}%"
+        alone["departments"] = [
+            {**d, "name": names.get(d["domain"], d["domain"])} for d in alone.get("departments") or []
+        ]
+        alone["alone_demands"] = sum(d["demands"] for d in alone["departments"])
+        alone["alone_unfitted"] = sum(d["unfitted"] for d in alone["departments"])
+        alone["joint_unfitted"] = alone["demands"] - alone["joint_served"]
+        f["alone"] = alone
     return f
 
 
@@ -291,28 +307,46 @@ def plan_xlsx(request, pk: int):
     append_row(fig, ["状态", plan.get_status_display()])
     append_row(fig, [])
     append_row(fig, ["指标", "综合查一次", "各部门单独检查", "变化（%）"])
-    append_row(
-        fig,
-        [
-            "检查次数",
-            f.get("joint_visits"),
-            f.get("separate_visits"),
-            -f["visit_saving_pct"] if f["visit_saving_pct"] is not None else None,
-        ],
-    )
-    append_row(
-        fig,
-        ["执法人员·日", f.get("officer_days"), f.get("separate_officer_days"), f["officer_days_change_pct"]],
-    )
-    append_row(
-        fig,
-        [
-            "路线里程（公里，对比同日未排序）",
-            f.get("km"),
-            f.get("km_unordered"),
-            -f["km_saving_pct"] if f["km_saving_pct"] is not None else None,
-        ],
-    )
+    a = f.get("alone")
+    if a:  # each department alone, planned by the same engine with its own officers and routes
+        for label, joint, alone, saving in (
+            ("检查次数", f.get("joint_visits"), a["alone_visits"], a["visit_saving_pct"]),
+            ("执法人员·日", f.get("officer_days"), a["alone_officer_days"], a["officer_day_saving_pct"]),
+            ("检查组·日", f.get("squad_days"), a["alone_squad_days"], None),
+            ("路线里程（公里，各部门各自优化路线）", f.get("km"), a["alone_km"], a["km_saving_pct"]),
+        ):
+            append_row(fig, [label, joint, alone, -saving if saving is not None else None])
+        append_row(fig, ["平均每户部门数", a["overlap"]])
+        append_row(fig, ["一户一次最多可减（%）", a["best_visit_saving_pct"]])
+        append_row(fig, ["路线里程（公里，对比同日未排序）", f.get("km"), f.get("km_unordered")])
+    else:
+        append_row(
+            fig,
+            [
+                "检查次数",
+                f.get("joint_visits"),
+                f.get("separate_visits"),
+                -f["visit_saving_pct"] if f["visit_saving_pct"] is not None else None,
+            ],
+        )
+        append_row(
+            fig,
+            [
+                "执法人员·日",
+                f.get("officer_days"),
+                f.get("separate_officer_days"),
+                f["officer_days_change_pct"],
+            ],
+        )
+        append_row(
+            fig,
+            [
+                "路线里程（公里，对比同日未排序）",
+                f.get("km"),
+                f.get("km_unordered"),
+                -f["km_saving_pct"] if f["km_saving_pct"] is not None else None,
+            ],
+        )
     append_row(fig, ["路线里程（公里，对比同日随机顺序）", f.get("km"), f.get("km_shuffled")])
     append_row(fig, ["路线里程（公里，对比按输入顺序分日）", f.get("km"), f.get("km_unclustered")])
     append_row(fig, [])
@@ -323,6 +357,11 @@ def plan_xlsx(request, pk: int):
     append_row(fig, ["未排入需求", f.get("unfitted")])
     append_row(fig, ["编制用时（秒）", f.get("seconds")])
     append_row(fig, ["随机种子", plan.seed])
+    if a and a.get("departments"):
+        append_row(fig, [])
+        append_row(fig, ["各部门单独检查", "需求", "检查次数", "人·日", "公里", "未排入"])
+        for d in a["departments"]:
+            append_row(fig, [d["name"], d["demands"], d["visits"], d["officer_days"], d["km"], d["unfitted"]])
     fig.column_dimensions["A"].width = 36
     for col in "BCD":
         fig.column_dimensions[col].width = 16

@@ -52,3 +52,12 @@ class Metric(models.TextChoices):
     WARNINGS = "warnings", "监督预警（每条扣 5 分）"
     CODE_RATING = "code_rating", "企业评价平均分（× 20）"
     CASE_ON_TIME = "case_on_time", "案件按期办结率"
+
+
+class TrainingKind(models.TextChoices):
+    """培训与案件研讨: the kinds of record item 5 of the oversight issue keeps."""
+
+    TRAINING = "training", "业务培训"
+    DISCUSSION = "discussion", "疑难案件研讨"
+    FILE_REVIEW = "file_review", "案卷评查"
+    CASE_SELECTION = "case_selection", "优秀案例评选"

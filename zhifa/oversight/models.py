@@ -195,3 +195,19 @@ class EvaluationScore(models.Model):
             models.UniqueConstraint(fields=["criterion", "evaluator", "target"], name="score_once"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="score_0_100"),
         ]
+
+
+# Training and case reviews live in their own sub-package; Django finds their tables through this module.
+from zhifa.oversight.training.models import Training, TrainingMaterial  # noqa: E402
+
+__all__ = [
+    "Alert",
+    "AlertRule",
+    "AlertStep",
+    "EvaluationCriterion",
+    "EvaluationPeriod",
+    "EvaluationScore",
+    "ScanRun",
+    "Training",
+    "TrainingMaterial",
+]

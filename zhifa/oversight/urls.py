@@ -4,6 +4,7 @@ from django.urls import path
 
 from zhifa.oversight import views
 from zhifa.oversight.evaluations import views as evaluations
+from zhifa.oversight.training import views as training
 
 app_name = "oversight"
 
@@ -24,4 +25,11 @@ urlpatterns = [
     path("evaluations/<int:pk>/score/", evaluations.score, name="evaluation_score"),
     path("evaluations/<int:pk>/weights/", evaluations.weights, name="evaluation_weights"),
     path("evaluations/<int:pk>/close/", evaluations.close, name="evaluation_close"),
+    path("trainings/", training.training_list, name="training_list"),
+    path("trainings/new/", training.training_new, name="training_new"),
+    path("trainings/hours/", training.training_hours, name="training_hours"),
+    path("trainings/<int:pk>/", training.training_detail, name="training_detail"),
+    path("trainings/<int:pk>/edit/", training.training_edit, name="training_edit"),
+    path("trainings/<int:pk>/materials/", training.training_material, name="training_material"),
+    path("trainings/materials/<int:pk>/", training.material_file, name="training_material_file"),
 ]

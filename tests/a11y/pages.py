@@ -170,7 +170,12 @@ AUDITED: list[Page] = [
     p("oversight:training_list", "olga", "/oversight/trainings/", "培训研讨"),
     p("oversight:training_new", "sam", "/oversight/trainings/new/", "登记培训研讨"),
     p("oversight:training_detail", "sam", lambda w: f"/oversight/trainings/{w.training.pk}/", "培训研讨记录"),
-    p("oversight:training_edit", "sam", lambda w: f"/oversight/trainings/{w.training.pk}/edit/", "修改培训研讨"),
+    p(
+        "oversight:training_edit",
+        "sam",
+        lambda w: f"/oversight/trainings/{w.training.pk}/edit/",
+        "修改培训研讨",
+    ),
     p("oversight:training_hours", "carol", "/oversight/trainings/hours/", "培训学时统计"),
     p("accounts:tokens", "alice", "/accounts/tokens/", "账号与接口令牌"),
     p("accounts:password_change", "alice", "/accounts/password/", "修改密码"),

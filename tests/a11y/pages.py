@@ -256,6 +256,8 @@ NOT_PAGES: dict[str, str] = {
     "oversight:evaluation_weights": POST_ACTION,
     "oversight:evaluation_close": POST_ACTION,
     "oversight:training_material": POST_ACTION,
+    "oversight:monthly_generate": POST_ACTION,
+    "oversight:monthly_file": "report download (the job's starter only)",
     "oversight:training_material_file": "attachment download",
     "admin:*": "Django's own admin (system administrators only), outside the site frame",
 }

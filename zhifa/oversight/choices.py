@@ -30,6 +30,9 @@ class StepAction(models.TextChoices):
     VERIFY_PASS = "verify_pass", "核查通过"
     VERIFY_FAIL = "verify_fail", "核查不通过，退回"
     CLOSE = "close", "直接办结"
+    REMIND = "remind", "到期提醒"
+    OVERDUE = "overdue", "已逾期"
+    ESCALATE = "escalate", "逾期升级"
 
 
 class EvaluationKind(models.TextChoices):

@@ -11,7 +11,9 @@ class TrainingForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=[("", "请选择"), *TrainingKind.choices])
     topic = forms.CharField(label="主题", max_length=200)
     held_on = forms.DateField(
-        label="日期", input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+        label="日期",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     organiser = forms.TypedChoiceField(label="组织单位", coerce=int, empty_value=None)
     hours = forms.CharField(

@@ -116,3 +116,15 @@ def test_scan_job_progress_and_refusal(month, django_capture_on_commit_callbacks
     assert job.result["links"] == [{"href": "/oversight/", "text": "查看监督预警"}]
     api = client_for(w.olga).get(f"/api/v1/jobs/{job.pk}").json()
     assert api["status"] == "succeeded" and api["percent"] == 100
+
+
+def test_a_missing_or_broken_report_template_is_named(tmp_path):
+    from zhifa.core.documents import DocumentError
+    from zhifa.core.pdf import render_report
+
+    with pytest.raises(DocumentError, match="找不到报告模板 nope.typ"):
+        render_report(tmp_path / "nope.typ", {})
+    broken = tmp_path / "broken.typ"
+    broken.write_text("#let x = (\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="报告模板 broken.typ 有误"):
+        render_report(broken, {})

@@ -260,3 +260,19 @@ def test_hours_per_officer_and_team(tw):
     assert "测试队员丙" in page and w.jiubao_officer_record.name in page  # district-wide: 0 h shown too
     api = client_for(w.nina).get("/api/v1/oversight/trainings/hours?since=2026-02-01").json()
     assert {o["name"]: o["hours"] for o in api["officers"]}[w.partner.name] == 2.0
+
+
+@pytest.mark.django_db
+def test_list_pages_keep_their_query_budget(tw, django_assert_max_num_queries):
+    w = tw
+    for i in range(12):
+        discussion(w, topic=f"第 {i + 1} 次疑难案件研讨")
+    olga, nina = client_for(w.olga), client_for(w.nina)
+    olga.get("/oversight/trainings/")  # warm the session and the process memos
+    with django_assert_max_num_queries(8):
+        assert olga.get("/oversight/trainings/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert nina.get("/oversight/trainings/?q=研讨").status_code == 200
+    with django_assert_max_num_queries(9):
+        body = olga.get("/api/v1/oversight/trainings").json()
+    assert body["count"] == 12 and all(r["cases"] for r in body["results"])

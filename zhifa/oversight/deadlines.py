@@ -39,58 +39,63 @@ def _step(alert: Alert, action: str, note: str, now) -> AlertStep:
 
 def alert_deadlines_run(*, today: date | None = None) -> dict[str, int]:
     """提醒 → 逾期 → 升级 for every warning awaiting its unit's answer. Idempotent: a step already taken for the
-    warning's current due date is not taken again."""
+    warning's current due date is not taken again. Each warning's step goes into its history; the audit chain
+    gets one record per kind of step with every warning it touched (a backlog of thousands stays fast)."""
     today = today or timezone.localdate()
     now = timezone.now()
     remind_days = settings.ZHIFA_OVERSIGHT_REMIND_DAYS
     grace = settings.ZHIFA_OVERSIGHT_ESCALATE_AFTER_DAYS
-    counts = {"reminded": 0, "overdue": 0, "escalated": 0}
     waiting = Alert.objects.filter(state=AlertState.ASSIGNED, due_on__isnull=False)
+    target = escalation_unit()
+
+    def remind_note(a: Alert) -> str:
+        left = (a.due_on - today).days
+        return (
+            f"距整改期限 {a.due_on:%Y-%m-%d} 还有 {left} 天，请及时说明或整改"
+            if left
+            else "今天是整改期限，请及时说明或整改"
+        )
+
+    def escalate_note(a: Alert) -> str:
+        to = f"升级至{target.name}" if target else "升级至区级"
+        return f"逾期 {(today - a.due_on).days} 天仍未答复（宽限 {grace} 天），{to}督办"
+
+    passes = (
+        (StepAction.REMIND, "reminded", "reminded_for",
+         waiting.filter(due_on__gte=today, due_on__lte=today + timedelta(days=remind_days)), remind_note, {}),
+        (StepAction.OVERDUE, "overdue", "overdue_for", waiting.filter(due_on__lt=today),
+         lambda a: f"整改期限 {a.due_on:%Y-%m-%d} 已过，责任单位尚未答复", {}),
+        (StepAction.ESCALATE, "escalated", "escalated_for", waiting.filter(due_on__lt=today - timedelta(days=grace)),
+         escalate_note, {"escalated_to": target, "escalated_at": now}),
+    )  # fmt: skip
+    counts = {}
     with transaction.atomic():
-        to_remind = waiting.filter(
-            due_on__gte=today, due_on__lte=today + timedelta(days=remind_days)
-        ).exclude(reminded_for=F("due_on"))
-        for a in to_remind.select_for_update():
-            left = (a.due_on - today).days
-            note = (
-                f"距整改期限 {a.due_on:%Y-%m-%d} 还有 {left} 天，请及时说明或整改"
-                if left
-                else "今天是整改期限，请及时说明或整改"
-            )
-            _take(a, StepAction.REMIND, note, now, reminded_for=a.due_on)
-            counts["reminded"] += 1
-        for a in waiting.filter(due_on__lt=today).exclude(overdue_for=F("due_on")).select_for_update():
-            note = f"整改期限 {a.due_on:%Y-%m-%d} 已过，责任单位尚未答复"
-            _take(a, StepAction.OVERDUE, note, now, overdue_for=a.due_on)
-            counts["overdue"] += 1
-        target = escalation_unit()
-        late = waiting.filter(due_on__lt=today - timedelta(days=grace)).exclude(escalated_for=F("due_on"))
-        for a in late.select_for_update():
-            days = (today - a.due_on).days
-            to = f"升级至{target.name}" if target else "升级至区级"
-            note = f"逾期 {days} 天仍未答复（宽限 {grace} 天），{to}督办"
-            _take(
-                a,
-                StepAction.ESCALATE,
-                note,
-                now,
-                escalated_for=a.due_on,
-                escalated_to=target,
-                escalated_at=now,
-            )
-            counts["escalated"] += 1
+        for action, name, marker, qs, note_of, extra in passes:
+            rows = list(qs.exclude(**{marker: F("due_on")}).select_for_update().order_by("pk"))
+            steps = []
+            for a in rows:
+                setattr(a, marker, a.due_on)
+                for field, value in extra.items():
+                    setattr(a, field, value)
+                a.version += 1
+                steps.append(_step(a, action, note_of(a), now))
+            # One statement: each row's marker is its own due date (rows are locked above).
+            ids = [a.pk for a in rows]
+            for chunk in range(0, len(ids), 1000):
+                Alert.objects.filter(pk__in=ids[chunk : chunk + 1000]).update(
+                    **{marker: F("due_on")}, **extra, version=F("version") + 1
+                )
+            AlertStep.objects.bulk_create(steps, batch_size=1000)
+            if rows:
+                audit_record(
+                    actor=ACTOR, action=f"oversight.alert_{action}", object_type="oversight.alert",
+                    object_id=str(rows[0].pk) if len(rows) == 1 else "",  # many: their ids are in `after`
+                    object_repr=f"预警{StepAction(action).label}：{len(rows)} 条",
+                    after={"alerts": [a.pk for a in rows], "today": today,
+                           "escalated_to": getattr(extra.get("escalated_to"), "pk", None)},
+                )  # fmt: skip
+            counts[name] = len(rows)
     return counts
-
-
-def _take(alert: Alert, action: str, note: str, now, **fields) -> None:
-    for name, value in fields.items():
-        setattr(alert, name, value)
-    alert.version += 1
-    alert.save(update_fields=[*fields, "version"])
-    _step(alert, action, note, now).save()
-    audit_record(actor=ACTOR, action=f"oversight.alert_{action}", obj=alert,
-                 after={"due_on": alert.due_on, "note": note,
-                        "escalated_to": getattr(fields.get("escalated_to"), "pk", None)})  # fmt: skip
 
 
 def alert_notices(*, user, today: date | None = None) -> dict:

@@ -96,7 +96,10 @@ def _groups(user) -> list[NavGroup]:
         *([("oversight", "监督预警", reverse("oversight:board"))] if role != Role.GRID_WORKER else []),
         ("oversight_models", "预警模型", reverse("oversight:rules")),
         *(
-            [("evaluations", "五赋权一约束", reverse("oversight:evaluation_list"))]
+            [
+                ("evaluations", "五赋权一约束", reverse("oversight:evaluation_list")),
+                ("trainings", "培训研讨", reverse("oversight:training_list")),
+            ]
             if role != Role.GRID_WORKER
             else []
         ),

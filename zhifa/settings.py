@@ -360,3 +360,8 @@ LOGGING = {
 
 # Static files are served from the finders (no collectstatic needed for `make run`); the empty STATIC_ROOT is fine.
 warnings.filterwarnings("ignore", message="No directory at")
+
+# Oversight warnings: a unit is reminded this many days before the due date; an overdue warning is escalated to
+# the district command (and oversight) this many days after it.
+ZHIFA_OVERSIGHT_REMIND_DAYS = envint("ZHIFA_OVERSIGHT_REMIND_DAYS", 2, minimum=0)
+ZHIFA_OVERSIGHT_ESCALATE_AFTER_DAYS = envint("ZHIFA_OVERSIGHT_ESCALATE_AFTER_DAYS", 3, minimum=0)

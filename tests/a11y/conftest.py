@@ -28,6 +28,7 @@ from zhifa.org.services import grid_worker_create, unit_create
 from zhifa.oversight.evaluations.services import evaluation_period_create
 from zhifa.oversight.models import Alert
 from zhifa.oversight.services import oversight_scan
+from zhifa.oversight.training.services import training_create
 from zhifa.risk.services import risk_recompute_submit
 
 
@@ -158,6 +159,11 @@ def build_site(w):
         ],
         by=w.carol,
     )
+    w.training = training_create(
+        by=w.sam, kind="discussion", topic="油烟直排案件证据固定研讨（测试）", held_on=today - timedelta(days=3),
+        organiser=w.nanxing_team, hours="2", participants=[w.nanxing_officer_record.pk, w.partner.pk],
+        cases=[w.case.number], place="南星街道会议室",
+    )  # fmt: skip
     # A background job the command centre started (no broker here: it has run in-process, the page shows its end).
     w.job = risk_recompute_submit(by=w.carol)
     return w

@@ -167,6 +167,16 @@ AUDITED: list[Page] = [
         lambda w: f"/oversight/evaluations/{w.period.pk}/",
         "评价（部门打分）",
     ),
+    p("oversight:training_list", "olga", "/oversight/trainings/", "培训研讨"),
+    p("oversight:training_new", "sam", "/oversight/trainings/new/", "登记培训研讨"),
+    p("oversight:training_detail", "sam", lambda w: f"/oversight/trainings/{w.training.pk}/", "培训研讨记录"),
+    p(
+        "oversight:training_edit",
+        "sam",
+        lambda w: f"/oversight/trainings/{w.training.pk}/edit/",
+        "修改培训研讨",
+    ),
+    p("oversight:training_hours", "carol", "/oversight/trainings/hours/", "培训学时统计"),
     p("accounts:tokens", "alice", "/accounts/tokens/", "账号与接口令牌"),
     p("accounts:password_change", "alice", "/accounts/password/", "修改密码"),
     p(
@@ -245,6 +255,10 @@ NOT_PAGES: dict[str, str] = {
     "oversight:evaluation_score": POST_ACTION,
     "oversight:evaluation_weights": POST_ACTION,
     "oversight:evaluation_close": POST_ACTION,
+    "oversight:training_material": POST_ACTION,
+    "oversight:monthly_generate": POST_ACTION,
+    "oversight:monthly_file": "report download (the job's starter only)",
+    "oversight:training_material_file": "attachment download",
     "admin:*": "Django's own admin (system administrators only), outside the site frame",
 }
 

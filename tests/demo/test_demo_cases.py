@@ -198,3 +198,29 @@ def test_audit_chain_still_verifies(demo_db):
     record = AuditRecord.objects.get(action="demo.cases_build")
     assert record.after["cases"] == demo_db.counts["cases"]
     assert audit_verify().problems == []
+
+
+@pytest.mark.django_db
+def test_a_year_of_training_and_case_reviews_linked_to_cases(demo_db):
+    """Item 5 of the oversight issue: the reference district held 40 and more sessions a year."""
+    from zhifa.oversight.choices import TrainingKind
+    from zhifa.oversight.models import Training
+    from zhifa.oversight.training.selectors import training_counts_by_year, training_list_for_user
+
+    trainings = Training.objects.all()
+    assert trainings.count() >= 40
+    kinds = Counter(trainings.values_list("kind", flat=True))
+    assert all(kinds[k] for k in TrainingKind.values)
+    for t in trainings.filter(kind__in=[TrainingKind.DISCUSSION, TrainingKind.FILE_REVIEW]).prefetch_related(
+        "cases", "participants"
+    ):
+        assert t.cases.exists() and t.participants.exists()
+        assert all(c.filed_on <= t.held_on for c in t.cases.all())
+        if t.kind == TrainingKind.DISCUSSION:  # a subdistrict team's discussion: its own cases
+            assert all(c.region_path.startswith(t.region_path) for c in t.cases.all())
+    oversight = User.objects.get(username="oversight")
+    assert sum(y["total"] for y in training_counts_by_year(training_list_for_user(user=oversight))) == len(
+        trainings
+    )
+    nanxing = User.objects.get(username="nanxing_cmd")
+    assert 0 < training_list_for_user(user=nanxing).count() < trainings.count()

@@ -192,14 +192,17 @@ def test_api_list_filters_scope_and_steps(warned, clock):
 
 
 @pytest.mark.django_db
-def test_board_figures_and_xlsx_and_models_page(warned):
+def test_board_figures_and_xlsx_and_models_page(warned, django_capture_on_commit_callbacks):
     w = warned
     olga = client_for(w.olga)
     page = olga.get("/oversight/").content.decode()
     assert "立即扫描" in page and "执法人员少于两人" in page and "南星街道综合行政执法队" in page
+    assert 'id="table-model"' in page and 'id="chart-unit"' in page  # charts with their text equivalents
     assert "立即扫描" not in client_for(w.carol).get("/oversight/").content.decode()
-    res = olga.post("/oversight/scan/", follow=True)
-    assert "扫描完成：新增 0 条" in res.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        res = olga.post("/oversight/scan/")
+    assert res.status_code == 302 and res["Location"].startswith("/jobs/")  # a background job with its page
+    assert "扫描完成：新增 0 条" in olga.get(res["Location"]).content.decode()
     assert client_for(w.alice).post("/oversight/scan/").status_code == 403
     res = olga.get("/oversight/warnings.xlsx")
     assert res.status_code == 200 and res["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -75,6 +75,30 @@ def render_document(document: DocumentContext) -> bytes:
     return pdf
 
 
+def render_report(template: Path, data: Mapping) -> bytes:
+    """A report that is not an enforcement document (no contract, no seal, no signature): an app's own Typst file
+    with its data as JSON in `sys.inputs.data`, printed with the same fonts. The file's folder is Typst's root,
+    so the report reads nothing else of the server."""
+    fonts = _fonts(tuple(settings.ZHIFA_PDF_FONT_DIRS))
+    try:
+        compiler = typst.Compiler(
+            template.read_bytes(),
+            root=str(template.parent),
+            font_paths=fonts,
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)},
+        )
+        pdf, warnings = compiler.compile_with_warnings(format="pdf")
+    except FileNotFoundError:
+        raise DocumentError(f"找不到报告模板 {template.name}") from None
+    except typst.TypstError as exc:
+        raise DocumentError(f"报告模板 {template.name} 有误：{exc.message}") from None
+    for warning in warnings:
+        logger.warning("报告 %s：%s", template.name, warning.message)
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
 # --- the place for the PAdES signature ---------------------------------------------------------------
 
 

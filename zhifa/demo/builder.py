@@ -15,6 +15,7 @@ from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
 from zhifa.demo.subjects import build_subjects
+from zhifa.demo.trainings import build_trainings
 from zhifa.demo.users import create_demo_users
 from zhifa.org.models import Region
 from zhifa.risk.services import risk_recompute_all
@@ -91,5 +92,6 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
         summary.counts.update(build_joint_plans(seed=seed))
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
+        summary.counts.update(build_trainings(seed=seed, by=ACTOR))
     summary.seconds = time.perf_counter() - started
     return summary

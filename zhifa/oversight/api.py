@@ -15,8 +15,10 @@ from zhifa.oversight import services as svc
 from zhifa.oversight.evaluations import selectors as ev_sel
 from zhifa.oversight.evaluations import services as ev_svc
 from zhifa.oversight.models import Alert, EvaluationCriterion
+from zhifa.oversight.training.api import router as training_router
 
 router = Router(tags=["执法监督"])
+router.add_router("/trainings", training_router)
 
 
 class WarningRecordOut(Schema):

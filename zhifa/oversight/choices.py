@@ -30,6 +30,9 @@ class StepAction(models.TextChoices):
     VERIFY_PASS = "verify_pass", "核查通过"
     VERIFY_FAIL = "verify_fail", "核查不通过，退回"
     CLOSE = "close", "直接办结"
+    REMIND = "remind", "到期提醒"
+    OVERDUE = "overdue", "已逾期"
+    ESCALATE = "escalate", "逾期升级"
 
 
 class EvaluationKind(models.TextChoices):
@@ -52,3 +55,12 @@ class Metric(models.TextChoices):
     WARNINGS = "warnings", "监督预警（每条扣 5 分）"
     CODE_RATING = "code_rating", "企业评价平均分（× 20）"
     CASE_ON_TIME = "case_on_time", "案件按期办结率"
+
+
+class TrainingKind(models.TextChoices):
+    """培训与案件研讨: the kinds of record item 5 of the oversight issue keeps."""
+
+    TRAINING = "training", "业务培训"
+    DISCUSSION = "discussion", "疑难案件研讨"
+    FILE_REVIEW = "file_review", "案卷评查"
+    CASE_SELECTION = "case_selection", "优秀案例评选"

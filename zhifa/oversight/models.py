@@ -55,6 +55,14 @@ class Alert(models.Model):
     answer = models.TextField("说明或整改情况", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # Each deadline step is taken once per due date (a new due date after a refusal starts them again).
+    reminded_for = models.DateField("已提醒的期限", null=True, blank=True)
+    overdue_for = models.DateField("已逾期的期限", null=True, blank=True)
+    escalated_for = models.DateField("已升级的期限", null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "org.Unit", verbose_name="升级至", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField("升级时间", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -195,3 +203,19 @@ class EvaluationScore(models.Model):
             models.UniqueConstraint(fields=["criterion", "evaluator", "target"], name="score_once"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="score_0_100"),
         ]
+
+
+# Training and case reviews live in their own sub-package; Django finds their tables through this module.
+from zhifa.oversight.training.models import Training, TrainingMaterial  # noqa: E402
+
+__all__ = [
+    "Alert",
+    "AlertRule",
+    "AlertStep",
+    "EvaluationCriterion",
+    "EvaluationPeriod",
+    "EvaluationScore",
+    "ScanRun",
+    "Training",
+    "TrainingMaterial",
+]

@@ -22,7 +22,7 @@ from zhifa.inspections.models import Inspection
 from zhifa.org.choices import RegionLevel
 from zhifa.org.models import Region
 from zhifa.org.scope import scope_for
-from zhifa.oversight.models import Alert
+from zhifa.oversight.models import Alert, Training
 
 TARGET_721 = {ResolutionMode.SERVICE: 70, ResolutionMode.MANAGEMENT: 20, ResolutionMode.ENFORCEMENT: 10}
 
@@ -96,8 +96,11 @@ def area_figures(area: Area, start: date, end: date) -> dict:
         Alert.objects.filter(_in(area.path), opened_at__gte=since, opened_at__lt=until)
         .values_list("rule__name").annotate(n=Count("id")).order_by()
     )  # fmt: skip
+    trainings = Training.objects.filter(_in(area.path))
     return {
         "area": area.name,
+        "trainings": trainings.filter(held_on__gte=start, held_on__lt=end).count(),
+        "trainings_ytd": trainings.filter(held_on__gte=start.replace(month=1), held_on__lt=end).count(),
         "events": ev["n"],
         "resolved": resolved,
         "mix": [
@@ -130,11 +133,20 @@ def area_figures(area: Area, start: date, end: date) -> dict:
 
 def monthly_report(*, user, month: str) -> dict:
     start, end = month_bounds(month)
+    areas = [area_figures(a, start, end) for a in areas_for(user)]
+    district_wide = scope_for(user).district_wide
     return {
         "month": month,
         "start": start,
         "end": end,
-        "areas": [area_figures(a, start, end) for a in areas_for(user)],
+        "areas": areas,
+        "district_wide": district_wide,
+        # Sessions this year up to the month's end: the district's, or the user's subdistricts' together.
+        "trainings_year": (
+            areas[0]["trainings_ytd"] if district_wide else sum(a["trainings_ytd"] for a in areas)
+        )
+        if areas
+        else 0,
     }
 
 
@@ -147,7 +159,7 @@ def report_xlsx(report: dict) -> bytes:
         sheet,
         ["区域", "事件", "已处置", "服务", "服务%", "管理", "管理%", "执法", "执法%", "办结按时率%", "事件评价",
          "检查次数", "被检查对象", "户均检查次数", "亮码率%", "企业评价数", "企业评价均分", "低分评价", "立案",
-         *outcome_labels, "监督预警"],
+         *outcome_labels, "监督预警", "培训研讨"],
     )  # fmt: skip
     for a in report["areas"]:
         mix = {m["mode"]: m for m in a["mix"]}
@@ -157,7 +169,7 @@ def report_xlsx(report: dict) -> bytes:
              mix["service"]["count"], mix["service"]["percent"], mix["management"]["count"], mix["management"]["percent"],
              mix["enforcement"]["count"], mix["enforcement"]["percent"], a["on_time"], a["event_rating"],
              a["visits"], a["visited_subjects"], a["visits_per_subject"], a["code_share"], a["ratings"], a["rating_avg"],
-             a["ratings_low"], a["cases_filed"], *[o["count"] for o in a["outcomes"]], a["warnings"]],
+             a["ratings_low"], a["cases_filed"], *[o["count"] for o in a["outcomes"]], a["warnings"], a["trainings"]],
         )  # fmt: skip
     models = book.create_sheet("预警分模型")
     append_row(models, ["区域", "预警模型", "条数"])

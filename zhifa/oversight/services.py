@@ -272,11 +272,14 @@ def _scan_rule(rule: AlertRule, *, today: date, now, by) -> dict:
     return counts
 
 
-def oversight_scan(*, by=None, codes: list[str] | None = None, today: date | None = None) -> ScanRun:
+def oversight_scan(
+    *, by=None, codes: list[str] | None = None, today: date | None = None, progress=None
+) -> ScanRun:
     """Run the active models over the records and bring the warnings in line (see engine.oversight.reconcile).
 
     Plain and re-runnable: from `manage.py oversight_scan`, a scheduler, or oversight's page (`by` = the user;
-    None = scheduled). Each model commits on its own, so one model's failure leaves the others' work."""
+    None = scheduled). Each model commits on its own, so one model's failure leaves the others' work.
+    `progress(done, total)` hears after each model (the background job's progress bar)."""
     if by is not None:
         _require_oversight(by)
     started = time.perf_counter()
@@ -289,12 +292,12 @@ def oversight_scan(*, by=None, codes: list[str] | None = None, today: date | Non
             _fail("codes", f"未知的预警模型：{'、'.join(unknown)}")
     run = ScanRun.objects.create(started_at=now, by=by)
     per_rule = {}
-    for model in MODELS:
-        rule = rules[model.code]
-        if not rule.active or (codes and model.code not in codes):
-            continue
+    todo = [m for m in MODELS if rules[m.code].active and not (codes and m.code not in codes)]
+    for done, model in enumerate(todo):
+        if progress is not None:
+            progress(done, len(todo))
         t0 = time.perf_counter()
-        counts = _scan_rule(rule, today=today, now=now, by=by)
+        counts = _scan_rule(rules[model.code], today=today, now=now, by=by)
         per_rule[model.code] = {**counts, "seconds": round(time.perf_counter() - t0, 3)}
     for field in ("created", "updated", "reopened", "resolved"):
         setattr(run, field, sum(c[field] for c in per_rule.values()))

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,10 +19,12 @@ from openpyxl import Workbook
 from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.core.tabular import append_row, workbook_bytes
-from zhifa.oversight import report
+from zhifa.jobs.selectors import job_get_for_user
+from zhifa.oversight import jobs, report
 from zhifa.oversight import selectors as sel
 from zhifa.oversight import services as svc
 from zhifa.oversight.choices import AlertState
+from zhifa.oversight.deadlines import alert_notices
 from zhifa.oversight.forms import AnswerForm, AssignForm, CloseForm, VerifyForm
 from zhifa.oversight.models import AlertRule, AlertStep
 from zhifa.oversight.rules import MODELS
@@ -69,7 +72,14 @@ def board(request):
         "active_nav": "oversight",
         "f": f,
         "figures": figures,
-        "charts": {"months": figures["by_month"], "models": figures["by_rule"]},
+        "charts": {
+            "months": figures["by_month"],
+            "models": figures["by_rule"],
+            "units": [
+                {"name": r["unit__name"] or "（未确定）", "n": r["n"], "open": r["open"]}
+                for r in figures["by_unit"][:15]
+            ],
+        },
         "page": paginate(request, qs.order_by("-opened_at", "-id")),
         "query": query_without_page(request),
         "models": [(m.code, m.name) for m in MODELS],
@@ -78,6 +88,7 @@ def board(request):
         "last_scan": sel.last_scan(),
         "can_scan": svc.is_oversight(user),
         "today": timezone.localdate(),
+        "notices": alert_notices(user=user),
     }
     return render(request, "oversight/board.html", context)
 
@@ -131,16 +142,12 @@ def board_xlsx(request):
 @login_required
 @require_POST
 def scan(request):
+    """立即扫描: a background job; its page shows the progress, then the counts."""
     try:
-        run = svc.oversight_scan(by=request.user)
+        job = jobs.oversight_scan_submit(by=request.user)
     except ServiceError as err:
         raise PermissionDenied(err.message) from None
-    messages.success(
-        request,
-        f"扫描完成：新增 {run.created} 条，更新 {run.updated} 条，再次出现 {run.reopened} 条，"
-        f"自动消除 {run.resolved} 条（用时 {run.seconds:.1f} 秒）",
-    )
-    return redirect("oversight:board")
+    return redirect("jobs:status", job_id=job.pk)
 
 
 def _forms(alert, data=None, files=None, which: str = ""):
@@ -175,6 +182,7 @@ def _detail(request, alert, forms=None, status: int = 200):
         "can_close": oversight and alert.state in (AlertState.NEW, AlertState.ASSIGNED, AlertState.ANSWERED),
         "units": sel.units_for_assign(),
         "today": timezone.localdate(),
+        "escalated": alert.escalated_at is not None and alert.escalated_for == alert.due_on,
         "overdue": alert.state == AlertState.ASSIGNED
         and alert.due_on
         and alert.due_on < timezone.localdate(),
@@ -304,4 +312,34 @@ def monthly_xlsx(request):
     body = report.report_xlsx(report.monthly_report(user=request.user, month=month))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"执法监督月度报告-{month}.xlsx")
+    return response
+
+
+@login_required
+@require_POST
+def monthly_generate(request):
+    """生成 xlsx + PDF in the background for the month asked; the job page links the two files."""
+    try:
+        job = jobs.monthly_report_submit(by=request.user, month=(request.POST.get("month") or "").strip())
+    except ServiceError as err:
+        if err.status == 403:
+            raise PermissionDenied(err.message) from None
+        messages.error(request, err.message)
+        return redirect("oversight:monthly")
+    return redirect("jobs:status", job_id=job.pk)
+
+
+@login_required
+def monthly_file(request, job_id, fmt: str):
+    """A generated report's file, for the person who started the job (and administrators)."""
+    job = job_get_for_user(request.user, job_id)
+    if job.kind != jobs.REPORT_JOB or fmt not in jobs.REPORT_FILES or job.status != "succeeded":
+        raise Http404("报告不存在或尚未生成")
+    name = jobs.report_file_name(job.pk, fmt)
+    if not default_storage.exists(name):
+        raise Http404("报告文件不存在")
+    month = (job.params or {}).get("month", "")
+    response = FileResponse(default_storage.open(name, "rb"), as_attachment=True,
+                            filename=f"执法监督月度报告-{month}.{fmt}")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
     return response

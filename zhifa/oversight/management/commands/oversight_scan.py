@@ -1,8 +1,10 @@
-"""Run the early-warning models over the records (idempotent: schedule it daily or hourly)."""
+"""Run the early-warning models over the records, then the warnings' deadlines (reminders, overdue marks,
+escalations); idempotent: schedule it daily or hourly."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from zhifa.core.errors import ServiceError
+from zhifa.oversight.deadlines import alert_deadlines_run
 from zhifa.oversight.services import oversight_scan
 
 
@@ -25,3 +27,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"合计：新增 {run.created}，更新 {run.updated}，再现 {run.reopened}，自动消除 {run.resolved}；用时 {run.seconds:.2f} 秒"
         )
+        d = alert_deadlines_run()
+        self.stdout.write(f"期限：到期提醒 {d['reminded']}，逾期 {d['overdue']}，升级 {d['escalated']}")

@@ -3,8 +3,13 @@
 The textbook baseline — character n-gram TF-IDF with a linear SVM — is always a candidate and wins ties, so a
 district that brings its own labelled history never gets a model that cross-validates below it. The other
 candidates add jieba words, a weighted title, class balancing, logistic regression, complement naive Bayes and a
-calibrated ensemble. Features are computed once per fold and shared by the candidates that use them. Past
-`HASHING_ROWS` rows the vectorizers hash (fixed memory) and cross-validation runs on a stratified sample.
+calibrated ensemble. Features are computed once per fold and shared by the candidates that use them.
+
+Past `HASHING_ROWS` rows (the large-data path, 50,000 by default, up to millions): the vectorizers hash (no
+vocabulary in memory), the candidates are linear models by SGD beside the baseline, cross-validation runs on a
+stratified sample of `MAX_CV_ROWS`, and the chosen model is fitted chunk by chunk — document frequencies counted
+one chunk at a time, SGD by partial_fit over shuffled chunks, a batch model (the baseline) on a stratified sample
+of at most `MAX_FIT_ROWS` — so memory holds one chunk's matrix, not the file's.
 """
 
 from __future__ import annotations
@@ -17,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
@@ -32,8 +37,12 @@ from zhifa.engine import textfeatures
 FORMAT = "zhifa.textmodel/2"
 SEP = "\x1e"  # between title and body in one document
 TITLE_WEIGHT = 0.6
-HASHING_ROWS = 300_000  # above this, hashing vectorizers (no vocabulary in memory) and SGD
+HASHING_ROWS = 50_000  # above this, the large-data path: hashed features (no vocabulary in memory), SGD
 MAX_CV_ROWS = 5_000  # cross-validation on at most this many rows (a stratified sample chooses as well)
+MAX_FIT_ROWS = 200_000  # on the large-data path, a batch model (the baseline) is fitted on at most this many
+CHUNK_ROWS = 20_000  # rows vectorised at a time on the large-data path
+SGD_PASSES = 2  # passes of partial_fit over all rows on the large-data path
+HASHED_FEATURES = 2**20
 BASELINE = "char_svm"
 
 
@@ -66,11 +75,46 @@ def _vectorizer(kind: str, hashing: bool):
             "preprocessor": _title if kind == "title" else _flat,
         }
     if hashing:
-        return make_pipeline(
-            HashingVectorizer(n_features=2**20, alternate_sign=False, norm=None, dtype=np.float32, **opts),
-            TfidfTransformer(sublinear_tf=True),
-        )
+        return _HashedTfidf(**opts)
     return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **opts)
+
+
+def _chunks(rows: Sequence):
+    size = CHUNK_ROWS  # read at each call: a test sets it small
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class _HashedTfidf:
+    """TfidfVectorizer(sublinear_tf=True)'s weights on hashed features: no vocabulary is kept, and `fit` counts
+    document frequencies chunk by chunk, so a million rows never sit in memory as one matrix."""
+
+    def __init__(self, **opts):
+        self.hasher = HashingVectorizer(
+            n_features=HASHED_FEATURES, alternate_sign=False, norm=None, dtype=np.float32, **opts
+        )
+
+    def _learn(self, counts: Sequence[sp.csr_matrix], n: int) -> None:
+        df = np.zeros(HASHED_FEATURES, dtype=np.int64)
+        for m in counts:  # the hasher sums duplicates: one entry per (row, feature)
+            df += np.bincount(m.indices, minlength=HASHED_FEATURES)
+        self.idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+    def _weigh(self, m: sp.csr_matrix) -> sp.csr_matrix:
+        m.data = (np.log(m.data) + 1) * self.idf[m.indices]
+        return normalize(m)
+
+    def fit(self, docs: Sequence[str]) -> _HashedTfidf:
+        self._learn((self.hasher.transform(c) for c in _chunks(docs)), len(docs))
+        return self
+
+    def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        m = self.hasher.transform(docs)
+        self._learn([m], len(docs))
+        return self._weigh(m)
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        return self._weigh(self.hasher.transform(docs))
 
 
 @dataclass(frozen=True)
@@ -165,6 +209,11 @@ class _Features:
         self.vectorizers = {k: _vectorizer(k, self.hashing) for k in self.kinds}
         return self._stack({k: v.fit_transform(docs) for k, v in self.vectorizers.items()})
 
+    def fit(self, docs: Sequence[str]) -> _Features:
+        """Fit without keeping the matrix (hashed features: chunk by chunk)."""
+        self.vectorizers = {k: _vectorizer(k, self.hashing).fit(docs) for k in self.kinds}
+        return self
+
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         return self._stack({k: v.transform(docs) for k, v in self.vectorizers.items()})
 
@@ -192,6 +241,7 @@ class Selection:
     folds: int
     cv_rows: int
     truth: np.ndarray  # label indices of the CV rows
+    large: bool = False  # the large-data path (hashed features, SGD candidates, chunked fit)
 
     @property
     def chosen(self) -> CandidateResult:
@@ -225,15 +275,17 @@ def select(
     seed: int = 0,
     candidates: Sequence[Candidate] | None = None,
     max_cv_rows: int = MAX_CV_ROWS,
+    large_rows: int = HASHING_ROWS,
 ) -> Selection:
     """Cross-validate the candidates on the same stratified folds; results best first (accuracy, then macro-F1,
-    then the earlier candidate — the baseline is first, so it wins ties)."""
+    then the earlier candidate — the baseline is first, so it wins ties). Past `large_rows` rows, the large-data
+    path (see the module's note)."""
     _check(docs, labels)
     names = sorted(set(labels))
     index = {n: i for i, n in enumerate(names)}
     y_all = np.array([index[v] for v in labels])
     docs = list(docs)
-    hashing = len(docs) > HASHING_ROWS
+    hashing = len(docs) > large_rows
     if candidates is None:
         candidates = LARGE_CANDIDATES if hashing else CANDIDATES
         if not any(SEP in d for d in docs):
@@ -289,7 +341,7 @@ def select(
     order = {c.key: i for i, c in enumerate(candidates)}
     # Rounded so that a difference of one text in a million is a tie, which goes to the earlier candidate.
     results.sort(key=lambda r: (-round(r.accuracy, 6), -round(r.macro_f1, 6), order[r.key]))
-    return Selection(names, results, k, len(y), y)
+    return Selection(names, results, k, len(y), y, hashing)
 
 
 def _weigh(kind: str, m: sp.csr_matrix) -> sp.csr_matrix:
@@ -305,28 +357,66 @@ class TextModel:
 
     @classmethod
     def train(
-        cls, docs: Sequence[str], labels: Sequence[str], *, folds: int = 5, seed: int = 0, **kw
+        cls,
+        docs: Sequence[str],
+        labels: Sequence[str],
+        *,
+        folds: int = 5,
+        seed: int = 0,
+        large_rows: int = HASHING_ROWS,
+        **kw,
     ) -> TextModel:
-        selection = select(docs, labels, folds=folds, seed=seed, **kw)
+        selection = select(docs, labels, folds=folds, seed=seed, large_rows=large_rows, **kw)
         model = cls(selection.chosen.candidate, selection)
-        return model.fit(docs, labels, seed=seed)
+        return model.fit(docs, labels, seed=seed, large_rows=large_rows)
 
-    def fit(self, docs: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> TextModel:
+    def fit(
+        self, docs: Sequence[str], labels: Sequence[str], *, seed: int = 0, large_rows: int = HASHING_ROWS
+    ) -> TextModel:
         _check(docs, labels)
-        hashing = len(docs) > HASHING_ROWS
-        self.features = _Features(self.candidate.features, hashing)
-        X = self.features.fit_transform(list(docs))
-        counts = np.unique(np.asarray(labels), return_counts=True)[1]
+        docs, y = list(docs), np.asarray(labels)
+        self.large = len(docs) > large_rows
         with warnings.catch_warnings(), threadpool_limits(limits=1):
             warnings.simplefilter("ignore")
-            self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed).fit(
-                X, np.asarray(labels)
-            )
+            if self.large:
+                self._fit_large(docs, y, seed)
+            else:
+                self.features = _Features(self.candidate.features, False)
+                X = self.features.fit_transform(docs)
+                counts = np.unique(y, return_counts=True)[1]
+                self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed).fit(X, y)
         # The predictions of a model trained on everything are not kept with it; only the measured figures.
         if self.selection is not None:
             for r in self.selection.results:
                 r.predicted = None if r is not self.selection.chosen else r.predicted
         return self
+
+    def _fit_large(self, docs: list[str], y: np.ndarray, seed: int) -> None:
+        """Hashed features fitted chunk by chunk; SGD learns by partial_fit over shuffled chunks of all rows, a
+        batch model from a stratified sample of at most MAX_FIT_ROWS rows. Memory: one chunk's matrix."""
+        rng = np.random.default_rng(seed)
+        classes, counts = np.unique(y, return_counts=True)
+        self.features = _Features(self.candidate.features, True).fit(docs)
+        if self.candidate.classifier == "sgd":
+            # partial_fit takes no "balanced": the same weights, n / (classes × count), given explicitly.
+            weights = {c: len(y) / (len(classes) * n) for c, n in zip(classes, counts, strict=True)}
+            clf = SGDClassifier(loss="modified_huber", alpha=2e-6, class_weight=weights, random_state=seed)
+            for _ in range(SGD_PASSES):
+                for rows in _chunks(rng.permutation(len(docs))):
+                    clf.partial_fit(
+                        self.features.transform([docs[i] for i in rows]), y[rows], classes=classes
+                    )
+            self.classifier = clf
+            return
+        rows = np.arange(len(docs))
+        if len(rows) > MAX_FIT_ROWS:
+            strat = y if counts.min() >= 2 else None
+            rows, _ = train_test_split(rows, train_size=MAX_FIT_ROWS, stratify=strat, random_state=seed)
+        X = self.features.transform([docs[i] for i in rows])
+        sample_counts = np.unique(y[rows], return_counts=True)[1]
+        self.classifier = _classifier(self.candidate.classifier, int(sample_counts.min()), seed).fit(
+            X, y[rows]
+        )
 
     def scores(self, docs: Sequence[str]) -> np.ndarray:
         return _class_scores(self.classifier, self.features.transform(list(docs)))

@@ -94,6 +94,8 @@ def test_large_data_path_past_the_threshold_is_never_below_the_baseline(syntheti
     )
     assert sel.chosen.accuracy >= sel.baseline.accuracy > 0.5
     assert not select(with_titles, labels, folds=5).large  # 230 rows: the ordinary path
+    # Weights stay bounded: fewer hashed features when labels are many.
+    assert textmodel._hashed_width(7) == 2**19 and textmodel._hashed_width(400) == 2**16
     # The chosen model fitted through the large path (chunks of 50 rows) predicts held-out rows as well as CV said.
     monkeypatch.setattr(textmodel, "CHUNK_ROWS", 50)
     for candidate in (sel.chosen.candidate, LARGE_CANDIDATES[0], LARGE_CANDIDATES[1]):
@@ -105,9 +107,9 @@ def test_large_data_path_past_the_threshold_is_never_below_the_baseline(syntheti
 
 def test_hashed_tfidf_fitted_by_chunks_equals_fitted_at_once(synthetic, monkeypatch):
     docs = synthetic[0]
-    whole = textmodel._HashedTfidf(analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
+    whole = textmodel._HashedTfidf(2**18, analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
     X = whole.fit_transform(docs)
-    chunked = textmodel._HashedTfidf(analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
+    chunked = textmodel._HashedTfidf(2**18, analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
     monkeypatch.setattr(textmodel, "CHUNK_ROWS", 37)
     chunked.fit(docs)
     assert np.array_equal(whole.idf, chunked.idf)

@@ -41,8 +41,10 @@ HASHING_ROWS = 50_000  # above this, the large-data path: hashed features (no vo
 MAX_CV_ROWS = 5_000  # cross-validation on at most this many rows (a stratified sample chooses as well)
 MAX_FIT_ROWS = 200_000  # on the large-data path, a batch model (the baseline) is fitted on at most this many
 CHUNK_ROWS = 20_000  # rows vectorised at a time on the large-data path
-SGD_PASSES = 2  # passes of partial_fit over all rows on the large-data path
-HASHED_FEATURES = 2**20
+SGD_PASSES = 2  # passes of partial_fit over all rows on the large-data path, more (up to 20) while the passes
+MIN_SGD_UPDATES = 200_000  # make fewer updates than this (a file just past the threshold)
+HASHED_FEATURES = 2**20  # hashed features per kind (char, word, title) …
+COEF_BUDGET = 16_000_000  # … fewer when labels × features would pass this many weights (float64: 128 MB)
 BASELINE = "char_svm"
 
 
@@ -65,7 +67,8 @@ def _word_features(doc: str) -> list[str]:
     return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)]
 
 
-def _vectorizer(kind: str, hashing: bool):
+def _vectorizer(kind: str, hashed: int):
+    """TF-IDF of a feature kind; `hashed` > 0: on that many hashed features, no vocabulary kept."""
     if kind == "word":
         opts = {"analyzer": _word_features}
     else:
@@ -74,9 +77,19 @@ def _vectorizer(kind: str, hashing: bool):
             "ngram_range": (1, 3),
             "preprocessor": _title if kind == "title" else _flat,
         }
-    if hashing:
-        return _HashedTfidf(**opts)
+    if hashed:
+        return _HashedTfidf(hashed, **opts)
     return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **opts)
+
+
+def _hashed_width(n_labels: int) -> int:
+    """Hashed features per kind on the large-data path: HASHED_FEATURES, halved (down to 2**16) while the linear
+    models' weights — labels × three kinds × features — would pass COEF_BUDGET: memory stays bounded whatever
+    the number of labels (a file of a few hundred items as labels gets fewer, shared features)."""
+    width = HASHED_FEATURES
+    while width > 2**16 and width * 3 * n_labels > COEF_BUDGET:
+        width //= 2
+    return width
 
 
 def _chunks(rows: Sequence):
@@ -89,15 +102,16 @@ class _HashedTfidf:
     """TfidfVectorizer(sublinear_tf=True)'s weights on hashed features: no vocabulary is kept, and `fit` counts
     document frequencies chunk by chunk, so a million rows never sit in memory as one matrix."""
 
-    def __init__(self, **opts):
+    def __init__(self, width: int, **opts):
+        self.width = width
         self.hasher = HashingVectorizer(
-            n_features=HASHED_FEATURES, alternate_sign=False, norm=None, dtype=np.float32, **opts
+            n_features=width, alternate_sign=False, norm=None, dtype=np.float32, **opts
         )
 
     def _learn(self, counts: Sequence[sp.csr_matrix], n: int) -> None:
-        df = np.zeros(HASHED_FEATURES, dtype=np.int64)
+        df = np.zeros(self.width, dtype=np.int64)
         for m in counts:  # the hasher sums duplicates: one entry per (row, feature)
-            df += np.bincount(m.indices, minlength=HASHED_FEATURES)
+            df += np.bincount(m.indices, minlength=self.width)
         self.idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
 
     def _weigh(self, m: sp.csr_matrix) -> sp.csr_matrix:
@@ -202,16 +216,16 @@ def _class_scores(clf, X) -> np.ndarray:
 class _Features:
     """The fitted vectorizers of a feature set; transform stacks them (the title weighted)."""
 
-    def __init__(self, kinds: Sequence[str], hashing: bool):
-        self.kinds, self.hashing = tuple(kinds), hashing
+    def __init__(self, kinds: Sequence[str], hashed: int):
+        self.kinds, self.hashed = tuple(kinds), hashed
 
     def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        self.vectorizers = {k: _vectorizer(k, self.hashing) for k in self.kinds}
+        self.vectorizers = {k: _vectorizer(k, self.hashed) for k in self.kinds}
         return self._stack({k: v.fit_transform(docs) for k, v in self.vectorizers.items()})
 
     def fit(self, docs: Sequence[str]) -> _Features:
         """Fit without keeping the matrix (hashed features: chunk by chunk)."""
-        self.vectorizers = {k: _vectorizer(k, self.hashing).fit(docs) for k in self.kinds}
+        self.vectorizers = {k: _vectorizer(k, self.hashed).fit(docs) for k in self.kinds}
         return self
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
@@ -285,9 +299,9 @@ def select(
     index = {n: i for i, n in enumerate(names)}
     y_all = np.array([index[v] for v in labels])
     docs = list(docs)
-    hashing = len(docs) > large_rows
+    hashed = _hashed_width(len(names)) if len(docs) > large_rows else 0
     if candidates is None:
-        candidates = LARGE_CANDIDATES if hashing else CANDIDATES
+        candidates = LARGE_CANDIDATES if hashed else CANDIDATES
         if not any(SEP in d for d in docs):
             candidates = [c for c in candidates if "title" not in c.features]
     if not any(c.key == BASELINE for c in candidates):
@@ -317,7 +331,7 @@ def select(
             # One vectorizer fit per kind and fold, shared by the feature sets that stack it.
             single: dict[str, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
             for kind in sorted({k for fs in feature_sets for k in fs}):
-                feats = _Features((kind,), hashing)
+                feats = _Features((kind,), hashed)
                 single[kind] = (feats.fit_transform(tr_docs), feats.transform(te_docs))
             train_counts = np.bincount(y[train], minlength=len(names))
             fold_min = int(train_counts[train_counts > 0].min())
@@ -341,7 +355,7 @@ def select(
     order = {c.key: i for i, c in enumerate(candidates)}
     # Rounded so that a difference of one text in a million is a tie, which goes to the earlier candidate.
     results.sort(key=lambda r: (-round(r.accuracy, 6), -round(r.macro_f1, 6), order[r.key]))
-    return Selection(names, results, k, len(y), y, hashing)
+    return Selection(names, results, k, len(y), y, bool(hashed))
 
 
 def _weigh(kind: str, m: sp.csr_matrix) -> sp.csr_matrix:
@@ -381,7 +395,7 @@ class TextModel:
             if self.large:
                 self._fit_large(docs, y, seed)
             else:
-                self.features = _Features(self.candidate.features, False)
+                self.features = _Features(self.candidate.features, 0)
                 X = self.features.fit_transform(docs)
                 counts = np.unique(y, return_counts=True)[1]
                 self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed).fit(X, y)
@@ -396,12 +410,13 @@ class TextModel:
         batch model from a stratified sample of at most MAX_FIT_ROWS rows. Memory: one chunk's matrix."""
         rng = np.random.default_rng(seed)
         classes, counts = np.unique(y, return_counts=True)
-        self.features = _Features(self.candidate.features, True).fit(docs)
+        self.features = _Features(self.candidate.features, _hashed_width(len(classes))).fit(docs)
         if self.candidate.classifier == "sgd":
             # partial_fit takes no "balanced": the same weights, n / (classes × count), given explicitly.
             weights = {c: len(y) / (len(classes) * n) for c, n in zip(classes, counts, strict=True)}
             clf = SGDClassifier(loss="modified_huber", alpha=2e-6, class_weight=weights, random_state=seed)
-            for _ in range(SGD_PASSES):
+            passes = min(20, max(SGD_PASSES, -(-MIN_SGD_UPDATES // len(docs))))
+            for _ in range(passes):
                 for rows in _chunks(rng.permutation(len(docs))):
                     clf.partial_fit(
                         self.features.transform([docs[i] for i in rows]), y[rows], classes=classes

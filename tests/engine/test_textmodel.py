@@ -83,7 +83,7 @@ def test_bad_inputs(tmp_path):
         TextModel.load(junk)
 
 
-def test_large_data_path_past_the_threshold_is_never_below_the_baseline(synthetic, monkeypatch):
+def test_large_data_path_past_the_threshold_is_never_below_the_baseline(synthetic, monkeypatch, tmp_path):
     # The fixed synthetic set with the threshold set under its size: hashed features, SGD candidates beside the
     # baseline, cross-validation on a stratified sample, a chunked fit — and still never below the baseline.
     with_titles, _, labels = synthetic
@@ -103,6 +103,10 @@ def test_large_data_path_past_the_threshold_is_never_below_the_baseline(syntheti
         assert model.large
         pred = [p for p, _ in model.predict(with_titles[180:])]
         assert np.mean([p == t for p, t in zip(pred, labels[180:], strict=True)]) > 0.75, candidate.key
+    model.save(tmp_path / "large.pkl")
+    assert TextModel.load(tmp_path / "large.pkl").predict(with_titles[180:]) == model.predict(
+        with_titles[180:]
+    )
 
 
 def test_hashed_tfidf_fitted_by_chunks_equals_fitted_at_once(synthetic, monkeypatch):

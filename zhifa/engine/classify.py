@@ -9,6 +9,12 @@ The features, the blend weight and the domain exponent were chosen by 5-fold cro
 split of tests/data/complaints.jsonl (benchmarks/cv_classify.py). In that comparison the history centroids
 ("Rocchio") blended with the catalog did as well as logistic regression, SGD or complement naive Bayes trained on
 catalog and history, and they train in a fraction of a second on thousands of texts.
+
+A batch is classified with no Python loop over characters or items: features are integer keys found by numpy over
+the whole batch and looked up in a numpy hash table, one sparse product scores every item, keywords and the
+items' explaining words are found in one pass (textfeatures.PhraseFinder); only the top k of each text become
+Python objects (benchmarks/bench_classify_route.py; tests/engine/test_classify_fastpath.py holds the fast paths
+to their plain definitions, bit for bit).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@
 Each part calls the benchmark script that owns it, so the figures are the ones those scripts print alone.
 
     python benchmarks/bench_learning.py [--quick]      # --quick: smaller sets, about a minute on a quiet core
+    python benchmarks/bench_learning.py --router-rows 100000   # + router_train's large-data path (minutes)
 
 Everything runs on one core (sched_setaffinity); the whole run takes a few minutes on a quiet machine.
 """
@@ -35,6 +36,7 @@ sys.path.insert(0, str(BENCH))
 import bench_classify_route  # noqa: E402
 import bench_joint_plan  # noqa: E402
 import bench_risk_select  # noqa: E402
+import bench_router_scale  # noqa: E402
 import bench_router_select  # noqa: E402
 
 from zhifa.engine.risk_model import RiskModel  # noqa: E402
@@ -43,7 +45,7 @@ from zhifa.engine.text_synthetic import messages  # noqa: E402
 from zhifa.engine.textmodel import document  # noqa: E402
 
 
-def routing(folds: int) -> None:
+def routing(folds: int, rows: int) -> None:
     if bench_router_select.LABELLED.exists():
         lines = bench_router_select.LABELLED.read_text(encoding="utf-8").splitlines()
         rows = [r for r in (json.loads(line) for line in lines if line.strip()) if r["split"] == "train"]
@@ -60,6 +62,9 @@ def routing(folds: int) -> None:
         [lb for *_, lb in synth],
         folds,
     )
+    if rows:
+        print(f"\nrouter_train at scale ({rows:,} synthetic rows from the catalog's phrases):")
+        bench_router_scale.run(rows, folds)
 
 
 def risk(subjects: int) -> None:
@@ -115,6 +120,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sets: a quick look, not the figures")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--router-rows",
+        type=int,
+        default=0,
+        help="also router_train on this many synthetic rows (100000: minutes)",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
@@ -123,7 +134,7 @@ def main() -> None:
         f"(this run pinned to one), Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
     parts = [
-        ("1. router_train: model selection by stratified CV", lambda: routing(args.folds)),
+        ("1. router_train: model selection by stratified CV", lambda: routing(args.folds, args.router_rows)),
         (
             "2. risk_fit: candidates against inspecting in date order",
             lambda: risk(600 if args.quick else 2000),

@@ -73,24 +73,29 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     args = parser.parse_args()
-    rows = synthetic_messages(args.rows, seed=11)
+    run(args.rows, args.folds, args.tracemalloc)
+
+
+def run(n: int, folds: int = 5, trace: bool = False) -> None:
+    """Generate n rows, select and fit, print the figures (benchmarks/bench_learning.py --router-rows too)."""
+    rows = synthetic_messages(n, seed=11)
     docs, labels = [document(t, b) for t, b, _ in rows], [lb for *_, lb in rows]
     print(
         f"{len(docs):,} synthetic messages from the catalog's phrases, {len(set(labels))} domains "
         f"{dict(Counter(labels).most_common(3))} …; large-data path past {HASHING_ROWS:,} rows"
     )
-    if args.tracemalloc:
+    if trace:
         tracemalloc.start()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
-    model = TextModel.train(docs, labels, folds=args.folds)
+    model = TextModel.train(docs, labels, folds=folds)
     took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sel = model.selection
     print(
         f"select + fit: {took:.0f} s wall, {took_cpu:.0f} s CPU (one thread); peak RSS {peak / 1024:.0f} MB "
         f"(+{(peak - before) / 1024:.0f} MB over the loaded texts)"
-        + (f"; Python peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MB" if args.tracemalloc else "")
+        + (f"; Python peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MB" if trace else "")
     )
     print(
         f"path: {'large (hashed, SGD, chunked fit)' if model.large else 'ordinary'}; CV on {sel.cv_rows:,} rows, {sel.folds} folds"

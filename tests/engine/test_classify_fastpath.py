@@ -30,7 +30,10 @@ ODD = [
     "\ud800油烟扰民",
     "噪音扰民噪音扰民噪音扰民",
     "占道经营_摆摊",
+    "Σ。油烟ΣΣ，",
 ]
+# The batch separator of item_feature_keys inside a text: that batch takes the per-text path.
+SEPARATOR = "油烟\U0002a6d6扰民"
 
 
 def _texts(n: int, seed: int = 3) -> list[str | None]:
@@ -49,11 +52,11 @@ def _texts(n: int, seed: int = 3) -> list[str | None]:
 
 
 def test_feature_keys_count_what_item_features_counts():
-    texts = _texts(300)
-    rows, keys = textfeatures.item_feature_keys(texts)
-    for i, text in enumerate(texts):
-        expected = sorted(textfeatures.feature_key(f) for f in textfeatures.item_features(text))
-        assert sorted(keys[rows == i].tolist()) == expected, text
+    for texts in (_texts(300), [*_texts(50), SEPARATOR]):
+        rows, keys = textfeatures.item_feature_keys(texts)
+        for i, text in enumerate(texts):
+            expected = sorted(textfeatures.feature_key(f) for f in textfeatures.item_features(text))
+            assert sorted(keys[rows == i].tolist()) == expected, text
 
 
 def test_transform_by_keys_equals_transform_bit_for_bit():

@@ -113,16 +113,32 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
 
+# Between the texts of a batch: a letter (so the punctuation pattern keeps it), in no channel phrase, its own
+# lower case — a rare ideograph of CJK Extension B. A batch where a text holds it takes the per-text path.
+_BATCH_SEP = "\U0002a6d6"
+
+
 def item_feature_keys(texts) -> tuple[np.ndarray, np.ndarray]:
     """`item_features` of many texts at once as (row, key) arrays — the same features, counted the same, found
     by numpy over the whole batch instead of a Python loop over each text's characters."""
-    norms = [normalise(_BOILERPLATE.sub(" ", t or "")) for t in texts]
-    if not norms:
+    texts = [t or "" for t in texts]
+    if not texts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # After normalise, chunks are separated by single spaces only; a space after each text ends its last chunk.
-    cp = codepoints(" ".join(norms) + " ")
-    rows = np.repeat(np.arange(len(norms)), np.fromiter(map(len, norms), np.int64, len(norms)) + 1)
-    inside = cp != 32
+    joined = _BATCH_SEP.join(texts)
+    sep = ord(_BATCH_SEP)
+    if joined.count(_BATCH_SEP) == len(texts) - 1:
+        # One substitution of each pattern over the whole batch: no pattern can match across the separator, and
+        # lower case of the whole is the texts' lower cases (the separator is uncased, like a text's end).
+        cp = codepoints(_PUNCT.sub(" ", _BOILERPLATE.sub(" ", joined)).lower() + _BATCH_SEP)
+        ends = cp == sep
+        rows = np.cumsum(ends) - ends  # the row of a character: the separators before it
+        inside = (cp != 32) & ~ends
+    else:
+        # Text by text; chunks are then separated by single spaces only, and a space after each text ends it.
+        norms = [normalise(_BOILERPLATE.sub(" ", t)) for t in texts]
+        cp = codepoints(" ".join(norms) + " ")
+        rows = np.repeat(np.arange(len(norms)), np.fromiter(map(len, norms), np.int64, len(norms)) + 1)
+        inside = cp != 32
     pair = inside[:-1] & inside[1:]
     keys = np.concatenate([cp[inside], (cp[:-1][pair] << _SHIFT) | cp[1:][pair]])
     return np.concatenate([rows[inside], rows[:-1][pair]]), keys

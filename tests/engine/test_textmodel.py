@@ -4,9 +4,11 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfTransformer
 
+from zhifa.engine import textmodel
 from zhifa.engine.text_synthetic import messages
-from zhifa.engine.textmodel import BASELINE, CANDIDATES, TextModel, document, select
+from zhifa.engine.textmodel import BASELINE, CANDIDATES, LARGE_CANDIDATES, TextModel, document, select
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +81,43 @@ def test_bad_inputs(tmp_path):
     junk.write_bytes(b"not a pickle")
     with pytest.raises(ValueError, match="不是 zhifa 文本模型"):
         TextModel.load(junk)
+
+
+def test_large_data_path_past_the_threshold_is_never_below_the_baseline(synthetic, monkeypatch, tmp_path):
+    # The fixed synthetic set with the threshold set under its size: hashed features, SGD candidates beside the
+    # baseline, cross-validation on a stratified sample, a chunked fit — and still never below the baseline.
+    with_titles, _, labels = synthetic
+    sel = select(with_titles, labels, folds=5, large_rows=100, max_cv_rows=200)
+    assert sel.large and sel.cv_rows == 200
+    assert [r.key for r in sorted(sel.results, key=lambda r: r.key)] == sorted(
+        c.key for c in LARGE_CANDIDATES
+    )
+    assert sel.chosen.accuracy >= sel.baseline.accuracy > 0.5
+    assert not select(with_titles, labels, folds=5).large  # 230 rows: the ordinary path
+    # Weights stay bounded: fewer hashed features when labels are many.
+    assert textmodel._hashed_width(7) == 2**19 and textmodel._hashed_width(400) == 2**16
+    # The chosen model fitted through the large path (chunks of 50 rows) predicts held-out rows as well as CV said.
+    monkeypatch.setattr(textmodel, "CHUNK_ROWS", 50)
+    for candidate in (sel.chosen.candidate, LARGE_CANDIDATES[0], LARGE_CANDIDATES[1]):
+        model = TextModel(candidate).fit(with_titles[:180], labels[:180], large_rows=100)
+        assert model.large
+        pred = [p for p, _ in model.predict(with_titles[180:])]
+        assert np.mean([p == t for p, t in zip(pred, labels[180:], strict=True)]) > 0.75, candidate.key
+    model.save(tmp_path / "large.pkl")
+    assert TextModel.load(tmp_path / "large.pkl").predict(with_titles[180:]) == model.predict(
+        with_titles[180:]
+    )
+
+
+def test_hashed_tfidf_fitted_by_chunks_equals_fitted_at_once(synthetic, monkeypatch):
+    docs = synthetic[0]
+    whole = textmodel._HashedTfidf(2**18, analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
+    X = whole.fit_transform(docs)
+    chunked = textmodel._HashedTfidf(2**18, analyzer="char", ngram_range=(1, 3), preprocessor=textmodel._flat)
+    monkeypatch.setattr(textmodel, "CHUNK_ROWS", 37)
+    chunked.fit(docs)
+    assert np.array_equal(whole.idf, chunked.idf)
+    assert abs(chunked.transform(docs) - X).max() < 1e-6
+    # sklearn's own TF-IDF weighting of the same hashed counts.
+    ref = TfidfTransformer(sublinear_tf=True).fit_transform(whole.hasher.transform(docs))
+    assert abs(ref - X).max() < 1e-5

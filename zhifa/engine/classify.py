@@ -9,14 +9,21 @@ The features, the blend weight and the domain exponent were chosen by 5-fold cro
 split of tests/data/complaints.jsonl (benchmarks/cv_classify.py). In that comparison the history centroids
 ("Rocchio") blended with the catalog did as well as logistic regression, SGD or complement naive Bayes trained on
 catalog and history, and they train in a fraction of a second on thousands of texts.
+
+A batch is classified with no Python loop over characters or items: features are integer keys found by numpy over
+the whole batch and looked up in a numpy hash table, one sparse product scores every item, keywords and the
+items' explaining words are found in one pass (textfeatures.PhraseFinder); only the top k of each text become
+Python objects (benchmarks/bench_classify_route.py; tests/engine/test_classify_fastpath.py holds the fast paths
+to their plain definitions, bit for bit).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, repeat
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -60,15 +67,17 @@ def plain_name(name: str) -> str:
     return name.removeprefix("对")
 
 
-@dataclass(frozen=True)
-class Match:
-    """A ranked item; `matched` holds the phrases of the item found in the text, never a generic word alone."""
+class Match(NamedTuple):
+    """A ranked item; `matched` holds the phrases of the item found in the text, never a generic word alone.
+
+    A named tuple rather than a frozen dataclass: a batch makes five per text, and a tuple is built in a
+    third of the time (the frozen dataclass sets each field through object.__setattr__)."""
 
     code: str
     name: str
     domain: str
     score: float
-    matched: tuple[str, ...] = field(default=())
+    matched: tuple[str, ...] = ()
 
     @property
     def plain_name(self) -> str:
@@ -112,6 +121,7 @@ class _Tfidf:
         df = np.bincount(raw.indices, minlength=len(self.vocabulary))
         self.idf = np.log((1 + len(counts)) / (1 + df)) + 1
         self.fitted = self._weigh(raw)
+        self._table: textfeatures.KeyTable | None = None  # built on the first transform_keys
 
     def _counts(self, counts: Sequence[Counter]) -> sp.csr_matrix:
         vocabulary = self.vocabulary
@@ -132,6 +142,30 @@ class _Tfidf:
         m.data = (1 + np.log(m.data)) * self.idf[m.indices]
         return normalize(m)
 
+    def transform_keys(self, rows: np.ndarray, keys: np.ndarray, n_rows: int) -> sp.csr_matrix:
+        """`transform` of features given as integer keys (textfeatures.item_feature_keys): the vocabulary is a
+        numpy hash table probed for the whole batch at once, and the counts come from one sort of (row, column)."""
+        if self._table is None:
+            self._table = textfeatures.KeyTable(
+                {k: j for f, j in self.vocabulary.items() if (k := textfeatures.feature_key(f)) is not None}
+            )
+        cols = self._table.lookup(keys)
+        known = cols >= 0
+        width = len(self.vocabulary)
+        cells = rows[known] * width + cols[known]
+        cells.sort()
+        # Runs of one cell are one feature of one text: its count is the run's length (sum_duplicates' result,
+        # in the same column order, so the weights below are bit for bit those of `transform`).
+        if len(cells):
+            first = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+            counts = np.diff(np.append(first, len(cells))).astype(np.float64)
+            cells = cells[first]
+        else:
+            counts = np.zeros(0)
+        indptr = np.searchsorted(cells, np.arange(n_rows + 1) * width)
+        m = sp.csr_matrix((counts, (cells % width).astype(np.int32), indptr), shape=(n_rows, width))
+        return self._weigh(m)
+
     def transform(self, analysed: Sequence[list[str]]) -> sp.csr_matrix:
         # One C-level map over the batch's features (no Counter per text); the CSR conversion sums repeats.
         flat = list(chain.from_iterable(analysed))
@@ -151,12 +185,14 @@ def _indicator(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_rows, len(rows)))
 
 
-def _shared_words(item_words: dict[str, tuple[str, ...]], low: str, chars: set[str]) -> list[str]:
-    """The item's words (by first character) that occur in the text, without parts of longer ones, in text order."""
-    found = [w for ch in item_words.keys() & chars for w in item_words[ch] if w in low]
-    found.sort(key=len, reverse=True)
+def _longest_first(word: str) -> tuple[int, str]:
+    return -len(word), word
+
+
+def _shared_words(found: set[str], low: str) -> list[str]:
+    """Of the item's words found in the text, those not part of a longer one, in text order."""
     kept: list[str] = []
-    for w in found:
+    for w in sorted(found, key=len, reverse=True):
         if not any(w in k for k in kept):
             kept.append(w)
     return sorted(kept, key=low.find)
@@ -226,22 +262,23 @@ class ItemClassifier:
         for col, kws in enumerate(self._keywords):
             for kw in kws:
                 self._keyword_items.setdefault(kw, []).append(col)
-        self._max_kw = max((len(k) for k in self._keyword_items), default=0)
-        # The two-character prefixes of all keywords: a text position is probed only when one starts there.
-        self._kw_prefixes = frozenset(k[:2] for k in self._keyword_items)
-        # The item's own words, cut on first use (only explanations need them, and only for top-ranked items).
+        self._keyword_set = frozenset(self._keyword_items)
+        self._keyword_finder = textfeatures.PhraseFinder(self._keyword_set)
+        # The items' own words, cut on the first classify_many (only explanations need them).
         self._docs = docs
-        self._item_words: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._item_words: list[frozenset[str]] = []
+        self._explainer: textfeatures.PhraseFinder | None = None
         self._code_rank = np.argsort(np.argsort(np.array(self.codes), kind="stable"), kind="stable")
         self._generic: frozenset[str] | None = None
         self._combined_t: sp.csr_matrix | None = None
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Score matrix (texts × items), each row in [0, ~1]."""
-        return self._scores(texts, [self._keyword_hits(t) for t in texts])
+        return self._scores(texts, self._keyword_hits(texts, self._keyword_finder)[0])
 
     def _scores(self, texts: Sequence[str], keyword_hits: list[dict[int, set[str]]]) -> np.ndarray:
-        x = self.vectorizer.transform([textfeatures.item_features(t) for t in texts])
+        rows, keys = textfeatures.item_feature_keys(texts)
+        x = self.vectorizer.transform_keys(rows, keys, len(texts))
         if self._combined_t is None:
             # Catalog, history and domain profiles side by side: one sparse product per batch instead of three
             # (the blend of catalog and history is linear, so it is folded into the matrix).
@@ -252,27 +289,39 @@ class ItemClassifier:
         both = (x @ self._combined_t).toarray()
         n = len(self.entries)
         sim = both[:, :n]
-        for row, found in enumerate(keyword_hits):
-            for col, hits in found.items():
-                sim[row, col] += min(MAX_KEYWORD_BONUS, len(hits) * KEYWORD_BONUS)
+        # The keyword bonus of every (text, item) pair with a hit, added in one indexed step.
+        hit_rows = [row for row, found in enumerate(keyword_hits) for _ in found]
+        if hit_rows:
+            hit_cols = [col for found in keyword_hits for col in found]
+            hit_counts = np.array(
+                [len(h) for found in keyword_hits for h in found.values()], dtype=np.float64
+            )
+            sim[hit_rows, hit_cols] += np.minimum(MAX_KEYWORD_BONUS, hit_counts * KEYWORD_BONUS)
         domain_fit = _row_scaled(both[:, n:])
         return sim * (domain_fit**DOMAIN_EXPONENT)[:, self._item_domain]
 
-    def _keyword_hits(self, text: str) -> dict[int, set[str]]:
-        """Item column → the item's keywords that occur in the text."""
-        low = (text or "").lower()
-        found: dict[int, set[str]] = {}
-        n = len(low)
-        prefixes, items, longest = self._kw_prefixes, self._keyword_items, self._max_kw
-        for i in range(n - 1):
-            if low[i : i + 2] not in prefixes:
-                continue
-            for j in range(i + 2, min(n, i + longest) + 1):
-                cols = items.get(low[i:j])
-                if cols:
-                    for col in cols:
-                        found.setdefault(col, set()).add(low[i:j])
-        return found
+    def _keyword_hits(
+        self, texts: Sequence[str], finder: textfeatures.PhraseFinder
+    ) -> tuple[list[dict[int, set[str]]], list[set[str]]]:
+        """For each text: item column → the item's keywords that occur in the text; and all the finder's phrases
+        that occur in it (keywords, and with the explaining finder the items' own words)."""
+        hits: list[dict[int, set[str]]] = []
+        items, keywords = self._keyword_items, self._keyword_set
+        present = finder.find([(t or "").lower() for t in texts])
+        for words in present:
+            found: dict[int, set[str]] = {}
+            for w in words & keywords:
+                for col in items[w]:
+                    found.setdefault(col, set()).add(w)
+            hits.append(found)
+        return hits, present
+
+    def _explaining_finder(self) -> textfeatures.PhraseFinder:
+        """Keywords and every item's own words in one finder: a text's explanations need one pass over it."""
+        if self._explainer is None:
+            self._item_words = [self._words_of(col) for col in range(len(self.entries))]
+            self._explainer = textfeatures.PhraseFinder(set(self._keyword_items).union(*self._item_words))
+        return self._explainer
 
     def generic_words(self) -> frozenset[str]:
         """The fixed generic words, and the words found in GENERIC_SHARE of the items' texts or more."""
@@ -284,22 +333,19 @@ class ItemClassifier:
             self._generic = GENERIC_WORDS | {w for w, n in df.items() if n >= floor}
         return self._generic
 
-    def _words_of(self, col: int) -> dict[str, tuple[str, ...]]:
-        """The item's words of two characters or more, by first character, generic words left out."""
-        words = self._item_words.get(col)
-        if words is None:
-            generic = self.generic_words()
-            by_first: dict[str, list[str]] = {}
-            for w in set(textfeatures.words(self._docs[col])):
-                if len(w) >= 2 and not w.isdigit() and w not in generic:
-                    by_first.setdefault(w[0], []).append(w)
-            words = self._item_words[col] = {ch: tuple(ws) for ch, ws in by_first.items()}
-        return words
+    def _words_of(self, col: int) -> frozenset[str]:
+        """The item's words of two characters or more, generic words left out."""
+        generic = self.generic_words()
+        return frozenset(
+            w
+            for w in textfeatures.words(self._docs[col])
+            if len(w) >= 2 and not w.isdigit() and w not in generic
+        )
 
     def classify_many(self, texts: Sequence[str], k: int = 5) -> list[list[Match]]:
         if not texts:
             return []
-        keyword_hits = [self._keyword_hits(t) for t in texts]
+        keyword_hits, present = self._keyword_hits(texts, self._explaining_finder())
         scores = self._scores(texts, keyword_hits)
         k = min(k, len(self.entries))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
@@ -312,21 +358,20 @@ class ItemClassifier:
         results = []
         for row, text in enumerate(texts):
             hits = keyword_hits[row]
-            chars: set[str] | None = None
-            low = ""
             matches = []
             for c, score in zip(top_cols[row], top_scores[row], strict=True):
                 if score <= 0:
                     continue
                 found = hits.get(c)
                 if found:
-                    matched = tuple(sorted(found, key=lambda w: (-len(w), w)))[:6]
+                    # Longest first, then by character; most items hit by one keyword need no sort at all.
+                    matched = (
+                        tuple(found) if len(found) == 1 else tuple(sorted(found, key=_longest_first))[:6]
+                    )
                 else:
                     # No keyword of the item occurs: explain by the words of the item's text found in the text.
-                    if chars is None:
-                        low = text.lower()
-                        chars = set(low)
-                    matched = tuple(_shared_words(self._words_of(c), low, chars))[:6]
+                    shared = self._item_words[c] & present[row]
+                    matched = tuple(_shared_words(shared, text.lower()))[:6] if shared else ()
                 entry = entries[c]
                 matches.append(Match(entry.code, entry.name, entry.domain, score, matched))
             results.append(matches)

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Targets a rule may name; "unit:<code>" names one unit directly.
 LAYER_UNIT = "layer_unit"
 SUBDISTRICT_TEAM = "subdistrict_team"
 DOMAIN_TEAM = "domain_team"
 DISTRICT_COMMAND = "district_command"
+# Routes remembered per router before the memo starts afresh (bounded memory whatever the places).
+MAX_MEMO = 100_000
 
 
-@dataclass(frozen=True)
-class ItemRef:
+class ItemRef(NamedTuple):
+    """An item to route (a named tuple: callers build a few per event, and it is built fastest)."""
+
     code: str
     domain: str
     delegated: bool
@@ -103,6 +107,9 @@ class Router:
         self.layers = dict(layers)  # (functional area code, item code) → unit code
         self.district_command = district_command
         self.assist_ratio = assist_ratio
+        # (item, place) → its route: the rule table is fixed once built, and a district has a few hundred items
+        # and a few dozen places, so most events are answered by one dictionary lookup.
+        self._routes: dict[tuple, ItemRoute] = {}
 
     def _layer_unit(self, item: ItemRef, place: Place) -> str | None:
         for area in place.functional_area_codes:
@@ -125,6 +132,15 @@ class Router:
         raise ValueError(f"unknown routing target {target!r}")
 
     def route_item(self, item: ItemRef, place: Place) -> ItemRoute:
+        key = (item.code, item.domain, item.delegated, place.subdistrict_code, place.functional_area_codes)
+        route = self._routes.get(key)
+        if route is None:
+            if len(self._routes) >= MAX_MEMO:
+                self._routes.clear()
+            route = self._routes[key] = self._route_item(item, place)
+        return route
+
+    def _route_item(self, item: ItemRef, place: Place) -> ItemRoute:
         layer_unit = self._layer_unit(item, place)
         for rule in self.rules:
             if rule.matches(item, place, layer_unit):

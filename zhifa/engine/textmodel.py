@@ -3,8 +3,13 @@
 The textbook baseline — character n-gram TF-IDF with a linear SVM — is always a candidate and wins ties, so a
 district that brings its own labelled history never gets a model that cross-validates below it. The other
 candidates add jieba words, a weighted title, class balancing, logistic regression, complement naive Bayes and a
-calibrated ensemble. Features are computed once per fold and shared by the candidates that use them. Past
-`HASHING_ROWS` rows the vectorizers hash (fixed memory) and cross-validation runs on a stratified sample.
+calibrated ensemble. Features are computed once per fold and shared by the candidates that use them.
+
+Past `HASHING_ROWS` rows (the large-data path, 50,000 by default, up to millions): the vectorizers hash (no
+vocabulary in memory), the candidates are linear models by SGD beside the baseline, cross-validation runs on a
+stratified sample of `MAX_CV_ROWS`, and the chosen model is fitted chunk by chunk — document frequencies counted
+one chunk at a time, SGD by partial_fit over shuffled chunks, a batch model (the baseline) on a stratified sample
+of at most `MAX_FIT_ROWS` — so memory holds one chunk's matrix, not the file's.
 """
 
 from __future__ import annotations
@@ -17,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
@@ -32,8 +37,15 @@ from zhifa.engine import textfeatures
 FORMAT = "zhifa.textmodel/2"
 SEP = "\x1e"  # between title and body in one document
 TITLE_WEIGHT = 0.6
-HASHING_ROWS = 300_000  # above this, hashing vectorizers (no vocabulary in memory) and SGD
+HASHING_ROWS = 50_000  # above this, the large-data path: hashed features (no vocabulary in memory), SGD
 MAX_CV_ROWS = 5_000  # cross-validation on at most this many rows (a stratified sample chooses as well)
+MAX_FIT_ROWS = 100_000  # on the large-data path, a batch model (the baseline) is fitted on at most this many
+CHUNK_ROWS = 20_000  # rows vectorised at a time on the large-data path
+SGD_ALPHA_ROWS = 0.2  # SGD's alpha × training rows (chosen on synthetic 留言: 4,000 rows, alpha 5e-5)
+SGD_PASSES = 2  # passes of partial_fit over all rows on the large-data path, more (up to 20) while the passes
+MIN_SGD_UPDATES = 200_000  # make fewer updates than this (a file just past the threshold)
+HASHED_FEATURES = 2**20  # hashed features per kind (char, word, title) …
+COEF_BUDGET = 16_000_000  # … fewer when labels × features would pass this many weights (float64: 128 MB)
 BASELINE = "char_svm"
 
 
@@ -56,7 +68,8 @@ def _word_features(doc: str) -> list[str]:
     return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)]
 
 
-def _vectorizer(kind: str, hashing: bool):
+def _vectorizer(kind: str, hashed: int):
+    """TF-IDF of a feature kind; `hashed` > 0: on that many hashed features, no vocabulary kept."""
     if kind == "word":
         opts = {"analyzer": _word_features}
     else:
@@ -65,12 +78,58 @@ def _vectorizer(kind: str, hashing: bool):
             "ngram_range": (1, 3),
             "preprocessor": _title if kind == "title" else _flat,
         }
-    if hashing:
-        return make_pipeline(
-            HashingVectorizer(n_features=2**20, alternate_sign=False, norm=None, dtype=np.float32, **opts),
-            TfidfTransformer(sublinear_tf=True),
-        )
+    if hashed:
+        return _HashedTfidf(hashed, **opts)
     return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **opts)
+
+
+def _hashed_width(n_labels: int) -> int:
+    """Hashed features per kind on the large-data path: HASHED_FEATURES, halved (down to 2**16) while the linear
+    models' weights — labels × three kinds × features — would pass COEF_BUDGET: memory stays bounded whatever
+    the number of labels (a file of a few hundred items as labels gets fewer, shared features)."""
+    width = HASHED_FEATURES
+    while width > 2**16 and width * 3 * n_labels > COEF_BUDGET:
+        width //= 2
+    return width
+
+
+def _chunks(rows: Sequence):
+    size = CHUNK_ROWS  # read at each call: a test sets it small
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class _HashedTfidf:
+    """TfidfVectorizer(sublinear_tf=True)'s weights on hashed features: no vocabulary is kept, and `fit` counts
+    document frequencies chunk by chunk, so a million rows never sit in memory as one matrix."""
+
+    def __init__(self, width: int, **opts):
+        self.width = width
+        self.hasher = HashingVectorizer(
+            n_features=width, alternate_sign=False, norm=None, dtype=np.float32, **opts
+        )
+
+    def _learn(self, counts: Sequence[sp.csr_matrix], n: int) -> None:
+        df = np.zeros(self.width, dtype=np.int64)
+        for m in counts:  # the hasher sums duplicates: one entry per (row, feature)
+            df += np.bincount(m.indices, minlength=self.width)
+        self.idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+    def _weigh(self, m: sp.csr_matrix) -> sp.csr_matrix:
+        m.data = (np.log(m.data) + 1) * self.idf[m.indices]
+        return normalize(m)
+
+    def fit(self, docs: Sequence[str]) -> _HashedTfidf:
+        self._learn((self.hasher.transform(c) for c in _chunks(docs)), len(docs))
+        return self
+
+    def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        m = self.hasher.transform(docs)
+        self._learn([m], len(docs))
+        return self._weigh(m)
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        return self._weigh(self.hasher.transform(docs))
 
 
 @dataclass(frozen=True)
@@ -78,7 +137,7 @@ class Candidate:
     key: str
     label: str  # printed
     features: tuple[str, ...]  # "char", "word", "title"
-    classifier: str  # "svm", "svm_balanced", "lr", "cnb", "sgd", "ensemble"
+    classifier: str  # "svm", "svm_balanced", "lr", "cnb", "sgd", "sgd_balanced", "ensemble"
 
 
 CANDIDATES = (
@@ -98,12 +157,24 @@ CANDIDATES = (
 LARGE_CANDIDATES = (
     CANDIDATES[0],
     Candidate("char_sgd", "字符 n-gram（哈希）+ SGD", ("char",), "sgd"),
+    Candidate("char_sgd_bal", "字符 n-gram（哈希）+ SGD（类别加权）", ("char",), "sgd_balanced"),
     Candidate("union_sgd", "字符 + 词（哈希）+ SGD", ("char", "word"), "sgd"),
     Candidate("title_union_sgd", "标题加权 + 字符 + 词（哈希）+ SGD", ("char", "word", "title"), "sgd"),
 )
 
 
-def _classifier(kind: str, min_count: int, seed: int):
+def _sgd(rows: int, seed: int, class_weight=None) -> SGDClassifier:
+    # Regularisation per row, as LinearSVC's C is: alpha = SGD_ALPHA_ROWS / rows, so the 4,000 rows of a CV fold
+    # and the 100,000 of the final fit get the same model (a fixed alpha favoured one size or the other).
+    return SGDClassifier(
+        loss="modified_huber",
+        alpha=SGD_ALPHA_ROWS / max(rows, 1),
+        class_weight=class_weight,
+        random_state=seed,
+    )
+
+
+def _classifier(kind: str, min_count: int, seed: int, rows: int = 0):
     if kind == "svm":
         return LinearSVC(C=1.0)
     if kind == "svm_balanced":
@@ -113,7 +184,9 @@ def _classifier(kind: str, min_count: int, seed: int):
     if kind == "cnb":
         return ComplementNB(alpha=0.3)
     if kind == "sgd":
-        return SGDClassifier(loss="modified_huber", alpha=2e-6, class_weight="balanced", random_state=seed)
+        return _sgd(rows, seed)
+    if kind == "sgd_balanced":
+        return _sgd(rows, seed, "balanced")
     if kind == "ensemble":
         return _Ensemble(min_count)
     raise ValueError(f"unknown classifier {kind!r}")
@@ -158,12 +231,17 @@ def _class_scores(clf, X) -> np.ndarray:
 class _Features:
     """The fitted vectorizers of a feature set; transform stacks them (the title weighted)."""
 
-    def __init__(self, kinds: Sequence[str], hashing: bool):
-        self.kinds, self.hashing = tuple(kinds), hashing
+    def __init__(self, kinds: Sequence[str], hashed: int):
+        self.kinds, self.hashed = tuple(kinds), hashed
 
     def fit_transform(self, docs: Sequence[str]) -> sp.csr_matrix:
-        self.vectorizers = {k: _vectorizer(k, self.hashing) for k in self.kinds}
+        self.vectorizers = {k: _vectorizer(k, self.hashed) for k in self.kinds}
         return self._stack({k: v.fit_transform(docs) for k, v in self.vectorizers.items()})
+
+    def fit(self, docs: Sequence[str]) -> _Features:
+        """Fit without keeping the matrix (hashed features: chunk by chunk)."""
+        self.vectorizers = {k: _vectorizer(k, self.hashed).fit(docs) for k in self.kinds}
+        return self
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         return self._stack({k: v.transform(docs) for k, v in self.vectorizers.items()})
@@ -192,6 +270,7 @@ class Selection:
     folds: int
     cv_rows: int
     truth: np.ndarray  # label indices of the CV rows
+    large: bool = False  # the large-data path (hashed features, SGD candidates, chunked fit)
 
     @property
     def chosen(self) -> CandidateResult:
@@ -225,17 +304,19 @@ def select(
     seed: int = 0,
     candidates: Sequence[Candidate] | None = None,
     max_cv_rows: int = MAX_CV_ROWS,
+    large_rows: int = HASHING_ROWS,
 ) -> Selection:
     """Cross-validate the candidates on the same stratified folds; results best first (accuracy, then macro-F1,
-    then the earlier candidate — the baseline is first, so it wins ties)."""
+    then the earlier candidate — the baseline is first, so it wins ties). Past `large_rows` rows, the large-data
+    path (see the module's note)."""
     _check(docs, labels)
     names = sorted(set(labels))
     index = {n: i for i, n in enumerate(names)}
     y_all = np.array([index[v] for v in labels])
     docs = list(docs)
-    hashing = len(docs) > HASHING_ROWS
+    hashed = _hashed_width(len(names)) if len(docs) > large_rows else 0
     if candidates is None:
-        candidates = LARGE_CANDIDATES if hashing else CANDIDATES
+        candidates = LARGE_CANDIDATES if hashed else CANDIDATES
         if not any(SEP in d for d in docs):
             candidates = [c for c in candidates if "title" not in c.features]
     if not any(c.key == BASELINE for c in candidates):
@@ -265,14 +346,14 @@ def select(
             # One vectorizer fit per kind and fold, shared by the feature sets that stack it.
             single: dict[str, tuple[sp.csr_matrix, sp.csr_matrix]] = {}
             for kind in sorted({k for fs in feature_sets for k in fs}):
-                feats = _Features((kind,), hashing)
+                feats = _Features((kind,), hashed)
                 single[kind] = (feats.fit_transform(tr_docs), feats.transform(te_docs))
             train_counts = np.bincount(y[train], minlength=len(names))
             fold_min = int(train_counts[train_counts > 0].min())
             for c in candidates:
                 Xtr = sp.hstack([_weigh(k, single[k][0]) for k in c.features], format="csr")
                 Xte = sp.hstack([_weigh(k, single[k][1]) for k in c.features], format="csr")
-                clf = _classifier(c.classifier, fold_min, seed).fit(Xtr, y[train])
+                clf = _classifier(c.classifier, fold_min, seed, len(train)).fit(Xtr, y[train])
                 got = np.asarray(clf.classes_)[_class_scores(clf, Xte).argmax(axis=1)]
                 predicted[c.key][test] = got
                 fold_acc[c.key].append(float((got == y[test]).mean()))
@@ -289,7 +370,7 @@ def select(
     order = {c.key: i for i, c in enumerate(candidates)}
     # Rounded so that a difference of one text in a million is a tie, which goes to the earlier candidate.
     results.sort(key=lambda r: (-round(r.accuracy, 6), -round(r.macro_f1, 6), order[r.key]))
-    return Selection(names, results, k, len(y), y)
+    return Selection(names, results, k, len(y), y, bool(hashed))
 
 
 def _weigh(kind: str, m: sp.csr_matrix) -> sp.csr_matrix:
@@ -305,28 +386,70 @@ class TextModel:
 
     @classmethod
     def train(
-        cls, docs: Sequence[str], labels: Sequence[str], *, folds: int = 5, seed: int = 0, **kw
+        cls,
+        docs: Sequence[str],
+        labels: Sequence[str],
+        *,
+        folds: int = 5,
+        seed: int = 0,
+        large_rows: int = HASHING_ROWS,
+        **kw,
     ) -> TextModel:
-        selection = select(docs, labels, folds=folds, seed=seed, **kw)
+        selection = select(docs, labels, folds=folds, seed=seed, large_rows=large_rows, **kw)
         model = cls(selection.chosen.candidate, selection)
-        return model.fit(docs, labels, seed=seed)
+        return model.fit(docs, labels, seed=seed, large_rows=large_rows)
 
-    def fit(self, docs: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> TextModel:
+    def fit(
+        self, docs: Sequence[str], labels: Sequence[str], *, seed: int = 0, large_rows: int = HASHING_ROWS
+    ) -> TextModel:
         _check(docs, labels)
-        hashing = len(docs) > HASHING_ROWS
-        self.features = _Features(self.candidate.features, hashing)
-        X = self.features.fit_transform(list(docs))
-        counts = np.unique(np.asarray(labels), return_counts=True)[1]
+        docs, y = list(docs), np.asarray(labels)
+        self.large = len(docs) > large_rows
         with warnings.catch_warnings(), threadpool_limits(limits=1):
             warnings.simplefilter("ignore")
-            self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed).fit(
-                X, np.asarray(labels)
-            )
+            if self.large:
+                self._fit_large(docs, y, seed)
+            else:
+                self.features = _Features(self.candidate.features, 0)
+                X = self.features.fit_transform(docs)
+                counts = np.unique(y, return_counts=True)[1]
+                self.classifier = _classifier(self.candidate.classifier, int(counts.min()), seed, len(y)).fit(
+                    X, y
+                )
         # The predictions of a model trained on everything are not kept with it; only the measured figures.
         if self.selection is not None:
             for r in self.selection.results:
                 r.predicted = None if r is not self.selection.chosen else r.predicted
         return self
+
+    def _fit_large(self, docs: list[str], y: np.ndarray, seed: int) -> None:
+        """Hashed features fitted chunk by chunk; SGD learns by partial_fit over shuffled chunks of all rows, a
+        batch model from a stratified sample of at most MAX_FIT_ROWS rows. Memory: one chunk's matrix."""
+        rng = np.random.default_rng(seed)
+        classes, counts = np.unique(y, return_counts=True)
+        self.features = _Features(self.candidate.features, _hashed_width(len(classes))).fit(docs)
+        if self.candidate.classifier in ("sgd", "sgd_balanced"):
+            # partial_fit takes no "balanced": the same weights, n / (classes × count), given explicitly.
+            weights = {c: len(y) / (len(classes) * n) for c, n in zip(classes, counts, strict=True)}
+            balanced = self.candidate.classifier == "sgd_balanced"
+            clf = _sgd(len(docs), seed, weights if balanced else None)
+            passes = min(20, max(SGD_PASSES, -(-MIN_SGD_UPDATES // len(docs))))
+            for _ in range(passes):
+                for rows in _chunks(rng.permutation(len(docs))):
+                    clf.partial_fit(
+                        self.features.transform([docs[i] for i in rows]), y[rows], classes=classes
+                    )
+            self.classifier = clf
+            return
+        rows = np.arange(len(docs))
+        if len(rows) > MAX_FIT_ROWS:
+            strat = y if counts.min() >= 2 else None
+            rows, _ = train_test_split(rows, train_size=MAX_FIT_ROWS, stratify=strat, random_state=seed)
+        X = self.features.transform([docs[i] for i in rows])
+        sample_counts = np.unique(y[rows], return_counts=True)[1]
+        self.classifier = _classifier(
+            self.candidate.classifier, int(sample_counts.min()), seed, len(rows)
+        ).fit(X, y[rows])
 
     def scores(self, docs: Sequence[str]) -> np.ndarray:
         return _class_scores(self.classifier, self.features.transform(list(docs)))

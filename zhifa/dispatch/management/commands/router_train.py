@@ -62,6 +62,8 @@ class Command(BaseCommand):
         sel = trained.selection
         out = self.stdout.write
         out(f"样本 {len(rows)} 条，{len(sel.labels)} 个标签；{sel.folds} 折分层交叉验证（{sel.cv_rows} 条）")
+        if sel.large:
+            out("数据量大：哈希特征 + SGD 候选，交叉验证用分层抽样，所选模型分块训练（内存有上限）")
         out("候选模型（交叉验证准确率 / 宏平均 F1）：")
         for r in sel.results:
             out(f"  {r.accuracy:.3f}  {r.macro_f1:.3f}  {r.candidate.label}")

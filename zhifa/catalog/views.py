@@ -94,7 +94,7 @@ def item_detail(request, code: str):
     history = list(selectors.item_history(user=request.user, code=code))
     for change in history:
         change.diff_rows = _diff_rows(change)
-    context = {"active_nav": "catalog", "item": item, "history": history}
+    context = {"active_nav": "catalog", "item": item, "history": history, "today": timezone.localdate()}
     return render(request, "catalog/item_detail.html", context)
 
 

@@ -157,6 +157,10 @@ class Scenario(models.Model):
     name = models.CharField("名称", max_length=100)
     description = models.TextField("说明", blank=True)
     items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", related_name="scenarios")
+    # Subdistricts that keep the scenario in their own high-frequency set (九堡's 12 in the reference case).
+    focus_regions = models.ManyToManyField(
+        "org.Region", verbose_name="列为高频场景的街道", related_name="focus_scenarios", blank=True
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "监管一件事场景"

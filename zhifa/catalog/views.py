@@ -103,7 +103,15 @@ def item_detail(request, code: str):
 
 @page_view
 def scenario_list(request):
-    context = {"active_nav": "scenarios", "scenarios": selectors.scenario_list(user=request.user)}
+    region = request.GET.get("region", "").strip()[:32]
+    scenarios = selectors.scenario_list(user=request.user, region=region)
+    region_name = next((r.name for s in scenarios for r in s.focus_regions.all() if r.code == region), "")
+    context = {
+        "active_nav": "scenarios",
+        "scenarios": scenarios,
+        "region": region,
+        "region_name": region_name,
+    }
     return render(request, "catalog/scenario_list.html", context)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from zhifa.accounts.choices import Role
 from zhifa.cases.selectors import case_outcome_counts
@@ -53,6 +54,7 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
+@require_GET
 @login_required
 def reform_page(request):
     """改革成效: the district's page; a subdistrict user is sent to the page of their own subdistrict."""
@@ -64,6 +66,7 @@ def reform_page(request):
     return render(request, "dashboard/reform.html", context)
 
 
+@require_GET
 @login_required
 def reform_subdistrict_page(request, code: str):
     region, sections = reform.reform_subdistrict(user=request.user, code=code)

@@ -42,12 +42,16 @@ def _age_band_q(low: int | None, high: int | None, today: date) -> Q:
     return q
 
 
+OF_DEPARTMENTS = Q(home_department__kind=UnitKind.DEPARTMENT)
+POSTED = Q(team__kind__in=(UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM))
+
+
 def postings(officers, today: date | None = None) -> dict:
     """下沉 counted from postings: of the district departments' officers (`total`), those working in a
     subdistrict or stationed team (`seconded`), and of these the young. Officers on a subdistrict's own
     establishment are neither seconded nor in the ratio, whatever their flag says."""
-    of_departments = officers.filter(home_department__kind=UnitKind.DEPARTMENT)
-    posted = Q(team__kind__in=(UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM))
+    of_departments = officers.filter(OF_DEPARTMENTS)
+    posted = POSTED
     # Aliases must not shadow field names ("seconded").
     agg = of_departments.aggregate(
         n_total=Count("id"),
@@ -137,6 +141,8 @@ def home_stats(*, user, today: date | None = None) -> dict:
         n_seconded=Count("id", filter=Q(seconded=True)),
         n_young=Count("id", filter=young),
         n_seconded_young=Count("id", filter=young & Q(seconded=True)),
+        n_departments=Count("id", filter=OF_DEPARTMENTS),
+        n_posted=Count("id", filter=OF_DEPARTMENTS & POSTED),
         **band_aggregates,
     )
     by_kind_rows = dict(officers.order_by().values_list("team__kind").annotate(n=Count("id")))
@@ -145,8 +151,13 @@ def home_stats(*, user, today: date | None = None) -> dict:
         {"kind": k, "label": kind_labels[k], "count": by_kind_rows.get(k, 0)} for k in TEAM_KINDS
     ]
 
-    # The district's ratio from postings, as the 改革成效 page counts it (one definition, one place).
-    district = postings(Officer.objects.filter(active=True), today) if bound else {"total": 0, "seconded": 0}
+    # The district's ratio from postings, as the 改革成效 page counts it (one definition, one place); for a
+    # district-wide user the officers above are all of them, so the figures come from the same query.
+    district = {"total": 0, "seconded": 0}
+    if scope.district_wide:
+        district = {"total": agg["n_departments"], "seconded": agg["n_posted"]}
+    elif bound:
+        district = postings(Officer.objects.filter(active=True), today)
 
     # Subdistrict teams first (the 下沉 story), then the stationed teams of functional areas.
     field_teams = sorted(

@@ -188,3 +188,36 @@ def test_seconded_ratio_on_home_is_the_reform_pages(demo_db, as_of_reference_day
     departments = Officer.objects.filter(active=True, home_department__kind="department")
     seconded = departments.filter(~Q(team__kind="district_team")).count()
     assert f"{seconded} / {departments.count()} 人" in home
+
+
+def test_demo_inspections_from_draws_and_by_the_right_teams(demo_db, as_of_reference_day):
+    from zhifa.inspections.draws.picks import draw_outcome
+    from zhifa.inspections.models import Inspection, RandomDraw
+
+    assert not Inspection.objects.filter(kind="draw", draw__isnull=True).exists()
+    from_draws = Inspection.objects.filter(draw__isnull=False).prefetch_related("officers")
+    assert from_draws.count() > 50 and RandomDraw.objects.count() >= 4
+    picks = {
+        (d.pk, p.subject_id): set(p.officer_ids)
+        for d in RandomDraw.objects.all()
+        for p in draw_outcome(d.record).picks
+    }
+    for inspection in from_draws:
+        assert {o.pk for o in inspection.officers.all()} == picks[(inspection.draw_id, inspection.subject_id)]
+    figures = _figures(_client("command").get("/api/v1/reform").json())
+    assert figures["draw_inspections"]["value"] == from_draws.count()
+    # Other past checks: two officers of the subject's subdistrict team, or of a district team.
+    sample = (
+        Inspection.objects.filter(draw__isnull=True, plan_visit__isnull=True)
+        .select_related("subject__subdistrict")
+        .prefetch_related("officers__team")
+        .order_by("id")[:300]
+    )
+    for inspection in sample:
+        teams = {(o.team.kind, o.team.region_id) for o in inspection.officers.all()}
+        assert len(inspection.officers.all()) == 2
+        assert all(
+            kind == "district_team"
+            or (kind == "subdistrict_team" and region == inspection.subject.subdistrict_id)
+            for kind, region in teams
+        ), inspection.pk

@@ -152,7 +152,7 @@ def organisation_section(scope, today: date) -> Section:
             "下沉人员（按实际编入队伍）",
             counts["seconded"],
             " 人",
-            "522 人",
+            "522 人" if scope.district_wide else "全区 522 人",
             _url("org:officer_list", seconded="1"),
         ),
         Figure(
@@ -437,14 +437,9 @@ def reform_subdistrict(*, user, code: str, today: date | None = None) -> tuple[R
         jiubao_section(region),
         nanxing_section(user=user, region=region, today=today),
     ]
-    # Titles of the reference subdistricts name them; on another subdistrict's page say what the part is.
-    for section, title in zip(
-        sections[2:],
-        ("楼宇、网格与检查对象", "高频“监管一件事”与综管力量", "依据投诉编制的执法计划"),
-        strict=True,
-    ):
-        if region.name not in (SIJIQING, JIUBAO, NANXING) or not section.title.startswith(region.name):
-            section.title = f"{region.name}：{title}"
+    # On a subdistrict's own page the parts are named for what they are, not for the article's subdistricts.
+    sections[2].title = f"{region.name}：楼宇、网格与检查对象"
+    sections[3].title = f"{region.name}：高频“监管一件事”与综管力量"
     return region, sections
 
 

@@ -12,6 +12,7 @@ from zhifa.audit.services import audit_record
 from zhifa.demo import asof, catalog_data, geography, organisation
 from zhifa.demo.cases import build_cases
 from zhifa.demo.coordination import build_coordination
+from zhifa.demo.draws import build_draws
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
@@ -88,6 +89,7 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
         summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
         summary.counts.update(build_inspection_history(seed=seed, by=ACTOR))
+        summary.counts.update(build_draws(seed=seed))  # 双随机 inspections from real draws
         # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})

@@ -88,6 +88,7 @@ def _register_routers() -> None:
     from zhifa.cases.api import router as cases_router
     from zhifa.catalog.api import router as catalog_router
     from zhifa.codes.api import router as codes_router
+    from zhifa.dashboard.api import router as reform_router
     from zhifa.dispatch.api import router as dispatch_router
     from zhifa.inspections.demands.api import requests_router
     from zhifa.inspections.demands.api import router as demands_router
@@ -115,6 +116,7 @@ def _register_routers() -> None:
     api.add_router("/codes", codes_router)
     api.add_router("/oversight", oversight_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/reform", reform_router)
 
 
 _register_routers()

@@ -93,6 +93,7 @@ def _groups(user) -> list[NavGroup]:
     ]
     oversight = [
         ("dashboard", "驾驶舱", reverse("dashboard:home")),
+        *([("reform", "改革成效", reverse("dashboard:reform"))] if role != Role.GRID_WORKER else []),
         *([("oversight", "监督预警", reverse("oversight:board"))] if role != Role.GRID_WORKER else []),
         ("oversight_models", "预警模型", reverse("oversight:rules")),
         *(

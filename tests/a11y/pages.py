@@ -153,6 +153,8 @@ AUDITED: list[Page] = [
     p("org:building_detail", "carol", lambda w: f"/org/buildings/{w.building.code}/", "楼宇详情"),
     # 监督 and accounts.
     p("dashboard:home", "olga", "/", "驾驶舱"),
+    p("dashboard:reform", "carol", "/reform/", "改革成效"),
+    p("dashboard:reform_subdistrict", "sam", "/reform/330102008/", "改革成效（南星街道）"),
     # 监督 (oversight): its start page, a warning, the models, the monthly report and the evaluations.
     p("oversight:board", "olga", "/oversight/", "监督预警"),
     p("oversight:board", "carol", "/oversight/?state=new", "监督预警（区指挥中心，筛选）"),

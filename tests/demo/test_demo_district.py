@@ -58,8 +58,16 @@ def test_organisation_shape(demo_db):
     officers = Officer.objects.filter(active=True)
     total = officers.count()
     seconded = officers.filter(seconded=True).count()
-    assert 700 <= total <= 770
-    assert 0.69 <= seconded / total <= 0.73
+    assert 730 <= total <= 800
+    # 下沉 from postings: of the departments' officers, those in subdistrict or stationed teams. The subdistricts'
+    # own establishment works in their teams without being seconded and is not in the ratio.
+    departments = officers.filter(home_department__kind="department")
+    posted = departments.filter(team__kind__in=["subdistrict_team", "stationed_team"]).count()
+    assert posted == seconded
+    assert 0.69 <= posted / departments.count() <= 0.73
+    own = officers.filter(home_department__kind="subdistrict_team")
+    assert own.count() >= 14 and not own.filter(seconded=True).exists()
+    assert set(own.values_list("team__kind", flat=True)) == {"subdistrict_team"}
     today = date(2026, 6, 30)
     young = sum(1 for o in officers.only("birth_date") if (today - o.birth_date).days / 365.25 < 46)
     assert 0.55 <= young / total <= 0.65

@@ -22,13 +22,22 @@ from zhifa.cases.models import (
 )
 from zhifa.catalog.models import EnforcementItem
 from zhifa.demo import geography
+from zhifa.demo.coordination import build_coordination
 from zhifa.demo.events import calendar, demo_events_build
 from zhifa.demo.events.texts import load_phrases
 from zhifa.demo.fingerprint import demo_fingerprint
 from zhifa.dispatch.choices import EventStatus
 from zhifa.dispatch.directory import build_router, catalog_entries
 from zhifa.dispatch.events.intake import CLASSIFY_TOP, DEFAULT_SLA
-from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit, SlaPolicy
+from zhifa.dispatch.models import (
+    Consultation,
+    Escalation,
+    Event,
+    EventItem,
+    EventStatusChange,
+    EventUnit,
+    SlaPolicy,
+)
 from zhifa.engine.classify import ItemClassifier, Match
 from zhifa.engine.geo import RegionIndex
 from zhifa.engine.layout import build_demo_district
@@ -338,6 +347,9 @@ def test_same_seed_same_year(demo_db):
     for model in (StudyRecord, PublicService, CaseDocument, Case):
         model.objects.all().delete()
     SubjectEvent.objects.all().delete()  # complaints tied to businesses (rebuilt with the inspections)
+    # Meetings and escalations about the events (zhifa.demo.coordination): rebuilt after the events below.
+    Escalation.objects.all().delete()
+    Consultation.objects.all().delete()
     EventStatusChange.objects.all().delete()
     EventItem.objects.all().delete()
     EventUnit.objects.all().delete()
@@ -346,4 +358,5 @@ def test_same_seed_same_year(demo_db):
     regions = {r.code: r for r in Region.objects.all()}
     counts = demo_events_build(seed=42, layout=geography.build_layout(42), regions=regions, by="test")
     assert counts == {k: demo_db.counts[k] for k in counts}
+    build_coordination(seed=42)
     assert demo_fingerprint() == first

@@ -1,5 +1,7 @@
 """One catalog (一张清单管执法): enforcement items, discretion bands, releases, scenarios, hub layers."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 
@@ -38,6 +40,11 @@ class CatalogRelease(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+# Law that lets a county-level department's penalty powers pass to a subdistrict (赋权): the Administrative
+# Penalty Law's Art. 24 and Zhejiang's regulation on comprehensive administrative enforcement.
+DELEGATION_BASIS = "《中华人民共和国行政处罚法》第二十四条；《浙江省综合行政执法条例》"
 
 
 class EnforcementItem(models.Model):
@@ -88,6 +95,16 @@ class EnforcementItem(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = build_search_text(self.name, self.keywords, self.legal_basis, self.penalty_basis)
         super().save(*args, **kwargs)
+
+    def delegated_on(self, day: date) -> bool:
+        """赋权 in force on `day`: the item is flagged delegated and its effective date has come. Before that
+        date the department's team still handles it."""
+        return self.delegated and self.delegated_from is not None and self.delegated_from <= day
+
+    @property
+    def delegation_basis(self) -> str:
+        """What a delegated item is handed to the subdistrict under (赋权依据)."""
+        return DELEGATION_BASIS if self.delegated else ""
 
 
 def build_search_text(name: str, keywords: list[str], legal_basis: str, penalty_basis: str) -> str:
@@ -140,6 +157,10 @@ class Scenario(models.Model):
     name = models.CharField("名称", max_length=100)
     description = models.TextField("说明", blank=True)
     items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", related_name="scenarios")
+    # Subdistricts that keep the scenario in their own high-frequency set (九堡's 12 in the reference case).
+    focus_regions = models.ManyToManyField(
+        "org.Region", verbose_name="列为高频场景的街道", related_name="focus_scenarios", blank=True
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "监管一件事场景"

@@ -38,6 +38,7 @@ class ItemOut(Schema):
     penalty_basis: str
     delegated: bool
     delegated_from: date | None
+    delegation_basis: str = Field(description="赋权依据（仅赋权事项）")
     keywords: list[str]
     required_evidence: list[str]
     scenes: list[str]

@@ -198,13 +198,21 @@ def domain_choices(*, user) -> list[tuple[str, str]]:
 # --- scenarios ---------------------------------------------------------------------------------------------
 
 
-def scenario_list(*, user) -> QuerySet[Scenario]:
+def scenario_list(*, user, region: str = "") -> QuerySet[Scenario]:
+    """Scenarios with their counts; `region` (a subdistrict code) keeps that subdistrict's high-frequency set."""
     _require_reader(user)
     active = Q(items__status=ItemStatus.ACTIVE)
-    return Scenario.objects.annotate(
-        item_count=Count("items", filter=active, distinct=True),
-        domain_count=Count("items__domain", filter=active, distinct=True),
-    ).order_by("code")
+    qs = Scenario.objects.all()
+    if region:
+        qs = qs.filter(focus_regions__code=region)
+    return (
+        qs.annotate(
+            item_count=Count("items", filter=active, distinct=True),
+            domain_count=Count("items__domain", filter=active, distinct=True),
+        )
+        .prefetch_related("focus_regions")
+        .order_by("code")
+    )
 
 
 def scenario_get(*, user, code: str) -> Scenario:

@@ -94,7 +94,7 @@ def item_detail(request, code: str):
     history = list(selectors.item_history(user=request.user, code=code))
     for change in history:
         change.diff_rows = _diff_rows(change)
-    context = {"active_nav": "catalog", "item": item, "history": history}
+    context = {"active_nav": "catalog", "item": item, "history": history, "today": timezone.localdate()}
     return render(request, "catalog/item_detail.html", context)
 
 
@@ -103,7 +103,15 @@ def item_detail(request, code: str):
 
 @page_view
 def scenario_list(request):
-    context = {"active_nav": "scenarios", "scenarios": selectors.scenario_list(user=request.user)}
+    region = request.GET.get("region", "").strip()[:32]
+    scenarios = selectors.scenario_list(user=request.user, region=region)
+    region_name = next((r.name for s in scenarios for r in s.focus_regions.all() if r.code == region), "")
+    context = {
+        "active_nav": "scenarios",
+        "scenarios": scenarios,
+        "region": region,
+        "region_name": region_name,
+    }
     return render(request, "catalog/scenario_list.html", context)
 
 

@@ -10,7 +10,7 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.org.choices import TEAM_KINDS, UnitKind
 from zhifa.org.models import Domain, Officer, Unit
 from zhifa.org.scope import scope_for
-from zhifa.org.selectors import YOUNG_AGE, born_on_or_before_for_age, today_local, young_q
+from zhifa.org.selectors import SECONDED_HERE, YOUNG_AGE, born_on_or_before_for_age, today_local, young_q
 
 # Age bands of the chart: (label, youngest age, oldest age); None means open-ended.
 AGE_BANDS = (
@@ -40,6 +40,25 @@ def _age_band_q(low: int | None, high: int | None, today: date) -> Q:
     if low is not None:  # age >= low
         q &= Q(birth_date__lte=born_on_or_before_for_age(low, today))
     return q
+
+
+OF_DEPARTMENTS = Q(home_department__kind=UnitKind.DEPARTMENT)
+POSTED = Q(team__kind__in=(UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM))
+
+
+def postings(officers, today: date | None = None) -> dict:
+    """下沉 counted from postings: of the district departments' officers (`total`), those working in a
+    subdistrict or stationed team (`seconded`), and of these the young. Officers on a subdistrict's own
+    establishment are neither seconded nor in the ratio, whatever their flag says."""
+    of_departments = officers.filter(OF_DEPARTMENTS)
+    posted = POSTED
+    # Aliases must not shadow field names ("seconded").
+    agg = of_departments.aggregate(
+        n_total=Count("id"),
+        n_seconded=Count("id", filter=posted),
+        n_young=Count("id", filter=posted & young_q(today or today_local())),
+    )
+    return {"total": agg["n_total"], "seconded": agg["n_seconded"], "seconded_young": agg["n_young"]}
 
 
 def _seconded_block(total: int, seconded: int, target: float) -> dict:
@@ -104,7 +123,7 @@ def home_stats(*, user, today: date | None = None) -> dict:
         scope.filter(Unit.objects.filter(kind__in=TEAM_KINDS, active=True), "region__path")
         .annotate(
             officer_count=Count("officers", filter=Q(officers__active=True)),
-            seconded_count=Count("officers", filter=Q(officers__active=True, officers__seconded=True)),
+            seconded_count=Count("officers", filter=SECONDED_HERE),
         )
         .order_by("kind", "code")
         .values("code", "name", "kind", "officer_count", "seconded_count")
@@ -122,6 +141,8 @@ def home_stats(*, user, today: date | None = None) -> dict:
         n_seconded=Count("id", filter=Q(seconded=True)),
         n_young=Count("id", filter=young),
         n_seconded_young=Count("id", filter=young & Q(seconded=True)),
+        n_departments=Count("id", filter=OF_DEPARTMENTS),
+        n_posted=Count("id", filter=OF_DEPARTMENTS & POSTED),
         **band_aggregates,
     )
     by_kind_rows = dict(officers.order_by().values_list("team__kind").annotate(n=Count("id")))
@@ -130,14 +151,13 @@ def home_stats(*, user, today: date | None = None) -> dict:
         {"kind": k, "label": kind_labels[k], "count": by_kind_rows.get(k, 0)} for k in TEAM_KINDS
     ]
 
+    # The district's ratio from postings, as the 改革成效 page counts it (one definition, one place); for a
+    # district-wide user the officers above are all of them, so the figures come from the same query.
     district = {"total": 0, "seconded": 0}
     if scope.district_wide:
-        district = {"total": agg["n_total"], "seconded": agg["n_seconded"]}
+        district = {"total": agg["n_departments"], "seconded": agg["n_posted"]}
     elif bound:
-        totals = Officer.objects.filter(active=True).aggregate(
-            n_total=Count("id"), n_seconded=Count("id", filter=Q(seconded=True))
-        )
-        district = {"total": totals["n_total"], "seconded": totals["n_seconded"]}
+        district = postings(Officer.objects.filter(active=True), today)
 
     # Subdistrict teams first (the 下沉 story), then the stationed teams of functional areas.
     field_teams = sorted(

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
+from zhifa.accounts.choices import Role
 from zhifa.cases.selectors import case_outcome_counts
 from zhifa.codes.selectors import code_dashboard
+from zhifa.dashboard import reform
 from zhifa.dashboard.selectors import home_charts, home_stats
 from zhifa.dispatch.events.stats import (
     ON_TIME_DAYS,
@@ -49,3 +52,33 @@ def home(request):
         "codes": code_dashboard(user=user, since=since) if stats["bound"] else None,
     }
     return render(request, "dashboard/home.html", context)
+
+
+@require_GET
+@login_required
+def reform_page(request):
+    """改革成效: the district's page; a subdistrict user is sent to the page of their own subdistrict."""
+    code = reform.home_subdistrict_code(user=request.user)
+    if code:
+        return redirect("dashboard:reform_subdistrict", code=code)
+    sections = reform.reform_district(user=request.user)
+    context = {"active_nav": "reform", "sections": sections, "region": None, **_reform_context(request)}
+    return render(request, "dashboard/reform.html", context)
+
+
+@require_GET
+@login_required
+def reform_subdistrict_page(request, code: str):
+    region, sections = reform.reform_subdistrict(user=request.user, code=code)
+    context = {"active_nav": "reform", "sections": sections, "region": region, **_reform_context(request)}
+    return render(request, "dashboard/reform.html", context)
+
+
+def _reform_context(request) -> dict:
+    user = request.user
+    return {
+        "today": timezone.localdate(),
+        "subdistricts": reform.subdistrict_links(),
+        # The catalog import is the administrators' (清单版本).
+        "can_import": user.is_staff or user.role == Role.ADMIN,
+    }

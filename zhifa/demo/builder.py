@@ -11,9 +11,12 @@ from django.db import transaction
 from zhifa.audit.services import audit_record
 from zhifa.demo import asof, catalog_data, geography, organisation
 from zhifa.demo.cases import build_cases
+from zhifa.demo.coordination import build_coordination
+from zhifa.demo.draws import build_draws
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
+from zhifa.demo.reference import build_reference_shapes
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.trainings import build_trainings
 from zhifa.demo.users import create_demo_users
@@ -87,11 +90,16 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
         summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
         summary.counts.update(build_inspection_history(seed=seed, by=ACTOR))
+        summary.counts.update(build_draws(seed=seed))  # 双随机 inspections from real draws
         # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
         summary.counts.update(build_joint_plans(seed=seed))
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
         summary.counts.update(build_trainings(seed=seed, by=ACTOR))
+        # Last, from their own random streams: meetings and escalations; 九堡's scenarios and 综管大队,
+        # the subdistricts' own officers.
+        summary.counts.update(build_coordination(seed=seed))
+        summary.counts.update(build_reference_shapes(seed=seed))
     summary.seconds = time.perf_counter() - started
     return summary

@@ -4,7 +4,7 @@ import hashlib
 import json
 
 from zhifa.catalog.models import EnforcementItem, Scenario
-from zhifa.dispatch.models import Event, EventItem, EventStatusChange, EventUnit
+from zhifa.dispatch.models import Consultation, Escalation, Event, EventItem, EventStatusChange, EventUnit
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
 from zhifa.subjects.models import Subject, Violation
 
@@ -37,7 +37,9 @@ def demo_fingerprint() -> str:
             .order_by("team__code", "name")
         ],
         "workers": list(
-            GridWorker.objects.order_by("region__code", "name").values_list("name", "role", "region__code")
+            GridWorker.objects.order_by("region__code", "name").values_list(
+                "name", "role", "region__code", "unit__code", "force"
+            )
         ),
         "buildings": list(
             Building.objects.order_by("code").values_list(
@@ -48,8 +50,8 @@ def demo_fingerprint() -> str:
             EnforcementItem.objects.order_by("code").values_list("code", "delegated", "high_frequency")
         ),
         "scenarios": [
-            (s.code, sorted(i.code for i in s.items.all()))
-            for s in Scenario.objects.prefetch_related("items")
+            (s.code, sorted(i.code for i in s.items.all()), sorted(r.code for r in s.focus_regions.all()))
+            for s in Scenario.objects.prefetch_related("items", "focus_regions")
         ],
         "subjects": list(
             Subject.objects.order_by("name").values_list(
@@ -102,6 +104,15 @@ def _events() -> dict:
         "event_units": [
             (r, units[u], *rest) for r, u, *rest in rows(EventUnit, "unit_id", "role", "linked_at", "active")
         ],
+        "meetings": list(
+            Consultation.objects.order_by("held_at", "topic").values_list(
+                "kind", "topic", "held_at", "place", "decisions", "created_at", "recorded_at"
+            )
+        ),
+        "escalations": sorted(
+            (receipts[e], clock, at)
+            for e, clock, at in Escalation.objects.values_list("event_id", "clock", "at")
+        ),
         "history": [
             (r, at, to, frm, units.get(u), note)
             for r, at, to, frm, u, note in rows(

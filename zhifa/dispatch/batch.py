@@ -1,5 +1,7 @@
 """Classify and route many texts at once, without creating events (the `route` command's contract)."""
 
+from django.utils import timezone
+
 from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.directory import build_router, classifier
 from zhifa.dispatch.places import place_of_report
@@ -10,7 +12,12 @@ from zhifa.org.models import Unit
 def route_rows(rows: list[dict]) -> list[dict]:
     clf = classifier()
     router = build_router()
-    delegated = set(EnforcementItem.objects.filter(delegated=True).values_list("code", flat=True))
+    # Delegations in force today only: one dated in the future does not route to the subdistrict yet.
+    delegated = set(
+        EnforcementItem.objects.filter(delegated=True, delegated_from__lte=timezone.localdate()).values_list(
+            "code", flat=True
+        )
+    )
     unit_names = dict(Unit.objects.values_list("code", "name"))
     results = clf.classify_many([str(r.get("text") or "") for r in rows], k=5)
     out = []

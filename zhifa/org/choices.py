@@ -20,6 +20,7 @@ class UnitKind(models.TextChoices):
     SUBDISTRICT_TEAM = "subdistrict_team", "街道综合行政执法队"
     STATIONED_TEAM = "stationed_team", "功能区驻点执法队"
     OVERSIGHT_OFFICE = "oversight_office", "执法监督机构"
+    AUXILIARY_BRIGADE = "auxiliary_brigade", "街道综管大队"
 
 
 TEAM_KINDS = (UnitKind.DISTRICT_TEAM, UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM)

@@ -156,6 +156,16 @@ class GridWorker(models.Model):
     )
     phone = models.CharField("手机", max_length=20, blank=True)
     active = models.BooleanField("在岗", default=True)
+    # Auxiliary forces merged into a subdistrict's 综管大队 keep the name of the force they came from.
+    unit = models.ForeignKey(
+        "Unit",
+        verbose_name="所属综管大队",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="auxiliaries",
+    )
+    force = models.CharField("原辅助力量", max_length=30, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "网格员"

@@ -7,8 +7,8 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zhifa.org.choices import TEAM_KINDS, RegionLevel
-from zhifa.org.models import Building, Domain, Officer, Region, Squad, Unit
+from zhifa.org.choices import TEAM_KINDS, RegionLevel, UnitKind, WorkerRole
+from zhifa.org.models import Building, Domain, GridWorker, Officer, Region, Squad, Unit
 from zhifa.org.scope import get_in_scope_or_404, scope_for
 
 # Levels shown by default on the region list: the top of the tree below the district.
@@ -151,8 +151,15 @@ def region_map_features(*, region: Region) -> dict:
 def _team_counts(qs: QuerySet) -> QuerySet:
     return qs.annotate(
         officer_count=Count("officers", filter=Q(officers__active=True)),
-        seconded_count=Count("officers", filter=Q(officers__active=True, officers__seconded=True)),
+        seconded_count=Count("officers", filter=SECONDED_HERE),
     )
+
+
+# 下沉 from postings: a district department's officer working in a subdistrict or stationed team (a
+# subdistrict's own establishment is not seconded). Filters a Unit queryset's officers.
+SECONDED_HERE = Q(officers__active=True, officers__home_department__kind=UnitKind.DEPARTMENT) & ~Q(
+    kind=UnitKind.DISTRICT_TEAM
+)
 
 
 def team_list(*, user, kind: str | None = None, q: str | None = None) -> QuerySet[Unit]:
@@ -278,3 +285,31 @@ def subdistrict_names_for(paths: list[str]) -> dict[str, str]:
     for p in paths:
         out[p] = next((names[c] for c in p.split("/") if c in names), "")
     return out
+
+
+def region_workforce(*, region: Region) -> dict | None:
+    """A subdistrict's buildings with their managers, micro-grids with their workers, and auxiliary forces
+    merged into a 综管大队 — counted from the records (None when the region has none of them)."""
+    if region.level not in (RegionLevel.SUBDISTRICT, RegionLevel.FUNCTIONAL_AREA):
+        return None
+    buildings = Building.objects.filter(region__path__startswith=region.path)
+    micro = Region.objects.filter(path__startswith=region.path, level=RegionLevel.MICRO_GRID)
+    staffed = micro.filter(workers__active=True, workers__role=WorkerRole.GRID_WORKER).distinct().count()
+    brigades = Unit.objects.filter(region=region, kind=UnitKind.AUXILIARY_BRIGADE, active=True)
+    forces = list(
+        GridWorker.objects.filter(unit__in=brigades, active=True)
+        .values_list("unit__name", "force")
+        .annotate(n=Count("id"))
+        .order_by("unit__name", "force")
+    )
+    figures = {
+        "buildings": buildings.count(),
+        "managed": buildings.filter(manager__isnull=False).count(),
+        "micro_grids": micro.count(),
+        "staffed": staffed,
+        "forces": forces,
+        "auxiliaries": sum(n for _, _, n in forces),
+    }
+    if not (figures["buildings"] or figures["micro_grids"] or forces):
+        return None
+    return figures

@@ -9,6 +9,7 @@ from zhifa.core.htmx import render_page_or_fragment
 from zhifa.core.pagination import paginate, query_without_page
 from zhifa.org import selectors
 from zhifa.org.choices import TEAM_KINDS, RegionLevel, UnitKind
+from zhifa.org.sections import region_sections
 
 
 def _text(request, name: str, max_length: int = 100) -> str:
@@ -58,6 +59,8 @@ def region_detail(request, code: str):
         "ancestors": selectors.region_ancestors(user=request.user, region=region),
         "children": selectors.region_children(region=region),
         "units": selectors.region_units(region=region),
+        "workforce": selectors.region_workforce(region=region),
+        "sections": region_sections(user=request.user, region=region),
         "map_data": {"code": region.code, "features": features, "point": None},
     }
     return render(request, "org/region_detail.html", context)

@@ -60,7 +60,10 @@ class Walker(Decide):
 
     def at(self, day: date) -> datetime:
         self.seq += 1
-        clock = time(min(9 + self.seq // 2, 17), (self.seq * 7) % 60)
+        # Later steps later in the day, never earlier (a long case's steps on one day stay in order): from
+        # 09:07 in 7-minute strides, held at 17:59.
+        minutes = min(self.seq * 7, 8 * 60 + 59)
+        clock = time(9 + minutes // 60, minutes % 60)
         return datetime.combine(day, clock, tzinfo=calendar.TZ)
 
     def open(self, day: date) -> bool:

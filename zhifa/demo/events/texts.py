@@ -9,6 +9,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhifa.demo.complaint_mix import concentrate
+
 PHRASES = Path(__file__).resolve().parents[1] / "data" / "complaint_phrases.csv"
 
 # Slot fillers used when the phrase alone is classified (place words carry no meaning for the item).
@@ -93,21 +95,24 @@ class Phrase:
 
 
 def load_phrases(path: Path = PHRASES) -> list[Phrase]:
+    """The phrase table, its town weights shaped like the reference's complaints (zhifa.demo.complaint_mix)."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return [
-        Phrase(
-            items=tuple(c for c in r["items"].split("|") if c),
-            title=r["title"],
-            weight=float(r["weight"]),
-            season=r["season"],
-            hours=r["hours"],
-            urgent=float(r["urgent"] or 0),
-            hub=r["place"] == "hub",
-            text=r["text"],
-        )
-        for r in rows
-    ]
+    return concentrate(
+        [
+            Phrase(
+                items=tuple(c for c in r["items"].split("|") if c),
+                title=r["title"],
+                weight=float(r["weight"]),
+                season=r["season"],
+                hours=r["hours"],
+                urgent=float(r["urgent"] or 0),
+                hub=r["place"] == "hub",
+                text=r["text"],
+            )
+            for r in rows
+        ]
+    )
 
 
 def streets_of(subdistrict_name: str) -> list[str]:

@@ -152,7 +152,9 @@ def _route(event: Event, items: list[tuple[EnforcementItem, float]]) -> list[tup
     place = Place(
         event.subdistrict.code if event.subdistrict_id else None, tuple(event.functional_area_codes)
     )
-    refs = [ItemRef(i.code, i.domain.code, i.delegated, score) for i, score in items]
+    # A delegation counts from its effective date: before it the department's team handles the item.
+    today = timezone.localdate()
+    refs = [ItemRef(i.code, i.domain.code, i.delegated_on(today), score) for i, score in items]
     decision = build_router().route(refs, place, assist_ratio=0.0)
     units = units_by_code()
     event.lead_unit = units.get(decision.lead)

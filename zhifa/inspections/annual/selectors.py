@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.choices import COMPLAINT_CHANNELS, EventStatus
 from zhifa.dispatch.events.selectors import event_list_for_user
 from zhifa.dispatch.models import EventItem
@@ -36,6 +37,7 @@ class AnnualPlan:
     year: int
     threshold: int
     total: int  # complaints in the year, in scope
+    delegated_only: bool = False
     rows: list[PlanRow] = field(default_factory=list)
 
     @property
@@ -52,14 +54,21 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def annual_plan(*, user, year: int, threshold: int = 10) -> AnnualPlan:
-    """Items with at least `threshold` complaints in `year` among the events `user` may see, most first."""
+def annual_plan(
+    *, user, year: int, threshold: int = 10, subdistrict: str = "", delegated_only: bool = False
+) -> AnnualPlan:
+    """Items with at least `threshold` complaints in `year` among the events `user` may see, most first.
+
+    `subdistrict` (a code) narrows the complaints to one subdistrict's; `delegated_only` keeps only items
+    delegated to the subdistricts in the plan (南星's plan was of 赋权事项), their share still of all complaints."""
     start, end = _year_bounds(year)
     events = (
         event_list_for_user(user=user)
         .filter(received_at__gte=start, received_at__lt=end, channel__in=COMPLAINT_CHANNELS)
         .exclude(status=EventStatus.MERGED)
     )
+    if subdistrict:
+        events = events.filter(subdistrict__code=subdistrict)
     ids = set(events.values_list("pk", flat=True))
     best: dict[int, tuple] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -80,9 +89,14 @@ def annual_plan(*, user, year: int, threshold: int = 10) -> AnnualPlan:
         elif event_id in best:
             counts[best[event_id][0]] += 1
     total = len(ids)
-    plan = AnnualPlan(year=year, threshold=threshold, total=total)
+    plan = AnnualPlan(year=year, threshold=threshold, total=total, delegated_only=delegated_only)
+    delegated = set(
+        EnforcementItem.objects.filter(code__in=list(counts), delegated=True).values_list("code", flat=True)
+    )
     for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < threshold:
             break
+        if delegated_only and code not in delegated:
+            continue
         plan.rows.append(PlanRow(code, names[code][0], names[code][1], n, round(100 * n / total, 2)))
     return plan

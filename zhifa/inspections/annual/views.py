@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from zhifa.core.tabular import append_row, workbook_bytes
 from zhifa.inspections.annual.selectors import annual_plan
+from zhifa.org.selectors import subdistrict_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,10 +37,31 @@ def _params(request) -> tuple[int, int, list[str]]:
     return year, threshold, notes
 
 
+def _narrowing(request) -> tuple[str, bool, list[tuple[str, str]]]:
+    """The subdistrict (a code among those the user sees; anything else means all) and 仅赋权事项."""
+    choices = subdistrict_choices(user=request.user)
+    code = request.GET.get("subdistrict", "").strip()
+    if code not in {c for c, _ in choices}:
+        code = ""
+    return code, request.GET.get("delegated") == "1", choices
+
+
+def _plan(request) -> tuple:
+    year, threshold, notes = _params(request)
+    subdistrict, delegated_only, choices = _narrowing(request)
+    plan = annual_plan(
+        user=request.user,
+        year=year,
+        threshold=threshold,
+        subdistrict=subdistrict,
+        delegated_only=delegated_only,
+    )
+    return plan, notes, subdistrict, choices
+
+
 @login_required
 def plan_page(request):
-    year, threshold, notes = _params(request)
-    plan = annual_plan(user=request.user, year=year, threshold=threshold)
+    plan, notes, subdistrict, choices = _plan(request)
     chart = {"names": [r.name for r in plan.rows], "counts": [r.count for r in plan.rows]}
     context = {
         "active_nav": "plan",
@@ -47,14 +69,18 @@ def plan_page(request):
         "notes": notes,
         "years": list(range(timezone.localdate().year, 2019, -1)),
         "chart": chart,
+        "subdistrict": subdistrict,
+        "subdistricts": choices if len(choices) > 1 else [],
+        "subdistrict_name": dict(choices).get(subdistrict, ""),
+        "query": request.GET.urlencode(),
     }
     return render(request, "inspections/plan.html", context)
 
 
 @login_required
 def plan_xlsx(request):
-    year, threshold, _ = _params(request)
-    plan = annual_plan(user=request.user, year=year, threshold=threshold)
+    plan, _, _, _ = _plan(request)
+    year, threshold = plan.year, plan.threshold
     book = Workbook()
     sheet = book.active
     sheet.title = f"{year + 1}年执法计划"  # the plan is for the year after the complaints

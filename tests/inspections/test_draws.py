@@ -100,7 +100,7 @@ def test_bad_input_and_permissions(pool):
     with pytest.raises(ServiceError, match="抽取比例与抽取数量须且只能填写一项"):
         draw_create(name="x", domain="market", by=w.carol)
     with pytest.raises(ServiceError, match="抽查范围内没有存续的监管对象"):
-        draw_create(name="x", domain="market", count=1, industry="Z99", by=w.carol)
+        draw_create(name="x", domain="market", count=1, industry="A01", by=w.carol)  # no farms
     with pytest.raises(PermissionError_):
         draw_create(name="x", domain="market", count=1, by=w.alice)
     with pytest.raises(PermissionError_):

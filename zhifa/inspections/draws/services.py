@@ -10,7 +10,7 @@ from django.utils import timezone
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.catalog.choices import ItemStatus
-from zhifa.catalog.models import EnforcementItem
+from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.engine.draw import draw, draw_size, seed_from_public
 from zhifa.inspections.draws.picks import draw_outcome, draw_record
@@ -19,7 +19,7 @@ from zhifa.inspections.permissions import own_domain_codes
 from zhifa.org.choices import RegionLevel, UnitKind
 from zhifa.org.models import Domain, Officer, Region
 from zhifa.org.scope import scope_for
-from zhifa.subjects.choices import SubjectStatus
+from zhifa.subjects.choices import INDUSTRIES, SubjectStatus
 from zhifa.subjects.models import Subject
 
 DRAW_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND, Role.DEPARTMENT)
@@ -153,6 +153,12 @@ def draw_create(
         sd = Region.objects.filter(level=RegionLevel.SUBDISTRICT, code=subdistrict).first()
         if sd is None or not scope.covers_path(sd.path):
             _fail("subdistrict", "街道不存在或不在您的辖区内")
+    industry = (industry or "").strip().upper()
+    if industry and industry not in INDUSTRIES:
+        _fail("industry", f"行业“{industry[:20]}”不在行业分类（国民经济行业分类大类）中，请从列表中选择")
+    scenario = (scenario or "").strip()
+    if scenario and not Scenario.objects.filter(code=scenario).exists():
+        _fail("scenario", f"监管场景“{scenario[:20]}”不存在，请从列表中选择")
     item = (item or "").strip().upper()
     item_obj = None
     if item:

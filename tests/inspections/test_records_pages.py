@@ -22,7 +22,23 @@ def test_start_page_from_the_subject_and_the_checklist(rec, clients, settings, t
     html = alice.get(f"/subjects/{w.nanxing_shop.pk}/").content.decode()
     assert f"/inspections/records/new/?subject={w.nanxing_shop.pk}" in html and "开始检查" in html
     html = alice.get(f"/inspections/records/new/?subject={w.nanxing_shop.pk}").content.decode()
-    assert "测试队员丙" in html and "ZJ-TEST-0003" in html  # the subdistrict team's officers offered
+    # The squad (alice herself) is listed; other officers are found by the 添加检查人员 search.
+    assert (
+        "测试队员丙" not in html and f'name="officers" value="{w.nanxing_officer_record.pk}" checked' in html
+    )
+    r = alice.post(
+        "/inspections/records/new/",
+        {
+            "subject": w.nanxing_shop.pk,
+            "officers": [w.nanxing_officer_record.pk],
+            "officer_q": "丙",
+            "action": "find",
+        },
+    )
+    assert (
+        r.status_code == 200 and "测试队员丙" in r.content.decode() and "ZJ-TEST-0003" in r.content.decode()
+    )
+    assert not Inspection.objects.exists()
     # One officer: refused in Chinese, nothing written.
     r = alice.post(
         "/inspections/records/new/",

@@ -153,6 +153,7 @@ EXPECT: dict[str, str] = {
     "api/v1/catalog/releases/<int:release_id>": "401 404 403 403 403 403 403 403 403 403 | 405 405 405 405 405",
     "api/v1/catalog/releases/<int:release_id>/apply": "405 405 405 405 405 405 405 405 405 405 | 401 403 403 403 403",
     "api/v1/catalog/releases/<int:release_id>/discard": "405 405 405 405 405 405 405 405 405 405 | 401 403 403 403 403",
+    "api/v1/dispatch/geocode": "401 422 422 422 422 422 422 422 422 422 | 405 405 405 405 405",
     "api/v1/dispatch/events": "401 200 200 200 200 200 200 200 200 200 | 401 422 422 422 422",
     "api/v1/dispatch/events/<int:pk>": "401 200 200 200 404 200 404 200 404 200 | 405 405 405 405 405",
     "api/v1/dispatch/events/<int:pk>/accept": "405 405 405 405 405 405 405 405 405 405 | 401 404 404 404 403",

@@ -204,7 +204,7 @@ def record_new(request):
         "officer_q": officer_q,
         "found_officers": found_officers,
         "scenarios": list(subject.scenarios.order_by("code")),
-        "preview": preview,
+        "preview": [(item, item_question(item)) for item in preview],
     }
     return render(request, "inspections/record_new.html", context, status=status)
 

@@ -204,7 +204,7 @@ def test_the_pool_is_described_by_names(pool, clients, client):
     assert RandomDraw.objects.get(name="页面百分比").ratio == Decimal("0.5")
 
 
-def test_officers_of_the_subjects_own_subdistrict_are_drawn_first(pool):
+def test_officers_of_the_subjects_own_subdistrict_are_drawn_first(pool, clients):
     """九堡's eateries get 九堡's team (a seconded officer included) while 南星 has four qualified officers;
     where only one 九堡 officer may go (the other recused), he goes and one from elsewhere fills in."""
     w = pool
@@ -224,6 +224,10 @@ def test_officers_of_the_subjects_own_subdistrict_are_drawn_first(pool):
     d = draw_create(name="九堡餐饮", domain="market", count=14, public_value="7", by=w.carol)
     assert d.record["algorithm"] == "zhifa-draw/2" and draw_verify(d.record).ok
     assert set(d.record["local_pools"]) == {"330102008", "330102018"}
+    assert (
+        "本地优先：检查人员先从对象所在街道的执法队抽取"
+        in clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    )
     teams = {int(s): {int(i) for i in team} for s, team in d.record["assignments"]}
     assert len(teams) == 14
     for subject in Subject.objects.filter(pk__in=teams).exclude(pk=recused.pk):

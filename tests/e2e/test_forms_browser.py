@@ -81,6 +81,13 @@ def test_phone_checklist_from_a_planned_visit(live_server, rec, browser, shots):
     expect(page.locator("#progress")).to_contain_text("已填写 2 / 2 项")
     expect(page.locator("#progress-unsaved")).to_be_hidden()
     assert Finding.objects.count() == 2
+    desk = browser.new_page(**DESK)  # the same open checklist on a desk screen
+    _login(desk, live_server.url, "alice")
+    desk.goto(f"{live_server.url}/inspections/records/{i.pk}/")
+    expect(desk.locator("#progress")).to_contain_text("已填写 2 / 2 项")
+    desk.locator(".item[data-item='ZH0101'] details.basis summary").click()
+    desk.screenshot(path=str(shots / "forms-checklist-1366.png"), full_page=True)
+    desk.close()
     page.click("#finish-btn")
     page.wait_for_url("**/inspections/records/*/")
     expect(page.locator(".messages")).to_contain_text("检查已完成，记录违法行为 1 项")

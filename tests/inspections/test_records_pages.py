@@ -295,7 +295,9 @@ def test_start_from_a_plan_visit_is_prefilled(rec, clients):  # noqa: F811
         f'value="{w.partner.pk}" checked' in html and f'value="{w.nanxing_officer_record.pk}" checked' in html
     )
     assert 'value="market" checked' in html and 'value="comprehensive" checked' not in html
-    assert "检查清单（2 项）" in html and "对经营超过保质期食品的行政处罚" in html
+    assert (
+        "检查清单（2 项）" in html and "店内食品是否都在保质期内、生产日期标注真实？" in html
+    )  # as questions
     assert clients["bob"].get(f"/inspections/records/new/?plan_visit={visit.pk}").status_code == 404
     r = alice.post(
         "/inspections/records/new/",

@@ -69,6 +69,7 @@ def test_search_api_and_its_refusals(rec, clients):  # noqa: F811
             "name": "测试队员丙",
             "certificate_no": "ZJ-TEST-0003",
             "team": "南星街道综合行政执法队",
+            "domains": ["综合执法", "市场监管"],
         }
     ]
     assert clients["alice"].get(SEARCH, {"subject": w.nanxing_shop.pk, "q": "丁"}).json() == []

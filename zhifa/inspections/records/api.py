@@ -167,6 +167,7 @@ class OfficerOut(Schema):
     name: str
     certificate_no: str
     team: str
+    domains: list[str]
 
 
 @router.get("/officers", response=list[OfficerOut], summary="可参加检查的执法人员（按姓名或执法证号查找）")
@@ -175,7 +176,14 @@ def officers(request, params: Query[OfficerQuery]):
     d = draw_get(user=request.user, pk=params.draw) if params.draw is not None else None
     found = sel.officers_for_visit(user=request.user, subject=subject, q=params.q, draw=d)
     return [
-        {"id": o.pk, "name": o.name, "certificate_no": o.certificate_no, "team": o.team.name} for o in found
+        {
+            "id": o.pk,
+            "name": o.name,
+            "certificate_no": o.certificate_no,
+            "team": o.team.name,
+            "domains": [d.name for d in o.qualified_domains.all()],
+        }
+        for o in found
     ]
 
 

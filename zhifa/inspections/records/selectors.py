@@ -147,6 +147,7 @@ def officers_for_visit(*, user, subject: Subject, q: str = "", draw=None, exclud
         .filter(Q(name__icontains=q) | Q(certificate_no__icontains=q))
         .exclude(pk__in=[int(i) for i in exclude])
         .select_related("team", "team__region")
+        .prefetch_related("qualified_domains")
         .annotate(far=Case(When(team__region__parent__isnull=True, then=1), default=0))
         .order_by("far", "name", "pk")
     )

@@ -46,7 +46,7 @@
       return;
     }
     list.forEach(function (o) {
-      var b = text("button", "", "＋ " + o.name + "　" + o.certificate_no + " · " + o.team);
+      var b = text("button", "", "＋ " + o.name + "　" + o.certificate_no + " · " + o.team + (o.domains.length ? " · " + o.domains.join("、") : ""));
       b.type = "button";
       b.setAttribute("data-officer", String(o.id));
       b.addEventListener("click", function () {

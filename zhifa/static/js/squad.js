@@ -32,7 +32,9 @@
     var tick = document.createElement("input");
     tick.type = "checkbox"; tick.name = "officers"; tick.value = String(officer.id); tick.checked = true;
     label.appendChild(tick);
-    label.appendChild(document.createTextNode(" " + officer.name + " "));
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(text("span", "nm", officer.name));
+    label.appendChild(document.createTextNode(" "));
     label.appendChild(text("span", "muted who", officer.certificate_no + " · " + officer.team));
     squad.appendChild(label);
     refresh();

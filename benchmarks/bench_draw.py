@@ -46,6 +46,31 @@ def main() -> None:
     print(f"  draw {took * 1000:.0f} ms, verify {verify * 1000:.0f} ms, verified: {verdict.ok}")
     print(f"  pool digest {result.pool_digest[:16]}…, algorithm {result.algorithm}")
 
+    # Local officers first (step 5): 14 subdistricts, 48 of the 60 officers in their teams, 12 district-wide.
+    areas = {f"S{a:02d}": inspectors[a * 48 // 14 : (a + 1) * 48 // 14] for a in range(14)}
+    subject_areas = {s: [f"S{n % 14:02d}"] for n, s in enumerate(pool)}
+    started = time.perf_counter()
+    local = draw(
+        pool,
+        inspectors,
+        seed=seed,
+        ratio="0.05",
+        conflicts=conflicts,
+        last_inspectors=last,
+        qualified=qualified,
+        domains_needed=needed,
+        local_pools=areas,
+        subject_areas=subject_areas,
+    )
+    took = time.perf_counter() - started
+    started = time.perf_counter()
+    verdict = draw_verify(local.to_record())
+    verify = time.perf_counter() - started
+    seats = [i in areas[subject_areas[a.subject][0]] for a in local.assignments for i in a.inspectors]
+    print(f"local first: with a team {len(local.assignments)}, infeasible {len(local.infeasible)}")
+    print(f"  local officers {sum(seats)} of {len(seats)} seats ({sum(seats) / max(len(seats), 1):.0%})")
+    print(f"  draw {took * 1000:.0f} ms, verify {verify * 1000:.0f} ms, verified: {verdict.ok}")
+
 
 if __name__ == "__main__":
     main()

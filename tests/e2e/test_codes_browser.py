@@ -32,10 +32,11 @@ def test_visit_code_on_the_phone_verified_and_rated_by_the_party(live_server, re
     officer.goto(f"{live_server.url}/subjects/{w.nanxing_shop.pk}/")
     officer.click("#start-inspection")
     officer.wait_for_url("**/inspections/records/new/?subject=*")
-    officer.check(f"#officers input[value='{w.partner.pk}']")
+    officer.fill("#id_officer_q", "丙")  # alice is in the squad; her partner is added by the search
+    officer.locator(f"#officer-results button[data-officer='{w.partner.pk}']").click()
     officer.check("#domains input[value='comprehensive']")
     officer.check("#domains input[value='market']")
-    officer.click("#record-new button[type=submit]")
+    officer.click("#start-btn")
     officer.wait_for_url("**/inspections/records/*/")
 
     # The code is on the record page before the checklist: a QR as wide as the phone allows, and the secret.

@@ -253,3 +253,103 @@ def test_mixed_teams_are_uniform_over_valid_teams_even_when_valid_teams_are_rare
         partners.update(m for m in members if m != "I00")
     assert len(partners) == 30
     assert chisquare(list(partners.values())).pvalue > 0.001
+
+
+# --- step 5: the subject's own area's officers first (zhifa-draw/2) ----------------------------------------
+
+AREAS = {"nanxing": ["ZF000", "ZF001", "ZF002", "ZF003"], "jiubao": ["ZF004", "ZF005"], "solo": ["ZF006"]}
+SUBJECT_AREAS = {s: [("nanxing", "jiubao", "solo")[n % 3]] for n, s in enumerate(SUBJECTS)}
+
+
+def test_local_officers_are_paired_first():
+    result = draw(
+        SUBJECTS,
+        INSPECTORS,
+        seed="local-first",
+        count=30,
+        local_pools=AREAS,
+        subject_areas=SUBJECT_AREAS,
+    )
+    assert result.algorithm == "zhifa-draw/2"
+    assert len(result.assignments) == 30
+    for a in result.assignments:
+        local = set(AREAS[SUBJECT_AREAS[a.subject][0]])
+        if len(local) >= 2:  # two local officers exist: nobody from elsewhere
+            assert set(a.inspectors) <= local, (a.subject, a.inspectors)
+        else:  # one local officer: he or she goes, one other fills in
+            assert len(set(a.inspectors) & local) == 1 and len(a.inspectors) == 2
+    assert draw_verify(result.to_record()).ok
+
+
+def test_local_first_still_respects_recusal_last_time_and_qualification():
+    s = SUBJECTS[0]  # a 南星 subject: 4 local officers
+    result = draw(
+        [s],
+        INSPECTORS,
+        seed="x",
+        count=1,
+        conflicts={("ZF000", s)},
+        last_inspectors={s: ["ZF001"]},
+        qualified=QUALIFIED,
+        domains_needed={s: {"market", "fire"}},
+        local_pools=AREAS,
+        subject_areas={s: ["nanxing"]},
+    )
+    (a,) = result.assignments
+    # ZF000 recused, ZF001 was there last time: ZF002 (fire) and ZF003 remain local and cover both domains.
+    assert a.inspectors == ("ZF002", "ZF003")
+    # Only ZF003 (market only) is local and eligible: the other must come from outside and bring fire.
+    result = draw(
+        [s],
+        INSPECTORS,
+        seed="x",
+        count=1,
+        conflicts={("ZF000", s), ("ZF002", s)},
+        last_inspectors={s: ["ZF001"]},
+        qualified=QUALIFIED,
+        domains_needed={s: {"market", "fire"}},
+        local_pools=AREAS,
+        subject_areas={s: ["nanxing"]},
+    )
+    (a,) = result.assignments
+    assert "ZF003" in a.inspectors and "fire" in QUALIFIED[next(i for i in a.inspectors if i != "ZF003")]
+
+
+def test_local_teams_are_uniform_among_local_pairs():
+    s = SUBJECTS[0]
+    seen = Counter()
+    for n in range(3000):
+        r = draw([s], INSPECTORS, seed=f"u{n}", count=1, local_pools=AREAS, subject_areas={s: ["nanxing"]})
+        seen[r.assignments[0].inspectors] += 1
+    assert set(seen) == {tuple(t) for t in combinations(AREAS["nanxing"], 2)}
+    assert chisquare(list(seen.values())).pvalue > 0.001
+
+
+def test_a_draw_without_local_pools_is_the_version_one_draw():
+    plain = _world_draw("same", count=8)
+    empty = _world_draw("same", count=8, local_pools={}, subject_areas={})
+    v1 = _world_draw("same", count=8, algorithm="zhifa-draw/1")
+    assert plain.assignments == empty.assignments == v1.assignments
+    assert plain.rules_digest == v1.rules_digest
+    with pytest.raises(ValueError):
+        _world_draw("same", count=8, local_pools=AREAS, subject_areas=SUBJECT_AREAS, algorithm="zhifa-draw/1")
+
+
+def test_a_published_version_one_record_still_verifies():
+    # Written by the version 1 engine (main before local-first): the public must still be able to re-run it.
+    import json
+    from pathlib import Path
+
+    record = json.loads((Path(__file__).parent / "data" / "draw_v1_record.json").read_text("utf-8"))
+    assert record["algorithm"] == "zhifa-draw/1" and "local_pools" not in record
+    assert draw_verify(record).ok
+    record["assignments"][0][1] = list(reversed(record["assignments"][0][1])) + ["ZF09"]
+    assert not draw_verify(record).ok
+
+
+def test_verify_catches_a_changed_local_pool():
+    result = draw(SUBJECTS, INSPECTORS, seed="p", count=10, local_pools=AREAS, subject_areas=SUBJECT_AREAS)
+    record = result.to_record()
+    record["local_pools"]["nanxing"] = ["ZF000", "ZF007"]
+    problems = draw_verify(record).problems
+    assert "抽取规则摘要与重新抽取的结果不一致" in problems

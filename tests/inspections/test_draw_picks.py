@@ -103,5 +103,5 @@ def test_service_pages_and_api_read_the_same_picks(pool, clients):  # noqa: F811
     pick = outcome.picks[0]
     page = clients["alice"].get(f"/inspections/records/new/?subject={pick.subject_id}&draw={d.pk}")
     assert page.status_code == 200
-    checked = {int(v) for v in page.context["chosen_officers"]}
+    checked = {o.pk for o in page.context["squad"]}  # the drawn team is the squad shown
     assert checked == set(pick.officer_ids)

@@ -100,7 +100,7 @@ def test_bad_input_and_permissions(pool):
     with pytest.raises(ServiceError, match="抽取比例与抽取数量须且只能填写一项"):
         draw_create(name="x", domain="market", by=w.carol)
     with pytest.raises(ServiceError, match="抽查范围内没有存续的监管对象"):
-        draw_create(name="x", domain="market", count=1, industry="Z99", by=w.carol)
+        draw_create(name="x", domain="market", count=1, industry="A01", by=w.carol)  # no farms
     with pytest.raises(PermissionError_):
         draw_create(name="x", domain="market", count=1, by=w.alice)
     with pytest.raises(PermissionError_):
@@ -202,3 +202,37 @@ def test_the_pool_is_described_by_names(pool, clients, client):
     )
     assert page.status_code == 302
     assert RandomDraw.objects.get(name="页面百分比").ratio == Decimal("0.5")
+
+
+def test_officers_of_the_subjects_own_subdistrict_are_drawn_first(pool, clients):
+    """九堡's eateries get 九堡's team (a seconded officer included) while 南星 has four qualified officers;
+    where only one 九堡 officer may go (the other recused), he goes and one from elsewhere fills in."""
+    w = pool
+    local = officer_create(
+        name="测试九堡下沉队员",
+        birth_date=date(1988, 1, 1),
+        certificate_no="ZJ-DRAW-0100",
+        home_department=w.bureau,
+        team=w.jiubao_team,
+        seconded=True,
+        domains=[w.market],
+    )
+    jiubao = {w.jiubao_officer_record.pk, local.pk}
+    nanxing = {o.pk for o in w.inspectors}
+    recused = Subject.objects.get(name="示例九堡餐馆00")
+    conflict_declare(officer=local, subject=recused, reason="曾在该店任职", by=w.carol)
+    d = draw_create(name="九堡餐饮", domain="market", count=14, public_value="7", by=w.carol)
+    assert d.record["algorithm"] == "zhifa-draw/2" and draw_verify(d.record).ok
+    assert set(d.record["local_pools"]) == {"330102008", "330102018"}
+    assert (
+        "本地优先：检查人员先从对象所在街道的执法队抽取"
+        in clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    )
+    teams = {int(s): {int(i) for i in team} for s, team in d.record["assignments"]}
+    assert len(teams) == 14
+    for subject in Subject.objects.filter(pk__in=teams).exclude(pk=recused.pk):
+        assert (
+            teams[subject.pk] == jiubao if subject.subdistrict == w.jiubao else teams[subject.pk] <= nanxing
+        )
+    team = teams[recused.pk]
+    assert w.jiubao_officer_record.pk in team and local.pk not in team and len(team) == 2

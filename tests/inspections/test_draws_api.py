@@ -125,3 +125,33 @@ def test_api_refusals(item_pool, clients):
     assert res.status_code == 400 and res.json()["errors"][0]["message"] == "街道不存在或不在您的辖区内"
     assert clients["carol"].get("/api/v1/inspections/draws/424242").status_code == 404
     assert not RandomDraw.objects.exists()
+
+
+def test_the_form_offers_names_and_the_service_checks_the_codes(item_pool, clients):
+    """Pickers by name (餐饮业（H62）, 小餐饮一件事（SC09）); both doors still take codes, and refuse unknown ones."""
+    page = clients["carol"].get("/inspections/draws/new/").content.decode()
+    assert '<select id="id_industry" name="industry" data-picker=' in page
+    assert '<option value="H62">餐饮业（H62）</option>' in page
+    assert '<option value="SC09">小餐饮一件事（SC09）</option>' in page
+    assert "js/picker.js" in page and "<script>" not in page
+    res = clients["carol"].post(
+        "/inspections/draws/new/",
+        {"name": "页面按场景", "domain": "market", "count": "1", "industry": "H62", "scenario": "SC09"},
+    )
+    d = RandomDraw.objects.get(name="页面按场景")
+    assert res.status_code == 302 and d.pool_size == 3
+    detail = clients["carol"].get(f"/inspections/draws/{d.pk}/").content.decode()
+    assert "行业 餐饮业（H62）" in detail and "监管场景 小餐饮一件事（SC09）" in detail
+    bad = {"name": "坏行业", "domain": "market", "count": "1", "industry": "Z99"}
+    res = clients["carol"].post("/inspections/draws/new/", bad)
+    message = "行业“Z99”不在行业分类（国民经济行业分类大类）中，请从列表中选择"
+    assert res.status_code == 400 and message in res.content.decode()
+    res = clients["carol"].post("/api/v1/inspections/draws", bad, content_type="application/json")
+    assert res.status_code == 400 and res.json()["errors"] == [{"field": "industry", "message": message}]
+    bad = {"name": "坏场景", "domain": "market", "count": 1, "scenario": "SC99"}
+    res = clients["carol"].post("/api/v1/inspections/draws", bad, content_type="application/json")
+    assert res.json()["errors"] == [{"field": "scenario", "message": "监管场景“SC99”不存在，请从列表中选择"}]
+    ok = {"name": "接口按场景", "domain": "market", "count": 1, "industry": "h62", "scenario": "SC09"}
+    res = clients["carol"].post("/api/v1/inspections/draws", ok, content_type="application/json")
+    assert res.status_code == 201 and res.json()["pool_filter"]["industry"] == "H62"
+    assert RandomDraw.objects.count() == 2

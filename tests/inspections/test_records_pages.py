@@ -22,7 +22,23 @@ def test_start_page_from_the_subject_and_the_checklist(rec, clients, settings, t
     html = alice.get(f"/subjects/{w.nanxing_shop.pk}/").content.decode()
     assert f"/inspections/records/new/?subject={w.nanxing_shop.pk}" in html and "开始检查" in html
     html = alice.get(f"/inspections/records/new/?subject={w.nanxing_shop.pk}").content.decode()
-    assert "测试队员丙" in html and "ZJ-TEST-0003" in html  # the subdistrict team's officers offered
+    # The squad (alice herself) is listed; other officers are found by the 添加检查人员 search.
+    assert (
+        "测试队员丙" not in html and f'name="officers" value="{w.nanxing_officer_record.pk}" checked' in html
+    )
+    r = alice.post(
+        "/inspections/records/new/",
+        {
+            "subject": w.nanxing_shop.pk,
+            "officers": [w.nanxing_officer_record.pk],
+            "officer_q": "丙",
+            "action": "find",
+        },
+    )
+    assert (
+        r.status_code == 200 and "测试队员丙" in r.content.decode() and "ZJ-TEST-0003" in r.content.decode()
+    )
+    assert not Inspection.objects.exists()
     # One officer: refused in Chinese, nothing written.
     r = alice.post(
         "/inspections/records/new/",
@@ -279,7 +295,9 @@ def test_start_from_a_plan_visit_is_prefilled(rec, clients):  # noqa: F811
         f'value="{w.partner.pk}" checked' in html and f'value="{w.nanxing_officer_record.pk}" checked' in html
     )
     assert 'value="market" checked' in html and 'value="comprehensive" checked' not in html
-    assert "检查清单（2 项）" in html and "对经营超过保质期食品的行政处罚" in html
+    assert (
+        "检查清单（2 项）" in html and "店内食品是否都在保质期内、生产日期标注真实？" in html
+    )  # as questions
     assert clients["bob"].get(f"/inspections/records/new/?plan_visit={visit.pk}").status_code == 404
     r = alice.post(
         "/inspections/records/new/",

@@ -4,7 +4,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
+from shapely.geometry import shape
 
+from zhifa.core.errors import ServiceError
 from zhifa.core.memo import ProcessMemo
 from zhifa.org.choices import RegionLevel
 from zhifa.org.geo import region_index
@@ -115,3 +117,56 @@ def place_of_report(
     if place.subdistrict is None and not place.functional_area_codes:
         place = place_resolve(address=text, subdistrict=subdistrict)
     return place
+
+
+# --- an address typed on the event form, to a point on the map ------------------------------------------------
+
+ADDRESS_NOT_FOUND = "未找到地址“{}”：请写明楼宇、社区或街道名称，或在地图上点选位置"
+
+
+@dataclass
+class GeocodedPlace:
+    lng: float
+    lat: float
+    how: str
+    subdistrict: Region | None = None
+    grid: Region | None = None
+
+
+def _region_point(region: Region) -> tuple[float, float] | None:
+    """A region's centre as recorded, else a point surely inside its shape."""
+    if region.centroid_lng is not None and region.centroid_lat is not None:
+        return region.centroid_lng, region.centroid_lat
+    if isinstance(region.geometry, dict) and region.geometry.get("type"):
+        point = shape(region.geometry).representative_point()
+        return point.x, point.y
+    return None
+
+
+def address_geocode(*, address: str) -> GeocodedPlace:
+    """按地址定位 — the point of a building named in the address (its recorded coordinates), else the centre of
+    the community or subdistrict named in it, by the same name lookup the intake routes by (``place_resolve``).
+    A ServiceError in Chinese when nothing in the address is known."""
+    text = (address or "").strip()
+    if not text:
+        raise ServiceError("请先填写地址", [{"field": "address", "message": "请先填写地址"}])
+    names = _names.get()
+    found = names.buildings.search(text) if names.buildings else None
+    if found is not None:
+        building = (
+            Building.objects.select_related("region").filter(name=found.group()).order_by("code").first()
+        )
+        if building is not None:
+            grid = building.region
+            return GeocodedPlace(
+                building.lng, building.lat, f"按楼宇“{building.name}”定位", names.subdistrict_of(grid), grid
+            )
+    found = names.named.search(text) if names.named else None
+    if found is not None:
+        region = Region.objects.filter(pk=names.named_regions[found.group()].pk).first()
+        point = _region_point(region) if region is not None else None
+        if point is not None:
+            sd = region if region.level == RegionLevel.SUBDISTRICT else names.subdistrict_of(region)
+            return GeocodedPlace(point[0], point[1], f"按“{region.name}”定位（取其中心点）", sd, None)
+    message = ADDRESS_NOT_FOUND.format(text[:40])
+    raise ServiceError(message, [{"field": "address", "message": message}])

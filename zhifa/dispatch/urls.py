@@ -3,6 +3,7 @@
 from django.urls import path
 
 from zhifa.dispatch.coordination import views as coordination
+from zhifa.dispatch.events import entry
 from zhifa.dispatch.events import views as events
 from zhifa.dispatch.fieldreport import views as fieldreport
 from zhifa.dispatch.hotline import views as hotline
@@ -11,7 +12,7 @@ from zhifa.dispatch.public import views as public
 app_name = "dispatch"
 urlpatterns = [
     path("", events.board, name="board"),
-    path("events/new/", events.event_new, name="event_new"),
+    path("events/new/", entry.event_new, name="event_new"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
     path("events/<int:pk>/<slug:action>/", events.event_action, name="event_action"),
     path("tasks/", events.my_tasks, name="my_tasks"),

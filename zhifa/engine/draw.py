@@ -23,6 +23,18 @@ other language — without depending on one library's generator. Algorithm (vers
    A subject with no valid team is listed as infeasible with the reason and not replaced (replacing it would
    bias the draw towards easy subjects).
 
+5. Local officers first (``zhifa-draw/2``): when the rules carry ``local_pools`` (area → inspectors, e.g. a
+   subdistrict → the officers of the team answering for it, seconded ones included) and ``subject_areas``
+   (subject → its areas), the eligible of subject s split into L (in a pool of one of s's areas) and O (the
+   rest), both sorted. For j = min(per_subject, |L|) down to 0: draw j of L and per_subject − j of O from the
+   subject's stream (partial Fisher–Yates of L, then of O), keep the team if valid, up to ``REJECTION_TRIES``
+   tries; failing that, enumerate the valid teams with exactly j of L (combinations of L, then of O, in
+   lexicographic order) and pick one with below(n); the first j that has a valid team wins. So a team holds
+   as many local officers as any valid team can, and is uniform among such teams; others fill in only when
+   fewer than per_subject qualified local officers can form one. A subject with no local pool (or a draw
+   without the rule) takes j = 0 only — exactly step 4, so a ``zhifa-draw/1`` record re-runs unchanged.
+   Stream keys keep the label ``zhifa-draw/1`` in both versions; ``draw_verify`` accepts both versions.
+
 Qualification (``coverage``): ``"team"`` (default) — every inspector is qualified for at least one needed
 domain and together they cover all of them (a joint check by a mixed squad); ``"each"`` — every inspector is
 qualified for every needed domain. A subject that needs no domain can take any non-conflicted inspector.
@@ -39,7 +51,10 @@ from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from itertools import combinations
 
-ALGORITHM = "zhifa-draw/1"
+ALGORITHM = "zhifa-draw/2"
+ALGORITHMS = ("zhifa-draw/1", "zhifa-draw/2")
+# The stream keys' label (step 3, 4): unchanged since version 1, so version 2 without local pools equals it.
+STREAM_LABEL = "zhifa-draw/1"
 REJECTION_TRIES = 64
 # Above this many candidate teams the exact enumeration fallback is refused (reported as infeasible).
 MAX_ENUMERATED_TEAMS = 200_000
@@ -177,8 +192,10 @@ def _rules(
     needed: Mapping[str, Iterable[str]],
     per_subject: int,
     coverage: str,
+    local_pools: Mapping[str, Iterable[str]] | None = None,
+    subject_areas: Mapping[str, Iterable[str]] | None = None,
 ) -> dict:
-    return {
+    rules = {
         "per_subject": per_subject,
         "coverage": coverage,
         "conflicts": sorted([i, s] for i, s in conflicts),
@@ -186,6 +203,13 @@ def _rules(
         "qualified": {i: sorted(v) for i, v in sorted(qualified.items())},
         "domains_needed": {s: sorted(v) for s, v in sorted(needed.items()) if v},
     }
+    pools = {a: sorted(v) for a, v in sorted((local_pools or {}).items()) if v}
+    areas = {s: sorted(a for a in v if a in pools) for s, v in sorted((subject_areas or {}).items())}
+    areas = {s: v for s, v in areas.items() if v}
+    if pools and areas:  # only then: a draw without local officers keeps version 1's rules and digest
+        rules["local_pools"] = {a: v for a, v in pools.items() if any(a in x for x in areas.values())}
+        rules["subject_areas"] = areas
+    return rules
 
 
 def _canonical(obj) -> str:
@@ -216,13 +240,19 @@ def draw(
     qualified: Mapping[Hashable, Iterable[str]] | None = None,
     domains_needed: Mapping[Hashable, Iterable[str]] | None = None,
     coverage: str = "team",
+    local_pools: Mapping[str, Iterable[Hashable]] | None = None,
+    subject_areas: Mapping[Hashable, Iterable[str]] | None = None,
+    algorithm: str = ALGORITHM,
 ) -> DrawResult:
     """Draw subjects uniformly from the pool and a team of inspectors for each; see the module docstring.
 
     ``conflicts`` holds (inspector, subject) pairs declared for recusal. ``qualified`` maps an inspector to
     the domains they hold a certificate for; an inspector missing from it holds none. Ids may be any
-    hashable whose text form is unique; results carry the caller's ids.
+    hashable whose text form is unique; results carry the caller's ids. ``local_pools`` / ``subject_areas``
+    give each subject's local officers, drawn first (step 5); ``algorithm`` is for re-running old records.
     """
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"未知的抽取算法版本：{algorithm}")
     if per_subject < 2:
         raise ValueError("每个检查对象至少须由 2 名检查人员检查")
     if coverage not in ("team", "each"):
@@ -250,16 +280,26 @@ def draw(
         needed=needed,
         per_subject=per_subject,
         coverage=coverage,
+        local_pools={str(a): [str(i) for i in v if str(i) in people] for a, v in (local_pools or {}).items()},
+        subject_areas={
+            str(s): [str(a) for a in v] for s, v in (subject_areas or {}).items() if str(s) in subjects
+        },
     )
+    if algorithm == "zhifa-draw/1" and "local_pools" in rules:
+        raise ValueError("zhifa-draw/1 不含本地优先规则")
+    local_of = {
+        s: frozenset(i for a in areas for i in rules["local_pools"][a])
+        for s, areas in rules.get("subject_areas", {}).items()
+    }
     pool_digest = ids_digest(pool)
     inspector_digest = ids_digest(staff)
     rules_digest = _sha(_canonical(rules))
 
     subject_stream = HashStream(
-        hashlib.sha256(f"{ALGORITHM}|subjects|{seed}|{pool_digest}".encode()).digest()
+        hashlib.sha256(f"{STREAM_LABEL}|subjects|{seed}|{pool_digest}".encode()).digest()
     )
     drawn = subject_stream.sample(pool, size)
-    team_key = f"{ALGORITHM}|inspectors|{seed}|{pool_digest}|{inspector_digest}|{rules_digest}|"
+    team_key = f"{STREAM_LABEL}|inspectors|{seed}|{pool_digest}|{inspector_digest}|{rules_digest}|"
 
     assignments: list[Assignment] = []
     infeasible: list[Infeasible] = []
@@ -273,7 +313,8 @@ def draw(
         else:
             eligible = [i for i in free if not need or qual[i] & need]
         stream = HashStream(hashlib.sha256((team_key + s).encode()).digest())
-        team, why = _pick_team(stream, eligible, need, qual, per_subject, coverage)
+        local = local_of.get(s, frozenset())
+        team, why = _pick_team(stream, eligible, need, qual, per_subject, coverage, local)
         if team is None:
             detail = (
                 f"可选检查人员 {len(eligible)} 名（回避 {len(recused)} 名、上次检查 {len(previous)} 名、"
@@ -293,7 +334,7 @@ def draw(
     }
     return DrawResult(
         seed=seed,
-        algorithm=ALGORITHM,
+        algorithm=algorithm,
         pool_digest=pool_digest,
         inspector_digest=inspector_digest,
         rules_digest=rules_digest,
@@ -311,20 +352,32 @@ def _pick_team(
     qual: Mapping[str, frozenset[str]],
     k: int,
     coverage: str,
+    local: frozenset[str] = frozenset(),
 ) -> tuple[list[str] | None, str]:
+    """Steps 4 and 5: as many local officers as a valid team can hold, uniform among such teams."""
     if len(eligible) < k:
         return None, f"符合条件的检查人员不足 {k} 名"
-    for _ in range(REJECTION_TRIES):
-        team = stream.sample(eligible, k)
-        if _team_ok(team, need, qual, coverage):
-            return sorted(team), ""
-    if math.comb(len(eligible), k) > MAX_ENUMERATED_TEAMS:
-        return None, "合格组合过少，无法在限定次数内抽出"
-    valid = [list(t) for t in combinations(eligible, k) if _team_ok(t, need, qual, coverage)]
-    if not valid:
-        names = "、".join(sorted(need))
-        return None, f"任意 {k} 名可选检查人员的资质都无法覆盖所需领域（{names}）"
-    return valid[stream.below(len(valid))], ""
+    near = [i for i in eligible if i in local]
+    rest = [i for i in eligible if i not in local]
+    for j in range(min(k, len(near)), -1, -1):
+        if k - j > len(rest):
+            continue
+        for _ in range(REJECTION_TRIES):
+            team = stream.sample(near, j) + stream.sample(rest, k - j)
+            if _team_ok(team, need, qual, coverage):
+                return sorted(team), ""
+        if math.comb(len(near), j) * math.comb(len(rest), k - j) > MAX_ENUMERATED_TEAMS:
+            return None, "合格组合过少，无法在限定次数内抽出"
+        valid = [
+            sorted((*a, *b))
+            for a in combinations(near, j)
+            for b in combinations(rest, k - j)
+            if _team_ok((*a, *b), need, qual, coverage)
+        ]
+        if valid:
+            return valid[stream.below(len(valid))], ""
+    names = "、".join(sorted(need))
+    return None, f"任意 {k} 名可选检查人员的资质都无法覆盖所需领域（{names}）"
 
 
 @dataclass(frozen=True)
@@ -336,8 +389,9 @@ class Verification:
 def draw_verify(record: Mapping) -> Verification:
     """Re-run a recorded draw from its own inputs and say whether digests and results all match."""
     problems: list[str] = []
-    if record.get("algorithm") != ALGORITHM:
-        return Verification(False, (f"算法版本不符：记录为 {record.get('algorithm')}，本程序为 {ALGORITHM}",))
+    if record.get("algorithm") not in ALGORITHMS:
+        known = "、".join(ALGORITHMS)
+        return Verification(False, (f"算法版本不符：记录为 {record.get('algorithm')}，本程序可复核 {known}",))
     conflicts = [tuple(p) for p in record.get("conflicts", [])]
     again = draw(
         record["pool"],
@@ -351,6 +405,9 @@ def draw_verify(record: Mapping) -> Verification:
         qualified=record.get("qualified", {}),
         domains_needed=record.get("domains_needed", {}),
         coverage=record.get("coverage", "team"),
+        local_pools=record.get("local_pools", {}),
+        subject_areas=record.get("subject_areas", {}),
+        algorithm=record["algorithm"],
     ).to_record()
     labels = {
         "pool_digest": "检查对象名录摘要",

@@ -13,6 +13,7 @@ from zhifa.dispatch.choices import Channel, Priority
 from zhifa.dispatch.events import intake, services
 from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
+from zhifa.dispatch.places import address_geocode
 from zhifa.dispatch.sla import event_clocks
 from zhifa.org.models import Unit
 
@@ -132,6 +133,30 @@ def _detail(e, user) -> dict:
         "answer": e.answer,
         "duplicate_of": duplicate_of,
         "confirmed_items": sorted(e.event_items.filter(confirmed=True).values_list("item__code", flat=True)),
+    }
+
+
+class GeocodeIn(Schema):
+    address: str = Field(max_length=200)
+
+
+class GeocodeOut(Schema):
+    lng: float
+    lat: float
+    how: str
+    subdistrict: RefOut | None
+    grid: RefOut | None
+
+
+@router.get("/geocode", response=GeocodeOut, summary="按地址定位（楼宇、社区、街道名称）")
+def geocode(request, params: Query[GeocodeIn]):
+    place = address_geocode(address=params.address)
+    return {
+        "lng": place.lng,
+        "lat": place.lat,
+        "how": place.how,
+        "subdistrict": ref_out(place.subdistrict),
+        "grid": ref_out(place.grid),
     }
 
 

@@ -114,16 +114,9 @@ class _IntakeFields(forms.Form):
 
 
 class StaffIntakeForm(_IntakeFields):
-    lng = forms.FloatField(
-        label="经度",
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "placeholder": "如 120.2758"}),
-    )
-    lat = forms.FloatField(
-        label="纬度",
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "placeholder": "如 30.3016"}),
-    )
+    # Picked on the map (static/js/eventmap.js) or found from the address (按地址定位): never typed.
+    lng = forms.FloatField(label="经度", required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(label="纬度", required=False, widget=forms.HiddenInput)
     priority = forms.ChoiceField(label="优先级", choices=Priority.choices, initial=Priority.NORMAL)
 
     field_order = [

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from zhifa.core.pagination import paginate, query_without_page
 from zhifa.dispatch.choices import OPEN_STATUSES, Channel, EventStatus, Priority, UnitRole
 from zhifa.dispatch.events import forms as f
 from zhifa.dispatch.events.accuracy import routing_accuracy_for_user
-from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.ledger import event_ledger_xlsx
 from zhifa.dispatch.events.sections import event_sections_context
 from zhifa.dispatch.events.selectors import event_get_for_user, event_list_for_user
@@ -441,37 +439,6 @@ def _intake_kwargs(data: dict) -> dict:
         k: data.get(k) or ""
         for k in ("description", "address", "subdistrict", "reporter_name", "reporter_phone")
     }
-
-
-@login_required
-def event_new(request):
-    user = request.user
-    if not _is_command(user) or not scope_for(user).can_write:
-        raise PermissionDenied("只有指挥中心可以录入事件")
-    subdistricts = org_selectors.subdistrict_choices(user=user)
-    form = f.StaffIntakeForm(request.POST or None, subdistricts=subdistricts)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                event = event_intake(
-                    channel=Channel.STAFF,
-                    priority=data["priority"],
-                    lng=data.get("lng"),
-                    lat=data.get("lat"),
-                    by=user,
-                    **_intake_kwargs(data),
-                )
-            except ServiceError as err:
-                form.add_service_errors(err)
-                status = err.status
-            else:
-                messages.success(request, f"已受理，受理编号 {event.receipt_no}")
-                return redirect("dispatch:event_detail", pk=event.pk)
-        else:
-            status = 400
-    return render(request, "dispatch/event_new.html", {"active_nav": "board", "form": form}, status=status)
 
 
 # --- my tasks --------------------------------------------------------------------------------------------

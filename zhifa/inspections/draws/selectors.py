@@ -14,6 +14,7 @@ from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Inspection, RandomDraw
 from zhifa.org.models import Officer, Region
 from zhifa.org.scope import scope_for
+from zhifa.subjects.choices import INDUSTRIES
 from zhifa.subjects.models import Subject
 
 FILTER_LABELS = {"subdistrict": "街道", "industry": "行业", "scenario": "监管场景", "item": "执法事项"}
@@ -115,6 +116,16 @@ def draw_results(d: RandomDraw) -> dict[int, tuple[int, str]]:
         else:
             out[sid] = (pk, f"发现问题 {n} 项" if n else "未发现问题")
     return out
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    """(code, name) of the industries subjects are filed under, in code order: the draw form's picker."""
+    return sorted(INDUSTRIES.items())
+
+
+def scenario_choices() -> list[tuple[str, str]]:
+    """(code, name) of the supervision scenarios (监管一件事) a pool can be defined by."""
+    return list(Scenario.objects.order_by("code").values_list("code", "name"))
 
 
 def scenario_items() -> list[tuple[str, str]]:

@@ -10,19 +10,20 @@ from django.utils import timezone
 from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.catalog.choices import ItemStatus
-from zhifa.catalog.models import EnforcementItem
+from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError, require_write
 from zhifa.engine.draw import draw, draw_size, seed_from_public
 from zhifa.inspections.draws.picks import draw_outcome, draw_record
 from zhifa.inspections.models import InspectorConflict, RandomDraw
 from zhifa.inspections.permissions import own_domain_codes
-from zhifa.org.choices import RegionLevel
+from zhifa.org.choices import RegionLevel, UnitKind
 from zhifa.org.models import Domain, Officer, Region
 from zhifa.org.scope import scope_for
-from zhifa.subjects.choices import SubjectStatus
+from zhifa.subjects.choices import INDUSTRIES, SubjectStatus
 from zhifa.subjects.models import Subject
 
 DRAW_ROLES = (Role.ADMIN, Role.DISTRICT_COMMAND, Role.SUBDISTRICT_COMMAND, Role.DEPARTMENT)
+LOCAL_TEAM_KINDS = (UnitKind.SUBDISTRICT_TEAM, UnitKind.STATIONED_TEAM)
 RECENT_DRAWS = 50  # how far back "not the same inspector as last time" looks
 
 
@@ -42,6 +43,24 @@ def _pool(scope, *, subdistrict: Region | None, industry: str, scenario: str, it
         # By item: the subjects whose scenarios (监管一件事) check that item.
         qs = qs.filter(scenarios__items=item)
     return sorted(set(qs.values_list("id", flat=True)))
+
+
+def _local_pools(inspectors: list[str], pool: list[int]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """本地优先: each area's officers (a subdistrict or stationed team's, seconded officers included) and the
+    areas each pooled subject lies in (the team's region path is a prefix of the subject's)."""
+    pools: dict[str, list[str]] = {}
+    paths: dict[str, str] = {}
+    for officer_id, code, path in Officer.objects.filter(
+        pk__in=[int(i) for i in inspectors], team__kind__in=LOCAL_TEAM_KINDS
+    ).values_list("id", "team__region__code", "team__region__path"):
+        pools.setdefault(code, []).append(str(officer_id))
+        paths[code] = path
+    areas: dict[str, list[str]] = {}
+    for sid, subject_path in Subject.objects.filter(pk__in=pool).values_list("id", "region_path"):
+        mine = [code for code, path in paths.items() if path and subject_path.startswith(path)]
+        if mine:
+            areas[str(sid)] = sorted(mine)
+    return pools, areas
 
 
 def _last_inspectors(domain: Domain) -> dict[str, list[str]]:
@@ -107,7 +126,8 @@ def draw_create(
     public_value: str = "",
 ) -> RandomDraw:
     """抽取 — subjects from the pool uniformly, two qualified, non-conflicted inspectors for each, none of them
-    the subject's inspectors last time. A pool by catalog item takes the subjects whose scenarios include the
+    the subject's inspectors last time, officers of the subject's own area first (its subdistrict's team,
+    seconded officers included; others only when fewer than two local ones can form a team). A pool by catalog item takes the subjects whose scenarios include the
     item, and the team must then hold the item's domain as well as the draw's. The seed comes from the draw time and a public value (or the time
     alone); everything the engine needs to re-run it is kept in the record."""
     draw_require_organiser(by)
@@ -133,6 +153,12 @@ def draw_create(
         sd = Region.objects.filter(level=RegionLevel.SUBDISTRICT, code=subdistrict).first()
         if sd is None or not scope.covers_path(sd.path):
             _fail("subdistrict", "街道不存在或不在您的辖区内")
+    industry = (industry or "").strip().upper()
+    if industry and industry not in INDUSTRIES:
+        _fail("industry", f"行业“{industry[:20]}”不在行业分类（国民经济行业分类大类）中，请从列表中选择")
+    scenario = (scenario or "").strip()
+    if scenario and not Scenario.objects.filter(code=scenario).exists():
+        _fail("scenario", f"监管场景“{scenario[:20]}”不存在，请从列表中选择")
     item = (item or "").strip().upper()
     item_obj = None
     if item:
@@ -167,6 +193,7 @@ def draw_create(
     now = timezone.now()
     seed = seed_from_public(now, public_value.strip() or now.isoformat(), label=name)
     ids = [str(s) for s in pool]
+    local_pools, subject_areas = _local_pools(inspectors, pool)
     result = draw(
         ids,
         inspectors,
@@ -177,6 +204,8 @@ def draw_create(
         last_inspectors={s: v for s, v in _last_inspectors(dom).items() if s in set(ids)},
         qualified={i: sorted(v) for i, v in qualified.items()},
         domains_needed={s: needed for s in ids},
+        local_pools=local_pools,
+        subject_areas=subject_areas,
     )
     record = draw_record(
         result,

@@ -90,6 +90,8 @@ def draw_new(request):
         "domains": _domains_for(user),
         "subdistricts": subdistrict_choices(user=user),
         "items": selectors_draws.scenario_items(),
+        "industries": selectors_draws.industry_choices(),
+        "scenarios": selectors_draws.scenario_choices(),
     }
     return render(request, "inspections/draw_new.html", context, status=status)
 

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.inspections.choices import InspectionKind, InspectionStatus
+from zhifa.inspections.draws.selectors import draw_get
 from zhifa.inspections.models import PlanVisit
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
@@ -153,6 +154,37 @@ def records(request, params: Query[InspectionQuery]):
     if params.q.strip():
         qs = qs.filter(subject__name__icontains=params.q.strip()[:100])
     return mapped(qs.order_by("-visited_on", "-id"), _out)
+
+
+class OfficerQuery(Schema):
+    subject: int
+    q: str = ""
+    draw: int | None = None
+
+
+class OfficerOut(Schema):
+    id: int
+    name: str
+    certificate_no: str
+    team: str
+    domains: list[str]
+
+
+@router.get("/officers", response=list[OfficerOut], summary="可参加检查的执法人员（按姓名或执法证号查找）")
+def officers(request, params: Query[OfficerQuery]):
+    subject = subject_get(user=request.user, pk=params.subject)
+    d = draw_get(user=request.user, pk=params.draw) if params.draw is not None else None
+    found = sel.officers_for_visit(user=request.user, subject=subject, q=params.q, draw=d)
+    return [
+        {
+            "id": o.pk,
+            "name": o.name,
+            "certificate_no": o.certificate_no,
+            "team": o.team.name,
+            "domains": [d.name for d in o.qualified_domains.all()],
+        }
+        for o in found
+    ]
 
 
 @router.get("/{int:record_id}", response=InspectionDetailOut, summary="检查记录详情（含检查清单）")

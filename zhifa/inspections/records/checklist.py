@@ -23,6 +23,17 @@ def _ordered(qs: QuerySet[EnforcementItem]) -> list[EnforcementItem]:
     return list(qs.distinct().order_by("domain__sort", "domain__code", "code"))
 
 
+def _in_domains(items: QuerySet[EnforcementItem], codes: list[str]) -> QuerySet[EnforcementItem]:
+    """The items of the ticked domains; delegated items (赋权) count under 综合执法 (the subdistrict team checks
+    them). No domain ticked: all."""
+    if not codes:
+        return items
+    q = Q(domain__code__in=codes)
+    if DELEGATED_DOMAIN in codes:
+        q |= Q(delegated=True)
+    return items.filter(q)
+
+
 def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
     """The union of the subject's scenarios' active items in `domains` (codes or Domain rows; all when none),
     ordered by domain then code. Items delegated to the subdistricts (赋权) are in the 综合执法 domain's
@@ -33,12 +44,7 @@ def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
     scenario most subjects of its industry belong to; failing that, the domains' active items that belong to
     any scenario; failing that, the domains' high-frequency items."""
     codes = [d.code if isinstance(d, Domain) else str(d) for d in (domains or [])]
-    items = _active_items()
-    if codes:
-        q = Q(domain__code__in=codes)
-        if DELEGATED_DOMAIN in codes:
-            q |= Q(delegated=True)
-        items = items.filter(q)
+    items = _in_domains(_active_items(), codes)
     if subject.scenarios.exists():
         return _ordered(items.filter(scenarios__subjects=subject))
     base = _ordered(items.filter(code__in=industry_checks().get(subject.industry_code, ())))
@@ -62,13 +68,21 @@ def checklist_items(subject: Subject, domains=None) -> list[EnforcementItem]:
     return in_scenarios or _ordered(items.filter(high_frequency=True))
 
 
+def visit_items(visit, domains) -> list[EnforcementItem]:
+    """A plan visit's items in the ticked domains (codes)."""
+    planned = EnforcementItem.objects.select_related("domain").filter(code__in=visit.items)
+    return _ordered(_in_domains(planned, [str(d) for d in domains or []]))
+
+
 def inspection_checklist(inspection: Inspection) -> list[EnforcementItem]:
     """The checklist of a record: the plan visit's item codes, a department request's items, else the
-    subject's scenario items in the record's domains. A finished record's checklist is what was answered."""
+    subject's scenario items — always only the items of the record's (ticked) domains. A finished record's
+    checklist is what was answered."""
     if inspection.status == InspectionStatus.FINISHED:
         return _ordered(EnforcementItem.objects.filter(pk__in=inspection.findings.values("item_id")))
+    codes = list(inspection.domains.values_list("code", flat=True))
     if inspection.plan_visit_id:
-        return _ordered(EnforcementItem.objects.filter(code__in=inspection.plan_visit.items))
+        return visit_items(inspection.plan_visit, codes)
     if inspection.request_id and inspection.request.items.exists():
-        return _ordered(inspection.request.items.all())
-    return checklist_items(inspection.subject, list(inspection.domains.values_list("code", flat=True)))
+        return _ordered(_in_domains(inspection.request.items.select_related("domain"), codes))
+    return checklist_items(inspection.subject, codes)

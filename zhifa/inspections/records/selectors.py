@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import Case, Max, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
 from zhifa.inspections.choices import InspectionKind, InspectionStatus
+from zhifa.inspections.draws.picks import draw_outcome
 from zhifa.inspections.models import Inspection, InspectionPhoto
+from zhifa.org.models import Officer
 from zhifa.org.scope import get_in_scope_or_404, scope_for
 from zhifa.subjects.choices import SubjectStatus
 from zhifa.subjects.models import Subject
@@ -111,3 +113,42 @@ def last_finished_inspections(subject_ids) -> dict[int, date]:
         .annotate(last=Max("visited_on"))
         .order_by()
     )
+
+
+# --- who may join a visit -----------------------------------------------------------------------------------
+
+OFFICER_SEARCH_LIMIT = 20
+
+
+def _place_prefixes(region_path: str) -> list[str]:
+    """ "/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"]: the paths of every region holding the place."""
+    codes = [c for c in (region_path or "").split("/") if c]
+    return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
+
+
+def officers_for_visit(*, user, subject: Subject, q: str = "", draw=None, exclude=()) -> list[Officer]:
+    """添加检查人员 — active officers the start service accepts for a visit to ``subject`` (a district team's,
+    or the team's of the subject's subdistrict or functional area — ``permissions.serves_place`` — or the
+    draw's inspectors of that subject), matching a part of the name or certificate number, local teams first."""
+    if not scope_for(user).covers_path(subject.region_path):
+        raise Http404("监管对象不存在或不在您的辖区内")
+    q = (q or "").strip()[:40]
+    if not q:
+        return []
+    allowed = Q(team__region__parent__isnull=True) | Q(
+        team__region__path__in=_place_prefixes(subject.region_path)
+    )
+    if draw is not None:
+        pick = draw_outcome(draw.record).pick_for(subject.pk)
+        if pick is not None:
+            allowed |= Q(pk__in=list(pick.officer_ids))
+    found = (
+        Officer.objects.filter(allowed, active=True)
+        .filter(Q(name__icontains=q) | Q(certificate_no__icontains=q))
+        .exclude(pk__in=[int(i) for i in exclude])
+        .select_related("team", "team__region")
+        .prefetch_related("qualified_domains")
+        .annotate(far=Case(When(team__region__parent__isnull=True, then=1), default=0))
+        .order_by("far", "name", "pk")
+    )
+    return list(found[:OFFICER_SEARCH_LIMIT])

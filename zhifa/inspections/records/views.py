@@ -22,8 +22,10 @@ from zhifa.inspections.models import Inspection, PlanVisit
 from zhifa.inspections.permissions import own_domain_codes
 from zhifa.inspections.records import selectors as sel
 from zhifa.inspections.records import services as svc
-from zhifa.inspections.records.checklist import checklist_items, inspection_checklist
+from zhifa.inspections.records.checklist import checklist_items, inspection_checklist, visit_items
 from zhifa.inspections.records.hooks import record_sections
+from zhifa.inspections.records.questions import HINTS as QUESTION_HINTS
+from zhifa.inspections.records.questions import item_question
 from zhifa.org.models import Domain, Officer
 from zhifa.org.scope import scope_for
 from zhifa.risk.services import colour_label
@@ -94,19 +96,10 @@ def _plan_visit_for(user, pk) -> PlanVisit:
     return visit
 
 
-def _candidates(user, subject, chosen: list[int]) -> list[Officer]:
-    """Officers offered as checkboxes: the user's own team, the subject's subdistrict team, those chosen."""
-    q = Q(pk__in=chosen)
-    if user.unit_id:
-        q |= Q(team_id=user.unit_id)
-    if getattr(user, "officer_id", None):
-        q |= Q(pk=user.officer_id)
-    q |= Q(team__region_id=subject.subdistrict_id)
-    return list(
-        Officer.objects.filter(q, active=True)
-        .select_related("team")
-        .prefetch_related("qualified_domains")[:80]
-    )
+def _squad(chosen: list[int]) -> list[Officer]:
+    """The officers already on the visit (planned squad, drawn team or the user), in the order chosen."""
+    rows = {o.pk: o for o in Officer.objects.filter(pk__in=chosen).select_related("team")}
+    return [rows[i] for i in dict.fromkeys(chosen) if i in rows]
 
 
 @login_required
@@ -133,7 +126,8 @@ def record_new(request):
         pick = draw_outcome(draw.record).pick_for(subject.pk)
         drawn_team = list(pick.officer_ids) if pick is not None else []
     errors, status = {}, 200
-    if request.method == "POST":
+    finding = request.method == "POST" and request.POST.get("action") == "find"
+    if request.method == "POST" and not finding:
         data = request.POST
         officers = (
             data.getlist("officers")
@@ -156,6 +150,8 @@ def record_new(request):
         else:
             messages.success(request, f"已开始检查：{subject.name}")
             return redirect("inspections:record_detail", pk=made.pk)
+    if request.method == "POST":
+        data = request.POST
         chosen_officers = [int(o) for o in data.getlist("officers") if o.isdigit()]
         chosen_domains = data.getlist("domains")
         form = {
@@ -182,13 +178,16 @@ def record_new(request):
             "visited_on": min(day, timezone.localdate()).isoformat(),
             "certificates": "",
         }
+    officer_q = (request.POST.get("officer_q", "") if finding else "").strip()
+    found_officers = (
+        sel.officers_for_visit(user=user, subject=subject, q=officer_q, draw=draw, exclude=chosen_officers)
+        if officer_q
+        else []
+    )
     own = own_domain_codes(user)  # a department checks its own domain only (the service refuses the rest)
     domains = [d for d in Domain.objects.order_by("sort", "code") if own is None or d.code in own]
     if visit is not None:
-        from zhifa.catalog.models import EnforcementItem
-
-        preview = list(EnforcementItem.objects.filter(code__in=visit.items).select_related("domain"))
-        preview.sort(key=lambda i: (i.domain.sort, i.domain.code, i.code))
+        preview = visit_items(visit, chosen_domains)
     else:
         preview = checklist_items(subject, chosen_domains) if chosen_domains else []
     context = {
@@ -201,10 +200,11 @@ def record_new(request):
         "kinds": KIND_FOR_START,
         "domains": domains,
         "chosen_domains": chosen_domains,
-        "officers": _candidates(user, subject, chosen_officers),
-        "chosen_officers": chosen_officers,
+        "squad": _squad(chosen_officers),
+        "officer_q": officer_q,
+        "found_officers": found_officers,
         "scenarios": list(subject.scenarios.order_by("code")),
-        "preview": preview,
+        "preview": [(item, item_question(item)) for item in preview],
     }
     return render(request, "inspections/record_new.html", context, status=status)
 
@@ -235,6 +235,8 @@ def _groups(inspection, posted=None):
                 note=posted.get(f"note_{item.code}", ""),
             )
         row["severity_label"] = SEVERITY_LABELS.get(row["severity"], "")
+        row["question"] = item_question(item)
+        row["hint"] = QUESTION_HINTS[row["question"].kind]
         rows.append(row)
     groups = [(domain, list(items)) for domain, items in groupby(rows, key=lambda r: r["item"].domain)]
     return groups, rows, photos.get(None, [])

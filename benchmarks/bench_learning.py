@@ -18,12 +18,9 @@ Everything runs on one core (sched_setaffinity); the whole run takes a few minut
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import platform
-import runpy
 import sys
 import time
 from pathlib import Path
@@ -45,7 +42,7 @@ from zhifa.engine.text_synthetic import messages  # noqa: E402
 from zhifa.engine.textmodel import document  # noqa: E402
 
 
-def routing(folds: int, rows: int) -> None:
+def routing(folds: int, scale_rows: int) -> None:
     if bench_router_select.LABELLED.exists():
         lines = bench_router_select.LABELLED.read_text(encoding="utf-8").splitlines()
         rows = [r for r in (json.loads(line) for line in lines if line.strip()) if r["split"] == "train"]
@@ -62,9 +59,9 @@ def routing(folds: int, rows: int) -> None:
         [lb for *_, lb in synth],
         folds,
     )
-    if rows:
-        print(f"\nrouter_train at scale ({rows:,} synthetic rows from the catalog's phrases):")
-        bench_router_scale.run(rows, folds)
+    if scale_rows:
+        print(f"\nrouter_train at scale ({scale_rows:,} synthetic rows from the catalog's phrases):")
+        bench_router_scale.run(scale_rows, folds)
 
 
 def risk(subjects: int) -> None:
@@ -95,25 +92,12 @@ def classify_route(n: int) -> None:
     print("  aim: ≥ 10,000 events/s on one core with history")
 
 
-def compare(argv: list[str]) -> str:
-    """Joint plan vs departments alone, as bench_joint_plan prints it. That script has no function returning its
-    comparison (another change is reworking it), so its main runs here with these arguments and its printout
-    is returned; replace this by its own function once it has one."""
-    out = io.StringIO()
-    saved = sys.argv
-    sys.argv = [str(BENCH / "bench_joint_plan.py"), *argv]
-    try:
-        with contextlib.redirect_stdout(out):
-            runpy.run_path(str(BENCH / "bench_joint_plan.py"), run_name="__main__")
-    finally:
-        sys.argv = saved
-    return out.getvalue()
-
-
-def planning(argv: list[str]) -> None:
-    own = getattr(bench_joint_plan, "compare", None)
-    text = own(argv) if callable(own) else compare(argv)
-    print(text)
+def planning(quick: bool) -> None:
+    """Joint plan vs departments alone (each with its own optimised routes), at the synthetic 四季青's own overlap
+    and at one where a 50 % saving is possible: bench_joint_plan's own comparison and printout."""
+    size = {"subjects": 1500, "officers": 20} if quick else {}
+    for align in (0.0, 0.6):
+        bench_joint_plan.report(bench_joint_plan.compare(align=align, **size))
 
 
 def main() -> None:
@@ -142,7 +126,7 @@ def main() -> None:
         ("3. classify + route throughput", lambda: classify_route(5000 if args.quick else 20000)),
         (
             "4. joint plan vs departments alone (synthetic 四季青)",
-            lambda: planning(["--subjects", "1500", "--officers", "20"] if args.quick else []),
+            lambda: planning(args.quick),
         ),
     ]
     for title, run in parts:

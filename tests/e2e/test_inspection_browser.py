@@ -38,13 +38,15 @@ def test_officer_fills_a_checklist_on_the_phone(live_server, rec, browser, setti
     page.wait_for_url("**/inspections/records/new/?subject=*")
     # 测试队员甲 (alice herself) is in the squad already; her partner is added by the search.
     page.fill("#id_officer_q", "丙")
+    page.press("#id_officer_q", "Enter")  # Enter in the search box searches; it does not start the inspection
     page.locator(f"#officer-results button[data-officer='{w.partner.pk}']").click()
+    assert "/inspections/records/new/" in page.url
     expect(page.locator("#squad")).to_contain_text("测试队员丙")
     page.check("#domains input[value='comprehensive']")
     page.check("#domains input[value='market']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 395
     page.screenshot(path=str(shots / "record-new-390.png"), full_page=True)
-    page.click("#start-btn")
+    page.press("#id_visited_on", "Enter")  # Enter in any other field starts it, as 开始检查 does
     page.wait_for_url("**/inspections/records/*/")
     expect(page.locator("#progress")).to_contain_text("已填写 0 / 2 项")
     expect(page.locator("#locate-status")).to_contain_text("120.171000, 30.221000")

@@ -267,7 +267,7 @@ def event_intake(
         if auto:
             event.status, event.dispatched_at = EventStatus.DISPATCHED, now
         event.save(force_insert=True)
-        EventItem.objects.bulk_create(
+        event_items = EventItem.objects.bulk_create(
             [
                 EventItem(
                     event=event, item=items[code], score=suggested.get(code, 1.0), confirmed=code in confirmed
@@ -276,7 +276,9 @@ def event_intake(
                 if code in items
             ]
         )
-        EventUnit.objects.bulk_create([EventUnit(event=event, unit=u, role=r) for u, r in units])
+        event_units = EventUnit.objects.bulk_create(
+            [EventUnit(event=event, unit=u, role=r) for u, r in units]
+        )
         steps = [
             EventStatusChange(
                 event=event,
@@ -299,6 +301,8 @@ def event_intake(
                 )
             )
         EventStatusChange.objects.bulk_create(steps)
+        # The caller's answer (the API's event detail) reads these rows: handed over, not read back.
+        _hand_over(event, history=steps, event_units=event_units, event_items=event_items)
         audit_record(
             actor=by or f"intake:{channel}",
             action="dispatch.event_intake",
@@ -312,6 +316,15 @@ def event_intake(
             },
         )
     return event
+
+
+def _hand_over(event: Event, **rows: list) -> None:
+    """Set the related rows just written as `event`'s prefetched ones (as prefetch_related would)."""
+    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, values in rows.items():
+        qs = getattr(event, name).get_queryset()
+        qs._result_cache, qs._prefetch_done = list(values), True
+        cache[name] = qs
 
 
 def _primary_items(event: Event) -> set[str]:

@@ -71,6 +71,7 @@ class Run:
                 self.latencies[kind].append(seconds)
 
     def report(self, label: str, wall: float, clients: int) -> None:
+        self.wall = wall
         total = sum(len(v) for v in self.latencies.values())
         print(f"{label}: {total} ok, {len(self.errors)} errors, {clients} clients, {total / wall:.0f} req/s")
         for kind, values in self.latencies.items():

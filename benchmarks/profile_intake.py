@@ -152,7 +152,14 @@ def concurrent(token: str) -> None:
         print(f"  {what}: {n / len(samples):.2f} backends on average")
     waiting = sum(1 for s in samples if any(k.startswith("waiting on a lock") for k in s))
     print(f"  samples with any backend waiting on a lock: {waiting / len(samples):.0%}")
-    del run
+    # Little's law: backends waiting on average ÷ requests per second = time each request waits.
+    per_second = len(run.latencies["intake"]) / run.wall
+    locked = sum(n for k, n in total.items() if k.startswith("waiting on a lock")) / len(samples)
+    p50 = statistics.median(run.latencies["intake"]) * 1000
+    print(
+        f"  each intake waits {locked / per_second * 1000:.1f} ms on locks on average "
+        f"(of a {p50:.0f} ms median answer; the rest is queueing for the app's CPU)"
+    )
 
 
 def main() -> None:

@@ -191,6 +191,7 @@ EXPECT: dict[str, str] = {
     "api/v1/inspections/records/<int:record_id>": "401 200 200 200 404 200 404 200 404 200 | 405 405 405 405 405",
     "api/v1/inspections/records/<int:record_id>/answers": "405 405 405 405 405 405 405 405 405 405 | 401 422 422 422 422",
     "api/v1/inspections/records/<int:record_id>/finish": "405 405 405 405 405 405 405 405 405 405 | 401 404 404 404 403",
+    "api/v1/inspections/joint-plans/jobs": "405 405 405 405 405 405 405 405 405 405 | 401 422 422 422 422",
     "api/v1/inspections/joint-plans": "401 200 200 200 200 200 200 200 200 200 | 401 422 422 422 422",
     "api/v1/inspections/joint-plans/<plan_id>": "401 422 422 422 422 422 422 422 422 422 | 405 405 405 405 405",
     "api/v1/inspections/joint-plans/<plan_id>/publish": "405 405 405 405 405 405 405 405 405 405 | 401 422 422 422 422",

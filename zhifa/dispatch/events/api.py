@@ -159,6 +159,7 @@ def create_event(request, payload: EventIn):
         reporter_phone=payload.reporter_phone,
         item_codes=payload.item_codes or None,
         by=user,
+        keep_rows=True,
     )
     return 201, _detail(event, user)
 

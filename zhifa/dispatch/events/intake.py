@@ -186,10 +186,13 @@ def event_intake(
     external_no: str = "",
     by=None,
     now: datetime | None = None,
+    keep_rows: bool = False,
 ) -> Event:
     """Take one event from any channel: classify, place, route and dispatch it when the owner is clear.
 
-    `external_no` is the number the source system gave it (a 12345 work order number): once per channel."""
+    `external_no` is the number the source system gave it (a 12345 work order number): once per channel.
+    `keep_rows`: the returned event carries its history, units and items as prefetched rows, for a caller that
+    only reads it (the API's answer); others leave it off, so a later change is never hidden behind them."""
     external_no = (external_no or "").strip()
     errors = _validate_intake(description, lng, lat, channel, priority, external_no)
     if errors:
@@ -301,8 +304,8 @@ def event_intake(
                 )
             )
         EventStatusChange.objects.bulk_create(steps)
-        # The caller's answer (the API's event detail) reads these rows: handed over, not read back.
-        _hand_over(event, history=steps, event_units=event_units, event_items=event_items)
+        if keep_rows:  # the caller answers with the event's detail at once: from these rows, not read back
+            _hand_over(event, history=steps, event_units=event_units, event_items=event_items)
         audit_record(
             actor=by or f"intake:{channel}",
             action="dispatch.event_intake",

@@ -2,7 +2,8 @@
 sharing Redis when it is reachable (REDIS_URL), clients spread over both servers.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhifa_bench python benchmarks/bench_api_intake.py
-(the database is emptied and rebuilt: its name must contain "bench").
+(the database is emptied and rebuilt: its name must contain "bench"; REUSE=1 keeps one already built;
+DURATION=0 skips the bounded-load run).
 
 Runs, all closed loop (each client sends its next request as soon as the last is answered, keep-alive):
   1. intake, 20 clients × PER_CLIENT reports — throughput and p95;
@@ -23,6 +24,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 
 from _benchdb import ROOT, setup_bench_database
 
@@ -69,6 +71,7 @@ class Run:
                 self.latencies[kind].append(seconds)
 
     def report(self, label: str, wall: float, clients: int) -> None:
+        self.wall = wall
         total = sum(len(v) for v in self.latencies.values())
         print(f"{label}: {total} ok, {len(self.errors)} errors, {clients} clients, {total / wall:.0f} req/s")
         for kind, values in self.latencies.items():
@@ -115,7 +118,7 @@ def client(n: int, token: str, run: Run, *, count: int = 0, until: float = 0.0, 
     conn.close()
 
 
-def phase(label: str, token: str, clients: int, **kw) -> None:
+def phase(label: str, token: str, clients: int, **kw) -> "Run":
     run = Run()
     started = time.perf_counter()
     if "duration" in kw:
@@ -126,24 +129,42 @@ def phase(label: str, token: str, clients: int, **kw) -> None:
     for t in threads:
         t.join()
     run.report(label, time.perf_counter() - started, clients)
+    return run
 
 
-def main() -> None:
+def prepare() -> str:
+    """The bench database with the demo district (kept when REUSE=1 and it is built already); an API token."""
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database whose name contains 'bench'")
     if _redis_up():
         os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
-    setup_bench_database("api")
+    reuse = os.environ.get("REUSE") == "1"
+    if reuse:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
+        import django
+
+        django.setup()
+        from zhifa.org.models import Region
+
+        reuse = Region.objects.exists()
+    if not reuse:
+        setup_bench_database("api")
+        from zhifa.demo.builder import demo_district_build
+
+        t0 = time.perf_counter()
+        demo_district_build(seed=42)
+        print(f"demo district built in {time.perf_counter() - t0:.0f} s")
     from zhifa.accounts.models import User
     from zhifa.accounts.services import api_token_create
-    from zhifa.demo.builder import demo_district_build
 
-    t0 = time.perf_counter()
-    demo_district_build(seed=42)
-    print(
-        f"demo district built in {time.perf_counter() - t0:.0f} s; shared cache: {os.environ.get('REDIS_URL') or 'none'}"
-    )
+    print(f"shared cache: {os.environ.get('REDIS_URL') or 'none'}; load average {os.getloadavg()[0]:.2f}")
     _, token = api_token_create(user=User.objects.get(username="command"), name="bench", by="bench")
+    return token
+
+
+@contextmanager
+def app_servers(token: str):
+    """Two gunicorn servers on PORTS, up and warmed (classifier and router loaded in every worker)."""
     servers = [
         subprocess.Popen(
             [
@@ -173,18 +194,31 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-        # Warm the classifier and router in every worker of both servers before measuring.
         phase("warm-up", token, 8, count=4)
-        print(f"two app servers × gunicorn {WORKERS}×{THREADS}, PostgreSQL, 2 shared cores")
-        phase("intake, 20 clients closed loop", token, 20, count=PER_CLIENT)
-        phase("intake, 100 clients closed loop", token, 100, count=PER_CLIENT_100)
-        phase(f"bounded load, 100 clients for {DURATION:g} s (intake + board)", token, 100, duration=DURATION,
-              board_share=0.5)  # fmt: skip
+        yield servers
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def main() -> None:
+    token = prepare()
+    with app_servers(token):
+        print(f"two app servers × gunicorn {WORKERS}×{THREADS}, PostgreSQL, 2 shared cores")
+        phase("intake, 20 clients closed loop", token, 20, count=PER_CLIENT)
+        print(f"  load average {os.getloadavg()[0]:.2f}")
+        phase("intake, 100 clients closed loop", token, 100, count=PER_CLIENT_100)
+        print(f"  load average {os.getloadavg()[0]:.2f}")
+        if DURATION > 0:
+            phase(f"bounded load, 100 clients for {DURATION:g} s (intake + board)", token, 100, duration=DURATION,
+                  board_share=0.5)  # fmt: skip
+            print(f"  load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

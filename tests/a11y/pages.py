@@ -236,6 +236,7 @@ NOT_PAGES: dict[str, str] = {
     "inspections:jointplan_visit_mark": POST_ACTION,
     "inspections:record_photo": "photo file download",
     "risk:assess": POST_ACTION,
+    "risk:recompute": POST_ACTION,
     "cases:case_action": POST_ACTION,
     "cases:evidence_file": "evidence file download",
     "cases:document_pdf": "PDF download",

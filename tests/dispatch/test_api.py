@@ -75,3 +75,16 @@ def test_validation_errors(district, clients):
     assert (
         post(clients["carol"], f"{API}/events/999999/dispatch", {"unit": "ST-330102008"}).status_code == 404
     )
+
+
+def test_intake_answer_is_the_stored_event(district, clients):
+    """The 201 answer is built from the rows intake just wrote (not read back): it says what a read says."""
+    carol = clients["carol"]
+    payload = {"description": "九堡街道某饭店油烟扰民，楼道里电动车充电", "item_codes": ["ZH0101"]}
+    res = post(carol, f"{API}/events", payload)
+    assert res.status_code == 201, res.content
+    answer = res.json()
+    read = carol.get(f"{API}/events/{answer['id']}").json()
+    for key in ("history", "assisting_units", "confirmed_items", "lead_unit", "status", "classification"):
+        assert answer[key] == read[key], key
+    assert answer["confirmed_items"] == ["ZH0101"] and len(answer["history"]) == 2

@@ -115,6 +115,8 @@ def test_form_errors_in_chinese(town):  # noqa: F811
     assert not JointPlan.objects.exists()
 
 
+# Committed for real: the page starts a background job, which with no broker runs as the request commits.
+@pytest.mark.django_db(transaction=True)
 def test_form_creates_a_plan_from_the_recorded_demands(town):  # noqa: F811
     """No demands passed: the plan takes them from the records (inspection_demands)."""
     w = town

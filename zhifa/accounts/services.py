@@ -189,6 +189,8 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user", "user__unit__region")
+        # Not the region's polygon (a district's is large): decoded on every API request for nothing.
+        .defer("user__unit__region__geometry")
         .filter(digest=token_digest(raw), revoked_at__isnull=True)
         .first()
     )

@@ -34,10 +34,15 @@ class DemoSummary:
     seconds: float = 0.0
 
 
-def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
+BUILD_STEPS = 9
+
+
+def demo_district_build(*, seed: int, as_of: date | None = None, progress=None) -> DemoSummary:
     """Create the whole demo district in one transaction, as it stands at the start of `as_of` (default: today,
     Shanghai time): its year of records ends the day before. The same seed and day give the same district.
-    Refuses to run on a database that has regions."""
+    Refuses to run on a database that has regions. ``progress(done, BUILD_STEPS)`` after each stage (a job's bar).
+    """
+    step = progress or (lambda done, total: None)
     if Region.objects.exists():
         raise RuntimeError("数据库中已有区域数据，演示城区只能在空库中生成")
     started = time.perf_counter()
@@ -73,6 +78,7 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
             object_repr=f"演示城区 seed={seed}",
             after=dict(summary.counts),
         )
+        step(1, BUILD_STEPS)
         summary.counts["items"] = catalog_data.load_catalog(by=ACTOR)
         summary.counts["scenarios"] = catalog_data.load_scenarios(by=ACTOR)
         summary.counts["hub_layers"] = catalog_data.load_hub_layers()
@@ -84,22 +90,30 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
             object_repr=f"演示清单 seed={seed}",
             after={k: summary.counts[k] for k in ("items", "scenarios", "hub_layers")},
         )
+        step(2, BUILD_STEPS)
         summary.counts.update(
             build_subjects(seed=seed, regions=regions, buildings=buildings, layout=layout, by=ACTOR)
         )
+        step(3, BUILD_STEPS)
         summary.counts["users"] = len(create_demo_users(by=ACTOR))
+        step(4, BUILD_STEPS)
         summary.counts.update(demo_events_build(seed=seed, layout=layout, regions=regions, by=ACTOR))
+        step(5, BUILD_STEPS)
         summary.counts.update(build_inspection_history(seed=seed, by=ACTOR))
         summary.counts.update(build_draws(seed=seed))  # 双随机 inspections from real draws
+        step(6, BUILD_STEPS)
         # Three-colour codes from the subjects' records, as the nightly risk_recompute would give them.
         risk = risk_recompute_all(by=ACTOR)
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
+        step(7, BUILD_STEPS)
         summary.counts.update(build_joint_plans(seed=seed))
+        step(8, BUILD_STEPS)
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
         summary.counts.update(build_trainings(seed=seed, by=ACTOR))
         # Last, from their own random streams: meetings and escalations; 九堡's scenarios and 综管大队,
         # the subdistricts' own officers.
         summary.counts.update(build_coordination(seed=seed))
         summary.counts.update(build_reference_shapes(seed=seed))
+    step(BUILD_STEPS, BUILD_STEPS)
     summary.seconds = time.perf_counter() - started
     return summary

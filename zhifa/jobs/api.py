@@ -22,6 +22,17 @@ class JobOut(Schema):
     error: str
 
 
+class JobQueuedOut(Schema):
+    """202 of an API call that started a job: where to follow it."""
+
+    job: UUID
+    status_url: str
+
+
+def job_queued(job) -> dict:
+    return {"job": job.pk, "status_url": f"/api/v1/jobs/{job.pk}"}
+
+
 @router.get("/{job_id}", response=JobOut)
 def job_get(request, job_id: UUID):
     v = job_view(job_get_for_user(request.user, job_id))

@@ -5,10 +5,11 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 
 from zhifa.engine.risk import COLOUR_LABELS
+from zhifa.jobs.api import JobQueuedOut, job_queued
 from zhifa.risk.models import RiskPolicyVersion
 from zhifa.risk.policy import risk_policy_current
 from zhifa.risk.selectors import subject_risk_get
-from zhifa.risk.services import risk_assess, risk_policy_publish
+from zhifa.risk.services import risk_assess, risk_policy_publish, risk_recompute_submit
 
 router = Router(tags=["三色赋码"])
 
@@ -120,3 +121,12 @@ def policy(request):
 def policy_publish(request, payload: PolicyIn):
     risk_policy_publish(data=payload.policy, note=payload.note, by=request.user)
     return Status(201, _policy_out())
+
+
+@router.post(
+    "/recompute",
+    response={202: JobQueuedOut},
+    summary="全部重新计算（区协调指挥中心、系统管理员；后台进行，返回 202 与任务地址）",
+)
+def recompute(request):
+    return Status(202, job_queued(risk_recompute_submit(by=request.user)))

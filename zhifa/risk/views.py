@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import PermissionError_, ServiceError
+from zhifa.core.htmx import render_page_or_fragment
 from zhifa.engine.risk import COLOUR_LABELS, COLOURS
+from zhifa.jobs.selectors import job_view
 from zhifa.risk.forms import WEIGHT_LABELS, RiskPolicyForm
 from zhifa.risk.models import RiskPolicyVersion
 from zhifa.risk.policy import risk_policy_current
@@ -19,17 +21,40 @@ from zhifa.risk.services import (
     risk_overview,
     risk_policy_publish,
     risk_policy_versions,
+    risk_recompute_submit,
 )
 from zhifa.subjects.selectors import subject_get
 
 
+def _overview_context(request, **extra) -> dict:
+    return {
+        "active_nav": "risk",
+        "o": risk_overview(user=request.user),
+        "policy": risk_policy_current(),
+        "can_recompute": can_publish_policy(request.user),
+        **extra,
+    }
+
+
 @login_required
 def overview(request):
-    return render(
-        request,
-        "risk/overview.html",
-        {"active_nav": "risk", "o": risk_overview(user=request.user), "policy": risk_policy_current()},
-    )
+    return render(request, "risk/overview.html", _overview_context(request))
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """重新计算 — the whole district's colours, in the background; the page shows its progress (htmx polls the
+    job's fragment), then its result."""
+    try:
+        job = risk_recompute_submit(by=request.user)
+    except PermissionError_ as exc:
+        raise PermissionDenied(exc.message) from None
+    job.refresh_from_db()  # no broker: it has already run
+    context = _overview_context(request, job=job_view(job))
+    response = render_page_or_fragment(request, "risk/overview.html", "risk/_recompute.html", context)
+    response.status_code = 202
+    return response
 
 
 def _policy_view(policy) -> dict:

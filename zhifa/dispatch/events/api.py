@@ -113,7 +113,9 @@ def _detail(e, user) -> dict:
     duplicate_of = None
     if e.duplicate_of_id and event_list_for_user(user=user).filter(pk=e.duplicate_of_id).exists():
         duplicate_of = e.duplicate_of.receipt_no
-    assisting = [eu.unit for eu in e.event_units.filter(active=True, role="assist").select_related("unit")]
+    handed = getattr(e, "_prefetched_objects_cache", {})  # rows intake just wrote: no need to read them back
+    units = e.event_units.all() if "event_units" in handed else e.event_units.select_related("unit")
+    assisting = [eu.unit for eu in units if eu.active and eu.role == "assist"]
     return {
         **event_row(e),
         "description": e.description,
@@ -132,7 +134,11 @@ def _detail(e, user) -> dict:
         "result": e.result,
         "answer": e.answer,
         "duplicate_of": duplicate_of,
-        "confirmed_items": sorted(e.event_items.filter(confirmed=True).values_list("item__code", flat=True)),
+        "confirmed_items": sorted(
+            [ei.item.code for ei in e.event_items.all() if ei.confirmed]
+            if "event_items" in handed
+            else e.event_items.filter(confirmed=True).values_list("item__code", flat=True)
+        ),
     }
 
 
@@ -178,6 +184,7 @@ def create_event(request, payload: EventIn):
         reporter_phone=payload.reporter_phone,
         item_codes=payload.item_codes or None,
         by=user,
+        keep_rows=True,
     )
     return 201, _detail(event, user)
 

@@ -188,10 +188,13 @@ def event_intake(
     external_no: str = "",
     by=None,
     now: datetime | None = None,
+    keep_rows: bool = False,
 ) -> Event:
     """Take one event from any channel: classify, place, route and dispatch it when the owner is clear.
 
-    `external_no` is the number the source system gave it (a 12345 work order number): once per channel."""
+    `external_no` is the number the source system gave it (a 12345 work order number): once per channel.
+    `keep_rows`: the returned event carries its history, units and items as prefetched rows, for a caller that
+    only reads it (the API's answer); others leave it off, so a later change is never hidden behind them."""
     external_no = (external_no or "").strip()
     errors = _validate_intake(description, lng, lat, channel, priority, external_no)
     if errors:
@@ -269,7 +272,7 @@ def event_intake(
         if auto:
             event.status, event.dispatched_at = EventStatus.DISPATCHED, now
         event.save(force_insert=True)
-        EventItem.objects.bulk_create(
+        event_items = EventItem.objects.bulk_create(
             [
                 EventItem(
                     event=event, item=items[code], score=suggested.get(code, 1.0), confirmed=code in confirmed
@@ -278,7 +281,9 @@ def event_intake(
                 if code in items
             ]
         )
-        EventUnit.objects.bulk_create([EventUnit(event=event, unit=u, role=r) for u, r in units])
+        event_units = EventUnit.objects.bulk_create(
+            [EventUnit(event=event, unit=u, role=r) for u, r in units]
+        )
         steps = [
             EventStatusChange(
                 event=event,
@@ -301,6 +306,8 @@ def event_intake(
                 )
             )
         EventStatusChange.objects.bulk_create(steps)
+        if keep_rows:  # the caller answers with the event's detail at once: from these rows, not read back
+            _hand_over(event, history=steps, event_units=event_units, event_items=event_items)
         audit_record(
             actor=by or f"intake:{channel}",
             action="dispatch.event_intake",
@@ -314,6 +321,15 @@ def event_intake(
             },
         )
     return event
+
+
+def _hand_over(event: Event, **rows: list) -> None:
+    """Set the related rows just written as `event`'s prefetched ones (as prefetch_related would)."""
+    cache = event.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, values in rows.items():
+        qs = getattr(event, name).get_queryset()
+        qs._result_cache, qs._prefetch_done = list(values), True
+        cache[name] = qs
 
 
 def _primary_items(event: Event) -> set[str]:

@@ -7,6 +7,8 @@ from ninja.pagination import paginate
 
 from zhifa.core.pagination import ApiPagination, mapped
 from zhifa.inspections import plans
+from zhifa.inspections.plans.jobs import joint_plan_submit
+from zhifa.jobs.api import JobQueuedOut, job_queued
 
 router = Router(tags=["综合查一次"])
 
@@ -161,6 +163,26 @@ def joint_plan_create(request, payload: PlanIn):
         by=request.user,
     )
     return Status(201, _detail(made))
+
+
+@router.post(
+    "/jobs",
+    response={202: JobQueuedOut},
+    summary="后台编制综合查一次计划（整个街道或功能区；先校验，出错即时返回；返回 202 与任务地址）",
+)
+def joint_plan_create_in_background(request, payload: PlanIn):
+    job = joint_plan_submit(
+        region=payload.region,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        name=payload.name,
+        quiet_days=payload.quiet_days,
+        max_visits_per_year=payload.max_visits_per_year,
+        seed=payload.seed,
+        replaces_published=payload.replaces_published,
+        by=request.user,
+    )
+    return Status(202, job_queued(job))
 
 
 @router.get("/{plan_id}", response=PlanDetailOut, summary="计划详情：检查组日程与逐户检查顺序、未排入需求")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -118,7 +119,35 @@ def _refuse_overlap(region_id: int, start, end, *, exclude: int | None = None, h
         )
 
 
-def joint_plan_create(
+@dataclass(frozen=True)
+class PlanInput:
+    """A plan request that passed every check that needs no planning (the form's errors, said at once)."""
+
+    region: Region
+    start: date
+    end: date
+    name: str
+    quiet: frozenset
+    cap: int
+    per_day: int
+    seed: str
+
+    def as_params(self, *, replaces_published: bool) -> dict:
+        """JSON for a background job (joint_plan_submit)."""
+        return {
+            "region": self.region.code,
+            "period_start": self.start.isoformat(),
+            "period_end": self.end.isoformat(),
+            "name": self.name,
+            "quiet_days": sorted(d.isoformat() for d in self.quiet),
+            "max_visits_per_year": self.cap,
+            "max_visits_per_squad_day": self.per_day,
+            "seed": self.seed,
+            "replaces_published": replaces_published,
+        }
+
+
+def joint_plan_check(
     *,
     region,
     period_start,
@@ -128,15 +157,11 @@ def joint_plan_create(
     max_visits_per_year: int | None = None,
     max_visits_per_squad_day: int | None = None,
     seed: str | int | None = None,
-    demands=None,
     replaces_published: bool = False,
     by,
-) -> JointPlan:
-    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft. A period that
-    overlaps a published plan of the region is refused at once unless ``replaces_published``.
-
-    ``demands``: a DemandSet from ``inspection_demands`` (the default), or a list of engine Demands (subject =
-    Subject pk) whose subjects are then read from the database."""
+) -> PlanInput:
+    """Who may plan where, the period, quiet days, limits and an overlapping published plan: refused before any
+    planning (ServiceError with the field's Chinese message, PermissionError_, Http404, Conflict)."""
     scope = scope_for(by)
     require_write(scope)
     reg = _region_for(region, scope)
@@ -167,7 +192,53 @@ def joint_plan_create(
         fail("max_visits_per_squad_day", "每组每日检查户数须为 1 到 20 的整数")
     name = (name or "").strip()[:120] or f"{reg.name}综合查一次计划（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
     seed = str(seed) if seed not in (None, "") else secrets.token_hex(8)
+    return PlanInput(reg, start, end, name, quiet, cap, per_day, seed)
 
+
+def joint_plan_create(
+    *,
+    region,
+    period_start,
+    period_end,
+    name: str = "",
+    quiet_days: Iterable = (),
+    max_visits_per_year: int | None = None,
+    max_visits_per_squad_day: int | None = None,
+    seed: str | int | None = None,
+    demands=None,
+    replaces_published: bool = False,
+    by,
+    progress: Callable[[int, int], None] | None = None,
+) -> JointPlan:
+    """编制 — plan a region's joint visits for a period (≤ 92 days) and save it as a draft. A period that
+    overlaps a published plan of the region is refused at once unless ``replaces_published``.
+
+    ``demands``: a DemandSet from ``inspection_demands`` (the default), or a list of engine Demands (subject =
+    Subject pk) whose subjects are then read from the database. ``progress(done, 4)`` after each stage (demands,
+    officers, planning, saved), for a background job."""
+    checked = joint_plan_check(
+        region=region,
+        period_start=period_start,
+        period_end=period_end,
+        name=name,
+        quiet_days=quiet_days,
+        max_visits_per_year=max_visits_per_year,
+        max_visits_per_squad_day=max_visits_per_squad_day,
+        seed=seed,
+        replaces_published=replaces_published,
+        by=by,
+    )
+    reg, start, end, name, quiet, cap, per_day, seed = (
+        checked.region,
+        checked.start,
+        checked.end,
+        checked.name,
+        checked.quiet,
+        checked.cap,
+        checked.per_day,
+        checked.seed,
+    )
+    step = progress or (lambda done, total: None)
     demand_list, subjects, names, visits = _demand_set(
         demands, region=reg, period_start=start, period_end=end
     )
@@ -186,6 +257,7 @@ def joint_plan_create(
         if d.subject not in placed
     ]
     demand_list = [d for d in demand_list if d.subject in placed]
+    step(1, 4)
     pool = officer_pool(region=reg, domains_needed={d.domain for d in demand_list}, period=(start, end))
     limits = Limits(
         max_visits_per_year=cap,
@@ -195,6 +267,7 @@ def joint_plan_create(
         quiet_days=quiet,
         max_visits_per_squad_day=per_day,
     )
+    step(2, 4)
     result = plan_joint(
         subjects, demand_list, pool.officers, pool.bases, period=(start, end), limits=limits, seed=seed
     )
@@ -210,7 +283,8 @@ def joint_plan_create(
         limits=limits,
         seed=seed,
     )
-    return _save(
+    step(3, 4)
+    plan = _save(
         result=result,
         alone=alone.as_dict(),
         region=reg,
@@ -224,6 +298,8 @@ def joint_plan_create(
         pre_unfitted=pre_unfitted,
         by=by,
     )
+    step(4, 4)
+    return plan
 
 
 def _limits_json(limits: Limits, pool: OfficerPool) -> dict:

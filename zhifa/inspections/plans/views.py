@@ -20,6 +20,9 @@ from zhifa.core.tabular import append_row, workbook_bytes
 from zhifa.inspections import plans
 from zhifa.inspections.annual.views import XLSX
 from zhifa.inspections.choices import DemandSource, PlanStatus, VisitStatus
+from zhifa.inspections.plans.jobs import joint_plan_submit
+from zhifa.jobs.choices import JobStatus
+from zhifa.jobs.selectors import job_view
 from zhifa.org.models import Officer
 from zhifa.org.scope import scope_for
 
@@ -61,7 +64,7 @@ def plan_new(request):
     elif request.method == "POST":
         cap = (data.get("max_visits_per_year") or "").strip()
         try:
-            made = plans.joint_plan_create(
+            job = joint_plan_submit(
                 region=data.get("region", ""),
                 period_start=data.get("period_start", ""),
                 period_end=data.get("period_end", ""),
@@ -74,13 +77,15 @@ def plan_new(request):
         except ServiceError as err:
             errors, status = _errors(err), err.status
         else:
-            f = made.figures
-            messages.success(
-                request,
-                f"已编制草稿：{f.get('joint_visits', 0)} 次联合检查，{f.get('squad_days', 0)} 个检查组日，"
-                f"{f.get('unfitted', 0)} 项需求未排入",
-            )
-            return redirect("inspections:jointplan_detail", pk=made.pk)
+            job.refresh_from_db()  # with no broker it has run already
+            if job.status == JobStatus.SUCCEEDED:
+                messages.success(request, job.result["summary"])
+                return redirect("inspections:jointplan_detail", pk=job.result["plan"])
+            if job.status == JobStatus.FAILED:
+                errors, status = {"form": job.error}, 400
+            else:  # on a worker: the page follows its progress, then links to the plan
+                context = {"active_nav": "jointplans", "job": job_view(job)}
+                return render(request, "inspections/jointplan_new.html", context, status=202)
     context = {
         "active_nav": "jointplans",
         "data": data,

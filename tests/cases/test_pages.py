@@ -211,7 +211,9 @@ def test_the_phone_page_decides_on_the_spot_with_photo_and_signature(cw):
     alice = client_for(w.alice)
     page = alice.get("/cases/on-spot/")
     assert page.status_code == 200 and 'name="viewport"' in page.content.decode()
-    assert page.context["bands"]["ZH0018"]["一般"] == ["50.00", "200.00"]
+    # Per kind of party (a band for either applies to both), as the service holds the fine.
+    assert page.context["bands"]["ZH0018"]["person"]["一般"] == ["50.00", "200.00"]
+    assert page.context["bands"]["ZH0018"]["organisation"]["一般"] == ["50.00", "200.00"]
     body = {
         "party_kind": "person",
         "party_name": "赵六",

@@ -149,7 +149,7 @@ def xlsx_bytes(
         wsb = wb.create_sheet("裁量基准")
         wsb.append(band_headers or BAND_ZH)
         for band in bands:
-            wsb.append([band[k] for k in BAND_EN])
+            wsb.append([band.get(k, "") for k in BAND_EN])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

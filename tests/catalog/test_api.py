@@ -77,6 +77,7 @@ def test_item_detail_with_bands_and_scenarios(world, clients, v1):
     assert body["scenarios"] == [{"code": "S01", "name": "小餐饮监管一件事"}]
     assert body["bands"][1] == {
         "level": "一般",
+        "party": "",
         "condition": "超标排放油烟，经责令改正后仍未改正",
         "min_fine": "5000.00",
         "max_fine": "20000.00",

@@ -162,6 +162,7 @@ def test_xlsx_with_band_sheet_parses_values(world):
     assert [b["level"] for b in oil["bands"]] == ["轻微", "一般", "严重"]
     assert oil["bands"][1] == {
         "level": "一般",
+        "party": "",
         "condition": "超标排放油烟，经责令改正后仍未改正",
         "min_fine": "5000.00",
         "max_fine": "20000.00",
@@ -212,7 +213,7 @@ def test_xlsx_english_headers_and_discretion_sheet_named_discretion(world):
     assert row["scenes"] == ["吃", "住"]
     assert row["high_frequency"] is False
     assert row["bands"] == [
-        {"level": "一般", "condition": "情形", "min_fine": "100.00", "max_fine": "200.50"}
+        {"level": "一般", "party": "", "condition": "情形", "min_fine": "100.00", "max_fine": "200.50"}
     ]
 
 
@@ -281,7 +282,45 @@ def test_band_columns_accept_chinese_headers_with_units(world):
     )
     oil = next(i for i in release.payload["items"] if i["code"] == "ZH0001")
     assert oil["bands"] == [
-        {"level": "一般", "condition": "情形", "min_fine": "1000.00", "max_fine": "2000.00"}
+        {"level": "一般", "party": "", "condition": "情形", "min_fine": "1000.00", "max_fine": "2000.00"}
+    ]
+
+
+def test_bands_by_kind_of_party(world):
+    """One 情节 may have a band for 公民 and one for 单位; an unknown 适用对象 is named with its row."""
+    header = (
+        "事项编码,情节,适用对象,适用情形,最低罚款,最高罚款\n"  # columns by name, in any order
+        "ZH0001,一般,公民,个人情形,50,200\n"
+        "ZH0001,一般,单位,单位情形,1000,5000\n"
+        "ZH0001,轻微,,不区分,0,0\n"
+    )
+    release = release_import(
+        content=csv_bytes(base_rows()),
+        filename="a.csv",
+        version="v1",
+        by=world.root,
+        discretion_content=header.encode(),
+        discretion_filename="b.csv",
+    )
+    oil = next(i for i in release.payload["items"] if i["code"] == "ZH0001")
+    assert [(b["party"], b["level"], b["max_fine"]) for b in oil["bands"]] == [
+        ("", "轻微", "0.00"),
+        ("person", "一般", "200.00"),
+        ("organisation", "一般", "5000.00"),
+    ]
+    bad = header + "ZH0001,一般,个体户,x,1,2\nZH0001,一般,公民,重复,1,2\n"
+    with pytest.raises(ServiceError) as caught:
+        release_import(
+            content=csv_bytes(base_rows()),
+            filename="a.csv",
+            version="v2",
+            by=world.root,
+            discretion_content=bad.encode(),
+            discretion_filename="b.csv",
+        )
+    assert _fields(caught.value) == [
+        ("裁量基准·第5行·适用对象", "适用对象“个体户”无效，应为 公民、法人或者其他组织 或留空（不区分）"),
+        ("裁量基准·第6行·情节", "事项“ZH0001”（公民）的“一般”情节与第2行重复"),
     ]
 
 

@@ -211,7 +211,7 @@ def test_export_sheets_and_headers(world, v1):
     oil = next(r for r in rows if r[0] == "ZH0001")
     assert oil[6:9] == ("是", "2022-06-01", "油烟|油烟扰民|排烟")
     bands = list(wb["裁量基准"].iter_rows(values_only=True))
-    assert bands[0] == ("事项编码", "情节", "适用情形", "最低罚款", "最高罚款")
+    assert bands[0] == ("事项编码", "情节", "适用情形", "最低罚款", "最高罚款", "适用对象")
     assert len(bands) == 5
 
 

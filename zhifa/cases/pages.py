@@ -7,12 +7,12 @@ from django.db.models import Q
 
 from zhifa.cases import selectors as sel
 from zhifa.cases.actions import allowed_actions
-from zhifa.cases.choices import Circumstance, EvidenceKind, Outcome, PenaltyKind, Source
+from zhifa.cases.choices import Circumstance, EvidenceKind, Outcome, PartyKind, PenaltyKind, Source
 from zhifa.cases.forms import ACTION_FORMS, CaseOpenForm
 from zhifa.cases.services import gates
 from zhifa.cases.services.execution import outstanding
 from zhifa.catalog.choices import ItemStatus
-from zhifa.catalog.models import EnforcementItem
+from zhifa.catalog.models import EnforcementItem, band_for
 from zhifa.dispatch.coordination.selectors import evidence_for_event
 from zhifa.org.models import Officer
 from zhifa.org.scope import scope_for
@@ -106,7 +106,11 @@ def case_page_context(request, case, failed=None) -> dict:
             {"action": a, "form": form, "open": refused or (n == 0 and a.primary and failed is None)}
         )
     causes = list(case.causes.all())
-    bands = {c.pk: list(c.item.bands.all()) for c in causes}
+    # The bands that apply to each cause's party (公民 / 单位), as the gates pick them.
+    bands = {
+        c.pk: [b for b in c.item.bands.all() if not b.party or not c.party_id or b.party == c.party.kind]
+        for c in causes
+    }
     payable, owed = outstanding(case, today) if case.served_on else (case.fine_payable, 0)
     return {
         "active_nav": "cases",
@@ -234,8 +238,16 @@ def on_spot_context(request, form, errors) -> dict:
         .prefetch_related("bands")
         .order_by("code")
     )
+    # Per item, per kind of party, per 情节: the band the service will hold the fine to (band_for).
     bands = {
-        i.code: {b.level: [str(b.min_fine), str(b.max_fine)] for b in i.bands.all()}
+        i.code: {
+            kind: {
+                level: [str(b.min_fine), str(b.max_fine)]
+                for level in Circumstance.values
+                if (b := band_for(i.bands.all(), level, kind)) is not None
+            }
+            for kind in PartyKind.values
+        }
         for i in items
         if i.bands.all()
     }

@@ -33,6 +33,25 @@ class BandLevel(models.TextChoices):
     GRAVE = "严重", "严重"
 
 
+class BandParty(models.TextChoices):
+    """Whom a discretion band is for: the law often fines 公民 and 法人或者其他组织 on different scales (the values
+    are the cases app's party kinds). Blank: the band is for either."""
+
+    ANY = "", "不区分"
+    PERSON = "person", "公民"
+    ORGANISATION = "organisation", "法人或者其他组织"
+
+
+BAND_PARTY_BY_LABEL = {
+    "": "",
+    "不区分": "",
+    "公民": "person",
+    "个人": "person",
+    "法人或者其他组织": "organisation",
+    "单位": "organisation",
+}
+
+
 class TravelScene(models.TextChoices):
     EAT = "吃", "吃"
     STAY = "住", "住"

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
 
-from zhifa.catalog.choices import BandLevel, ItemKind, TravelScene
+from zhifa.catalog.choices import BAND_PARTY_BY_LABEL, BandLevel, BandParty, ItemKind, TravelScene
 from zhifa.core.tabular import (
     Column,
     RowErrors,
@@ -44,6 +44,7 @@ BAND_COLUMNS = (
     Column("condition", "适用情形", True),
     Column("min_fine", "最低罚款"),
     Column("max_fine", "最高罚款"),
+    Column("party", "适用对象"),  # last, optional: files written before it still read the same
 )
 ITEM_SHEET_NAMES = ("事项", "items")
 BAND_SHEET_NAMES = ("裁量基准", "discretion")
@@ -66,6 +67,7 @@ ITEM_FIELDS = (
 )
 ALWAYS_MANAGED = ("name", "domain", "kind", "legal_basis")
 BAND_LEVEL_ORDER = {level.value: i for i, level in enumerate(BandLevel)}
+PARTY_ORDER = {party.value: i for i, party in enumerate(BandParty)}
 SCENE_ORDER = {scene.value: i for i, scene in enumerate(TravelScene)}
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -266,7 +268,7 @@ def _parse_bands(rows: list[list], item_codes: set[str], errors: RowErrors) -> d
     if any(c.required and c.key not in header for c in BAND_COLUMNS):
         return {}
     bands: dict[str, list[dict]] = {}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for number, values in data_rows(rows, header):
         before = len(errors)
 
@@ -275,6 +277,11 @@ def _parse_bands(rows: list[list], item_codes: set[str], errors: RowErrors) -> d
             _add(errors, sheet, number, column, message)
 
         code, level, condition = values["item_code"], values["level"], values["condition"]
+        party_label = values.get("party", "")
+        party = BAND_PARTY_BY_LABEL.get(party_label)
+        if party is None:
+            err("party", f"适用对象“{party_label}”无效，应为 公民、法人或者其他组织 或留空（不区分）")
+            party = ""
         if not code:
             err("item_code", "事项编码不能为空")
         elif code not in item_codes:
@@ -283,10 +290,11 @@ def _parse_bands(rows: list[list], item_codes: set[str], errors: RowErrors) -> d
             err("level", "情节不能为空")
         elif level not in BAND_LEVEL_ORDER:
             err("level", f"情节“{level}”无效，应为 {'、'.join(BAND_LEVEL_ORDER)} 之一")
-        elif code and (code, level) in seen:
-            err("level", f"事项“{code}”的“{level}”情节与第{seen[code, level]}行重复")
+        elif code and (code, party, level) in seen:
+            whom = f"（{BandParty(party).label}）" if party else ""
+            err("level", f"事项“{code}”{whom}的“{level}”情节与第{seen[code, party, level]}行重复")
         else:
-            seen[code, level] = number
+            seen[code, party, level] = number
         if not condition:
             err("condition", "适用情形不能为空")
         elif len(condition) > 300:
@@ -304,13 +312,14 @@ def _parse_bands(rows: list[list], item_codes: set[str], errors: RowErrors) -> d
             bands.setdefault(code, []).append(
                 {
                     "level": level,
+                    "party": party,
                     "condition": condition,
                     "min_fine": str(fines["min_fine"]),
                     "max_fine": str(fines["max_fine"]),
                 }
             )
     for rows_of_item in bands.values():
-        rows_of_item.sort(key=lambda b: BAND_LEVEL_ORDER[b["level"]])
+        rows_of_item.sort(key=lambda b: (PARTY_ORDER[b["party"]], BAND_LEVEL_ORDER[b["level"]]))
     return bands
 
 
@@ -392,7 +401,10 @@ def catalog_export_xlsx(items) -> bytes:
             "|".join(item.scenes or []),
         ]
         append_row(ws_items, row)
-        for band in sorted(item.bands.all(), key=lambda b: BAND_LEVEL_ORDER.get(b.level, 99)):
-            values = [item.code, band.level, band.condition, band.min_fine, band.max_fine]
+        for band in sorted(
+            item.bands.all(), key=lambda b: (PARTY_ORDER.get(b.party, 9), BAND_LEVEL_ORDER.get(b.level, 99))
+        ):
+            party = BandParty(band.party).label if band.party else ""
+            values = [item.code, band.level, band.condition, band.min_fine, band.max_fine, party]
             append_row(ws_bands, values)
     return workbook_bytes(wb)

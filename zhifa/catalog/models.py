@@ -5,7 +5,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 
-from zhifa.catalog.choices import BandLevel, ChangeKind, ItemKind, ItemStatus, ReleaseStatus
+from zhifa.catalog.choices import BandLevel, BandParty, ChangeKind, ItemKind, ItemStatus, ReleaseStatus
 
 
 class CatalogRelease(models.Model):
@@ -118,6 +118,7 @@ class DiscretionBand(models.Model):
         EnforcementItem, verbose_name="事项", on_delete=models.CASCADE, related_name="bands"
     )
     level = models.CharField("情节", max_length=10, choices=BandLevel.choices)
+    party = models.CharField("适用对象", max_length=20, choices=BandParty.choices, default="", blank=True)
     condition = models.CharField("适用情形", max_length=300)
     min_fine = models.DecimalField("最低罚款（元）", max_digits=12, decimal_places=2, default=0)
     max_fine = models.DecimalField("最高罚款（元）", max_digits=12, decimal_places=2, default=0)
@@ -128,11 +129,27 @@ class DiscretionBand(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(min_fine__lte=models.F("max_fine")), name="band_min_le_max"),
             models.CheckConstraint(condition=Q(min_fine__gte=0), name="band_min_nonnegative"),
-            models.UniqueConstraint(fields=["item", "level"], name="band_unique_level_per_item"),
+            models.UniqueConstraint(
+                fields=["item", "party", "level"], name="band_unique_party_level_per_item"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code} {self.level}"
+        return f"{self.item.code} {self.level}{'（' + self.get_party_display() + '）' if self.party else ''}"
+
+
+def band_for(bands, level: str, party_kind: str = ""):
+    """The band that applies to this 情节 and this kind of party (公民 / 法人或者其他组织): the party's own band,
+    else a band for either; None when the standard has none. `bands` is an item's bands (prefetched)."""
+    either = None
+    for band in bands:
+        if band.level != level:
+            continue
+        if party_kind and band.party == party_kind:
+            return band
+        if not band.party:
+            either = band
+    return either
 
 
 class ReleaseChange(models.Model):

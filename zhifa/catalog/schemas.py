@@ -50,6 +50,7 @@ class ItemOut(Schema):
 
 class BandOut(Schema):
     level: str
+    party: str  # "" (either), "person" (公民) or "organisation" (法人或者其他组织)
     condition: str
     min_fine: Decimal
     max_fine: Decimal

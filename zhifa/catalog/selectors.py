@@ -153,7 +153,9 @@ def item_get(*, user, code: str) -> EnforcementItem:
     item = (
         EnforcementItem.objects.select_related("domain", "release")
         .prefetch_related(
-            Prefetch("bands", queryset=DiscretionBand.objects.order_by(_band_ordering(), "min_fine")),
+            Prefetch(
+                "bands", queryset=DiscretionBand.objects.order_by("party", _band_ordering(), "min_fine")
+            ),
             Prefetch("scenarios", queryset=Scenario.objects.order_by("code")),
             Prefetch(
                 "layers",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhifa.audit.services import audit_record
 from zhifa.catalog.choices import ChangeKind, ItemStatus, ReleaseStatus
-from zhifa.catalog.importing import BAND_LEVEL_ORDER, ITEM_FIELDS, parse_catalog
+from zhifa.catalog.importing import BAND_LEVEL_ORDER, ITEM_FIELDS, PARTY_ORDER, parse_catalog
 from zhifa.catalog.models import (
     CatalogRelease,
     DiscretionBand,
@@ -48,6 +48,7 @@ def _user_or_none(by):
 def _band_state(band: DiscretionBand) -> dict:
     return {
         "level": band.level,
+        "party": band.party,
         "condition": band.condition,
         "min_fine": str(Decimal(band.min_fine).quantize(Decimal("0.01"))),
         "max_fine": str(Decimal(band.max_fine).quantize(Decimal("0.01"))),
@@ -56,7 +57,9 @@ def _band_state(band: DiscretionBand) -> dict:
 
 def item_state(item: EnforcementItem) -> dict:
     """The item in the shape of an imported row (bands prefetched), so the two compare field by field."""
-    bands = sorted(item.bands.all(), key=lambda b: BAND_LEVEL_ORDER.get(b.level, 99))
+    bands = sorted(
+        item.bands.all(), key=lambda b: (PARTY_ORDER.get(b.party, 9), BAND_LEVEL_ORDER.get(b.level, 99))
+    )
     return {
         "code": item.code,
         "name": item.name,
@@ -304,6 +307,7 @@ def _replace_bands(release: CatalogRelease, changes: list[ReleaseChange], codes:
         DiscretionBand(
             item_id=pks[code],
             level=b["level"],
+            party=b.get("party", ""),
             condition=b["condition"],
             min_fine=Decimal(b["min_fine"]),
             max_fine=Decimal(b["max_fine"]),

@@ -49,6 +49,7 @@ from zhifa.cases.services.common import (
 )
 from zhifa.cases.services.evidence import store_upload
 from zhifa.cases.services.opening import _case_domain, _handler_unit, causes_read, officers_read, parties_read
+from zhifa.catalog.models import band_for
 from zhifa.core.errors import ServiceError
 from zhifa.dispatch.choices import ResolutionMode
 from zhifa.dispatch.coordination.services import evidence_file_check, sniff_file_type
@@ -364,7 +365,8 @@ def case_decide_on_spot(
             errors.append({"field": "fine", "message": message})
     band = None
     if cause_rows and circumstance in Circumstance.values:
-        band = cause_rows[0][1].bands.filter(level=circumstance).first()
+        kind = party_rows[0].kind if party_rows else ""
+        band = band_for(cause_rows[0][1].bands.all(), circumstance, kind)
         if band and penalty == PenaltyKind.FINE and not band.min_fine <= amount <= band.max_fine:
             message = (
                 f"罚款 {gates.yuan(amount)} 元超出裁量基准（{circumstance}：{gates.yuan(band.min_fine)}–"

@@ -20,6 +20,7 @@ from zhifa.cases.choices import (
 )
 from zhifa.cases.evidence_kinds import requirement_kind, requirement_label
 from zhifa.cases.models import Case, CaseCause, CaseParty, FirstViolationItem
+from zhifa.catalog.models import band_for
 from zhifa.engine.deadlines import Rules, add_years
 from zhifa.subjects.models import Violation
 
@@ -156,7 +157,7 @@ def read_proposals(case: Case, raw, errors: list[dict], *, notice: bool) -> list
                 }
             )
             circumstance = ""
-        band = next((b for b in cause.item.bands.all() if b.level == circumstance), None)
+        band = band_for(cause.item.bands.all(), circumstance, cause.party.kind if cause.party_id else "")
         out[cause.pk] = Proposal(
             cause=cause,
             circumstance=circumstance,

@@ -45,7 +45,7 @@ from zhifa.cases.services import case_deadlines_refresh
 from zhifa.cases.services.common import format_number
 from zhifa.cases.services.opening import SUBDISTRICT_TEAMS, handled_domain, id_digest
 from zhifa.catalog.choices import ItemKind
-from zhifa.catalog.models import EnforcementItem
+from zhifa.catalog.models import DiscretionBand, EnforcementItem, band_for
 from zhifa.core.snapshot import to_jsonable
 from zhifa.demo.cases.parts import Built, Plan, conduct
 from zhifa.demo.cases.walk import Walker
@@ -107,12 +107,14 @@ class CaseBuilder:
         self.built = Built()
         self.team_of: dict[int, list[Officer]] = {}
         self._ids = {m: (m.objects.aggregate(m=Max("id"))["m"] or 0) for m in (Case, CaseParty, CaseDocument)}
-        self.bands = {
-            (item_id, level): (lo, hi)
-            for item_id, level, lo, hi in EnforcementItem.bands.rel.related_model.objects.values_list(
-                "item_id", "level", "min_fine", "max_fine"
-            )
-        }
+        self._bands: dict[int, list[DiscretionBand]] = {}
+        for b in DiscretionBand.objects.only("item_id", "level", "party", "min_fine", "max_fine"):
+            self._bands.setdefault(b.item_id, []).append(b)
+
+    def band(self, item_id: int, level: str, party_kind: str) -> tuple | None:
+        """The discretion band for this 情节 and party kind, as the case services choose it."""
+        b = band_for(self._bands.get(item_id, ()), level, party_kind)
+        return (b.min_fine, b.max_fine) if b is not None else None
 
     def next_id(self, model) -> int:
         self._ids[model] += 1

@@ -224,7 +224,7 @@ class Decide:
         limit = self.b.rules.simple_max_person
         if self.parties[0].kind == PartyKind.ORGANISATION:
             limit = self.b.rules.simple_max_org
-        band = self.b.bands.get((k.item_id, k.circumstance))
+        band = self.b.band(k.item_id, k.circumstance, self.parties[0].kind)
         if band:
             k.band_min, k.band_max = band
         allowed = band or fine_range(k.item)

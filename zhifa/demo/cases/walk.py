@@ -250,7 +250,7 @@ class Walker(Decide):
                 k.circumstance = rng.choices(
                     (Circumstance.MINOR, Circumstance.ORDINARY, Circumstance.SERIOUS), (30, 55, 15)
                 )[0]
-            band = self.b.bands.get((k.item_id, k.circumstance))
+            band = self.b.band(k.item_id, k.circumstance, self.parties[0].kind)
             allowed = fine_range(k.item)
             if band:
                 k.band_min, k.band_max = band

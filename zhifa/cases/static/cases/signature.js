@@ -46,7 +46,8 @@
     var show = function () {
       var item = (form.elements.item.value || "").trim().toUpperCase();
       var level = form.elements.circumstance.value;
-      var band = data[item] && data[item][level];
+      var kind = (form.querySelector("input[name=party_kind]:checked") || {}).value;
+      var band = data[item] && data[item][kind] && data[item][kind][level];
       hint.textContent = band ? "裁量基准（" + level + "）：" + band[0] + "–" + band[1] + " 元" : "";
     };
     form.addEventListener("change", show); form.addEventListener("input", show); show();

@@ -14,6 +14,7 @@ from zhifa.demo.cases import build_cases
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
+from zhifa.demo.oversight import build_oversight
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.users import create_demo_users
 from zhifa.org.models import Region
@@ -91,5 +92,7 @@ def demo_district_build(*, seed: int, as_of: date | None = None) -> DemoSummary:
         summary.counts.update({f"risk_{colour}": n for colour, n in risk.counts.items()})
         summary.counts.update(build_joint_plans(seed=seed))
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
+        # Last: the year's warnings from everything above, part of them handled by oversight.
+        summary.counts.update(build_oversight(seed=seed))
     summary.seconds = time.perf_counter() - started
     return summary

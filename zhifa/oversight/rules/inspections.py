@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import combinations
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Value, When
+from django.db.models import Case as SqlCase
 
 from zhifa.cases.models import Case, CaseCause, CaseOfficer
 from zhifa.codes.models import ActionCode, CodeRating
@@ -136,9 +137,19 @@ def find_same_pair(params: dict, today: date) -> Iterable[Finding]:
     through = Inspection.officers.through
     by_visit: dict[int, list[int]] = defaultdict(list)
     meta: dict[int, tuple] = {}
+    base = through.objects.filter(inspection__visited_on__gte=since).exclude(inspection__kind="guidance")
+    # The pairs seen often enough are counted in the database; only their subjects' visits are read.
+    hot_subjects = (
+        base.annotate(partner=F("inspection__officers"))
+        .filter(partner__gt=F("officer_id"))
+        .values("inspection__subject_id", "officer_id", "partner")
+        .annotate(n=Count("inspection_id", distinct=True))
+        .filter(n__gte=params["min_repeat"])
+        .order_by()
+        .values_list("inspection__subject_id", flat=True)
+    )
     rows = (
-        through.objects.filter(inspection__visited_on__gte=since)
-        .exclude(inspection__kind="guidance")
+        base.filter(inspection__subject_id__in=set(hot_subjects))
         .order_by("inspection_id", "officer_id")
         .values_list(
             "inspection_id",
@@ -278,24 +289,51 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
             region_path=path,
             records=(Record("inspection", pk, _inspection_label(on, subject)),),
         )
-    # Cases: each cause is handled under its item's domain, a delegated item (赋权) under 综合执法.
-    needed: dict[int, set[int]] = defaultdict(set)
-    comprehensive = dict(Domain.objects.filter(code=DELEGATED_DOMAIN).values_list("code", "pk")).get(
-        DELEGATED_DOMAIN
+    # Cases: each cause is handled under its item's domain, a delegated item (赋权) under 综合执法. The officers
+    # lacking one are found in the database; only theirs are read.
+    comprehensive = Domain.objects.filter(code=DELEGATED_DOMAIN).values_list("pk", flat=True).first()
+    need = SqlCase(
+        When(item__delegated=True, then=Value(comprehensive)),
+        default=F("item__domain_id"),
+        output_field=BigIntegerField(),
     )
-    for case_id, delegated, domain_id in CaseCause.objects.filter(case__filed_on__gte=since).values_list(
-        "case_id", "item__delegated", "item__domain_id"
-    ):
+    lacking = (
+        CaseCause.objects.filter(case_id=OuterRef("case_id"))
+        .annotate(need=need)
+        .exclude(
+            Exists(
+                qualified.objects.filter(
+                    officer_id=OuterRef(OuterRef("officer_id")), domain_id=OuterRef("need")
+                )
+            )
+        )
+    )
+    rows = (
+        CaseOfficer.objects.filter(case__filed_on__gte=since)
+        .filter(Exists(lacking))
+        .values_list(
+            "case_id",
+            "officer_id",
+            "officer__name",
+            "officer__certificate_no",
+            "case__number",
+            "case__unit_id",
+            "case__region_path",
+        )  # fmt: skip
+    )
+    rows = list(rows)
+    needed: dict[int, set[int]] = defaultdict(set)
+    for case_id, delegated, domain_id in CaseCause.objects.filter(
+        case_id__in={r[0] for r in rows}
+    ).values_list("case_id", "item__delegated", "item__domain_id"):
         needed[case_id].add(comprehensive if delegated else domain_id)
     held: dict[int, set[int]] = defaultdict(set)
-    for officer_id, domain_id in qualified.objects.values_list("officer_id", "domain_id"):
+    for officer_id, domain_id in qualified.objects.filter(officer_id__in={r[1] for r in rows}).values_list(
+        "officer_id", "domain_id"
+    ):
         held[officer_id].add(domain_id)
     names = dict(Domain.objects.values_list("pk", "name"))
-    rows = CaseOfficer.objects.filter(case__filed_on__gte=since).values_list(
-        "case_id", "officer_id", "officer__name", "officer__certificate_no", "case__number", "case__unit_id",
-        "case__region_path",
-    )  # fmt: skip
-    for case_id, officer_id, officer, cert, number, unit_id, path in rows.iterator(chunk_size=5000):
+    for case_id, officer_id, officer, cert, number, unit_id, path in rows:
         missing = sorted(names.get(d, str(d)) for d in needed.get(case_id, ()) - held[officer_id] if d)
         if not missing:
             continue

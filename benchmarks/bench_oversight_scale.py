@@ -5,7 +5,7 @@ scan ≤ 60 s, re-scan with nothing changed ≤ 15 s on 2 cores). Prints seconds
     EVENTS=100000 VISITS=30000 CASES=20000 …   (a bounded run)
 
 The database is emptied and rebuilt (its name must contain "bench"). The demo district (seed 42) is built, then
-its events, visits (with their officers and domains) and cases (with parties, causes, officers and legal
+its events, visits (with their officers and domains, each copy of the visits on its own copy of the subjects) and cases (with parties, causes, officers and legal
 reviews) are copied in SQL until the targets are met; a copy keeps its original's dates and links and gets id
 original + n × offset, so its child rows follow by arithmetic. Unique numbers get a suffix; one-to-one links
 (plan visits, findings, transfers, duplicates) are left empty. Setting up is not timed.
@@ -84,6 +84,7 @@ def main() -> None:
     from zhifa.demo.builder import demo_district_build
     from zhifa.dispatch.models import Event
     from zhifa.inspections.models import Inspection
+    from zhifa.subjects.models import Subject
 
     t0 = time.perf_counter()
     demo_district_build(seed=42)
@@ -104,7 +105,15 @@ def main() -> None:
             })  # fmt: skip
         copies, off = plan(Inspection, TARGETS["visits"])
         if copies:
-            copy_rows(cur, Inspection, copies, off, override={"plan_visit_id": "NULL"})
+            # Each copy of the visits goes to its own copy of the subjects: a subject is visited as often as in
+            # the demo, not forty times as often.
+            soff = (Subject.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+            copy_rows(cur, Subject, copies, soff, override={
+                "uscc": "''", "kind": "'place'", "name": "t.name || '#' || g",
+            })  # fmt: skip
+            copy_rows(
+                cur, Inspection, copies, off, parents={"subject_id": soff}, override={"plan_visit_id": "NULL"}
+            )
             copy_through(cur, Inspection.officers.through, "inspection_id", copies, off)
             copy_through(cur, Inspection.domains.through, "inspection_id", copies, off)
         copies, off = plan(Case, TARGETS["cases"])

@@ -52,9 +52,7 @@ def test_part_handled_through_the_services_some_open_some_overdue(demo_db):
         StepAction.VERIFY_PASS,
     ]
     assert closed.opened_at < closed.assigned_at < closed.answered_at < closed.closed_at
-    assert closed.due_on == closed.assigned_at.astimezone(asof.TZ).date() + __import__("datetime").timedelta(
-        days=15
-    )
+    assert closed.due_on == closed.assigned_at.astimezone(asof.TZ).date() + timedelta(days=15)
 
 
 def test_dated_inside_the_demo_year(demo_db):

@@ -64,6 +64,13 @@ def unique_text(column: str, length: int) -> str:
 def main() -> None:
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database whose name contains 'bench'")
+    if os.environ.get("RESCAN"):  # one more scan of a database an earlier run left, warnings kept
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
+        import django
+
+        django.setup()
+        scan_all(("re-scan",))
+        return
     if os.environ.get("REUSE"):  # scan again a database built by an earlier run (its warnings removed)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
         import django
@@ -141,7 +148,7 @@ def main() -> None:
     scan_all()
 
 
-def scan_all() -> None:
+def scan_all(labels=("first scan", "re-scan, nothing changed")) -> None:
     from zhifa.cases.models import Case
     from zhifa.dispatch.models import Event
     from zhifa.inspections.models import Inspection
@@ -151,7 +158,7 @@ def scan_all() -> None:
     print(
         f"scanning {Event.objects.count()} events, {Inspection.objects.count()} visits, {Case.objects.count()} cases"
     )
-    for label in ("first scan", "re-scan, nothing changed"):
+    for label in labels:
         run = oversight_scan()
         print(
             f"{label}: {run.seconds:.1f} s — created {run.created}, updated {run.updated}, resolved {run.resolved}"

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import islice
 
 from django.db.models import Exists, F, OuterRef, Q
 
@@ -157,6 +159,8 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
     ):  # fmt: skip
         for k in _party_keys(sid, uscc, digest):
             earlier_cases[(k, item_id)].append((found, case_id))
+    for rows in earlier_cases.values():
+        rows.sort()
     for (pk, item_id, circumstance, kinds, party, sid, uscc, digest, case_id, number, unit_id, path, outcome,
          found, decided, corrected, harmed, violation_id) in causes:  # fmt: skip
         entry = listed[item_id]
@@ -168,10 +172,15 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
             for d, vid in earlier_records.get((sid, item_id), ())
             if start <= d < found and vid != violation_id
         ]
-        other_cases = {
-            cid for k in _party_keys(sid, uscc, digest) for d, cid in earlier_cases.get((k, item_id), ())
-            if start <= d <= found and cid != case_id
-        }  # fmt: skip
+        other_cases: set[int] = set()
+        for k in _party_keys(sid, uscc, digest):
+            seen = earlier_cases.get((k, item_id), [])
+            # Sorted by day: only the look-back's slice is read, and only until five others are named.
+            for d, cid in islice(seen, bisect_left(seen, (start, 0)), None):
+                if d > found or len(other_cases) >= 5:
+                    break
+                if cid != case_id:
+                    other_cases.add(cid)
         prior += [f"案件 #{cid}" for cid in sorted(other_cases)]
         label = case_label(number, case_id)
         item = f"{entry.item.code} {entry.item.name}"

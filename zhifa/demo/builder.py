@@ -16,6 +16,7 @@ from zhifa.demo.draws import build_draws
 from zhifa.demo.events import demo_events_build
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
+from zhifa.demo.oversight import build_oversight
 from zhifa.demo.reference import build_reference_shapes
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.trainings import build_trainings
@@ -114,6 +115,8 @@ def demo_district_build(*, seed: int, as_of: date | None = None, progress=None) 
         # the subdistricts' own officers.
         summary.counts.update(build_coordination(seed=seed))
         summary.counts.update(build_reference_shapes(seed=seed))
+        # Last: the year's warnings from everything above, part of them handled by oversight.
+        summary.counts.update(build_oversight(seed=seed))
     step(BUILD_STEPS, BUILD_STEPS)
     summary.seconds = time.perf_counter() - started
     return summary

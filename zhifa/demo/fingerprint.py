@@ -6,6 +6,7 @@ import json
 from zhifa.catalog.models import EnforcementItem, Scenario
 from zhifa.dispatch.models import Consultation, Escalation, Event, EventItem, EventStatusChange, EventUnit
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
+from zhifa.oversight.models import Alert
 from zhifa.subjects.models import Subject, Violation
 
 
@@ -71,6 +72,12 @@ def demo_fingerprint() -> str:
             )
         ),
     }
+    parts["warnings"] = [
+        (code, title, state, severity, str(opened), str(due), unit)
+        for code, title, state, severity, opened, due, unit in Alert.objects.order_by(
+            "rule__code", "title", "opened_at", "state"
+        ).values_list("rule__code", "title", "state", "severity", "opened_at", "due_on", "unit__code")
+    ]
     parts.update(_events())
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -137,7 +137,7 @@ def alert_rule_update(
 # --- the scan ----------------------------------------------------------------------------------------------
 
 
-def _alert_fields(f: Finding) -> dict:
+def _alert_fields(f: Finding, fingerprint: str | None = None) -> dict:
     return {
         "title": f.title[:200],
         "detail": f.detail,
@@ -145,7 +145,7 @@ def _alert_fields(f: Finding) -> dict:
         "unit_id": f.unit_id,
         "region_path": f.region_path or "",
         "records": [{"type": r.type, "id": r.id, "label": r.label} for r in f.records],
-        "fingerprint": f.fingerprint(),
+        "fingerprint": fingerprint or f.fingerprint(),
     }
 
 
@@ -171,12 +171,15 @@ def _scan_rule(rule: AlertRule, *, today: date, now, by) -> dict:
                     opened_at=now,
                     last_seen_at=now,
                     state=AlertState.NEW,
-                    **_alert_fields(found[key]),
+                    **_alert_fields(found[key], prints[key]),
                 )
                 for key in plan.create
             ]
             Alert.objects.bulk_create(new, batch_size=BULK)
-            ids = dict(Alert.objects.filter(rule=rule, key__in=plan.create).values_list("key", "pk"))
+            # PostgreSQL and SQLite return the new ids; a backend that does not is asked once.
+            ids = {a.key: a.pk for a in new}
+            if None in ids.values():
+                ids = dict(Alert.objects.filter(rule=rule, key__in=plan.create).values_list("key", "pk"))
             steps += [
                 AlertStep(alert_id=ids[k], at=now, by=by, action=StepAction.OPEN, to_state=AlertState.NEW)
                 for k in plan.create
@@ -186,7 +189,7 @@ def _scan_rule(rule: AlertRule, *, today: date, now, by) -> dict:
             rows = {a.key: a for a in Alert.objects.filter(rule=rule, key__in=changed)}
             for key in changed:
                 a = rows[key]
-                for name, value in _alert_fields(found[key]).items():
+                for name, value in _alert_fields(found[key], prints[key]).items():
                     setattr(a, name, value)
                 a.rule_version, a.last_seen_at, a.version = rule.version, now, a.version + 1
                 if key in plan.reopen:

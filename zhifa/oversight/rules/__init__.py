@@ -19,14 +19,23 @@ from zhifa.oversight.rules.cases import (
     find_major_without_review,
 )
 from zhifa.oversight.rules.events import find_event_low_rating, find_event_returned, find_event_unanswered
+from zhifa.oversight.rules.evidence import find_evidence_missing, find_evidence_withdrawn
 from zhifa.oversight.rules.inspections import (
     find_conflicted_officer,
+    find_department_over_cap,
     find_low_rating,
     find_over_inspected,
     find_same_pair,
     find_too_few_officers,
     find_unfinished_inspection,
+    find_unqualified_officer,
     find_without_code,
+)
+from zhifa.oversight.rules.outcomes import (
+    find_fine_unpaid,
+    find_first_violation_misuse,
+    find_publish_late,
+    find_violation_without_case,
 )
 
 MODELS: tuple[Model, ...] = (
@@ -158,6 +167,80 @@ MODELS: tuple[Model, ...] = (
         "反映人对事件办理的评价不高于 N 分。",
         {"window_days": WINDOW, "max_score": Param("低分上限", 2, 1, 4)},
         find_event_low_rating,
+    ),
+    Model(
+        "evidence_missing",
+        "证据不全即告知或决定",
+        "《行政处罚法》第四十条（事实不清、证据不足不得处罚）、第四十四条（告知）；执法事项证据清单",
+        "案件已告知或已作出决定（简易程序除外），但执法事项证据清单要求的证据缺失或已撤回，或案件没有任何有效证据"
+        "（导入的数据或绕过告知前的证据核验）。",
+        {"window_days": WINDOW},
+        find_evidence_missing,
+    ),
+    Model(
+        "violation_without_case",
+        "检查发现违法未立案",
+        "《行政处罚法》第五十四条（发现违法行为应当立案）",
+        "检查发现情节不低于设定等级（1 轻微、2 一般、3 严重）的违法行为，N 天后既未立案，也未记录不予立案或不予处罚的理由"
+        "（检查所生事件以服务、管理方式办结的除外）。",
+        {
+            "window_days": WINDOW,
+            "days": Param("立案期限（天）", 15, 1, 180),
+            "min_severity": Param("情节起点（1 轻微、2 一般、3 严重）", 2, 1, 3),
+        },
+        find_violation_without_case,
+    ),
+    Model(
+        "first_violation_misuse",
+        "首违不罚适用不当",
+        "《行政处罚法》第三十三条第一款；本区首违不罚清单",
+        "清单事项的当事人首次违法、情节轻微、已改正且无危害后果却被罚款；或回看年限内已有同类违法（违法记录或案件）却按首违不罚处理。",
+        {"window_days": WINDOW},
+        find_first_violation_misuse,
+    ),
+    Model(
+        "unqualified_officer",
+        "执法人员无相应执法资格",
+        "《行政处罚法》第四十二条（具有行政执法资格的执法人员实施）",
+        "检查人员不具备该次检查任一领域的执法资格，或办案人员不具备案由所属领域（赋权事项为综合执法）的执法资格。",
+        {"window_days": WINDOW},
+        find_unqualified_officer,
+    ),
+    Model(
+        "department_over_cap",
+        "同一部门对同一对象检查过频",
+        "《优化营商环境条例》关于减少检查频次的规定；部门检查频次上限",
+        "同一执法单位（按检查人员所在队伍，联合检查各单位各计一次）在回看期内对同一对象的检查（投诉核查、执法体检除外）"
+        "超过本单位上限（有的地方规定每个部门每年不超过 2 次；本区默认 3 次）。",
+        {"window_days": WINDOW, "cap": Param("本单位检查次数上限", 3, 1, 50)},
+        find_department_over_cap,
+    ),
+    Model(
+        "publish_late",
+        "处罚决定未按时公示",
+        "《行政处罚法》第四十八条；本区决定公示期限（默认七个工作日，ZHIFA_CASE_RULES）",
+        "应当公开的处罚决定超过公示期限（加宽限天数）仍未公示，在办或已结案均计。",
+        {"window_days": WINDOW, "grace_days": Param("宽限天数", 0, 0, 60)},
+        find_publish_late,
+    ),
+    Model(
+        "fine_unpaid",
+        "罚款逾期未缴未申请强制执行",
+        "《行政处罚法》第七十二条；《行政强制法》第五十三条（期限届满之日起三个月内申请人民法院强制执行）",
+        "罚款未缴清，当事人起诉期限届满 N 天后仍未申请强制执行；申请期限（届满后三个月）已过为红色。",
+        {
+            "window_days": Param("回看天数（送达日）", 730, 1, 3660),
+            "grace_days": Param("起诉期限届满后天数", 30, 0, 90),
+        },
+        find_fine_unpaid,
+    ),
+    Model(
+        "evidence_withdrawn",
+        "证据被采纳后撤回",
+        "证据互通互认：采纳的证据应保持来源可查、内容稳定",
+        "事件证据被其他单位采纳或引入案件后被收集单位撤回，或移送案件采纳的证据在原案被撤回；由撤回单位说明，点名采纳单位。",
+        {"window_days": WINDOW},
+        find_evidence_withdrawn,
     ),
 )
 

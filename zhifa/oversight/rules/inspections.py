@@ -7,15 +7,18 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import combinations
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Value, When
+from django.db.models import Case as SqlCase
 
-from zhifa.cases.models import Case
+from zhifa.cases.models import Case, CaseCause, CaseOfficer
 from zhifa.codes.models import ActionCode, CodeRating
 from zhifa.engine.oversight import Finding, Record
-from zhifa.inspections.choices import InspectionStatus
+from zhifa.inspections.choices import InspectionKind, InspectionStatus
+from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN
 from zhifa.inspections.models import Inspection, InspectorConflict
-from zhifa.org.models import Officer
+from zhifa.org.models import Domain, Officer, Unit
 from zhifa.oversight.rules.base import case_label
+from zhifa.subjects.models import Subject
 
 # --- inspections -----------------------------------------------------------------------------------------
 
@@ -134,9 +137,19 @@ def find_same_pair(params: dict, today: date) -> Iterable[Finding]:
     through = Inspection.officers.through
     by_visit: dict[int, list[int]] = defaultdict(list)
     meta: dict[int, tuple] = {}
+    base = through.objects.filter(inspection__visited_on__gte=since).exclude(inspection__kind="guidance")
+    # The pairs seen often enough are counted in the database; only their subjects' visits are read.
+    hot_subjects = (
+        base.annotate(partner=F("inspection__officers"))
+        .filter(partner__gt=F("officer_id"))
+        .values("inspection__subject_id", "officer_id", "partner")
+        .annotate(n=Count("inspection_id", distinct=True))
+        .filter(n__gte=params["min_repeat"])
+        .order_by()
+        .values_list("inspection__subject_id", flat=True)
+    )
     rows = (
-        through.objects.filter(inspection__visited_on__gte=since)
-        .exclude(inspection__kind="guidance")
+        base.filter(inspection__subject_id__in=set(hot_subjects))
         .order_by("inspection_id", "officer_id")
         .values_list(
             "inspection_id",
@@ -237,4 +250,141 @@ def find_unfinished_inspection(params: dict, today: date) -> Iterable[Finding]:
             unit_id=unit_id,
             region_path=path,
             records=(Record("inspection", pk, _inspection_label(on, subject)),),
+        )
+
+
+def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
+    """An officer on a visit qualified for none of the domains it checked, or on a case without the
+    qualification (执法资格) of a cause's domain (行政处罚法 第四十二条: 具有执法资格的执法人员)."""
+    since = today - timedelta(days=params["window_days"])
+    visit_domains = Inspection.domains.through
+    qualified = Officer.qualified_domains.through
+    # One level of correlation (the visit's domains joined to the officers qualified in them), so the database
+    # answers it as one anti-join.
+    covered = visit_domains.objects.filter(
+        inspection_id=OuterRef("inspection_id"), domain__officers=OuterRef("officer_id")
+    )
+    checked = visit_domains.objects.filter(inspection_id=OuterRef("inspection_id"))
+    rows = (
+        Inspection.officers.through.objects.filter(inspection__visited_on__gte=since)
+        .exclude(inspection__kind="guidance")
+        .filter(Exists(checked))
+        .exclude(Exists(covered))
+        .values_list(
+            "inspection_id",
+            "officer_id",
+            "officer__name",
+            "officer__certificate_no",
+            "inspection__visited_on",
+            "inspection__subject__name",
+            "inspection__created_by__unit_id",
+            "inspection__region_path",
+        )  # fmt: skip
+    )
+    for pk, officer_id, officer, cert, on, subject, unit_id, path in rows.iterator(chunk_size=5000):
+        yield Finding(
+            key=f"inspection:{pk}:{officer_id}",
+            title=f"{officer}（{cert}）不具备{_inspection_label(on, subject)}所查领域的执法资格",
+            severity="red",
+            unit_id=unit_id,
+            region_path=path,
+            records=(Record("inspection", pk, _inspection_label(on, subject)),),
+        )
+    # Cases: each cause is handled under its item's domain, a delegated item (赋权) under 综合执法. The officers
+    # lacking one are found in the database; only theirs are read.
+    comprehensive = Domain.objects.filter(code=DELEGATED_DOMAIN).values_list("pk", flat=True).first()
+    need = SqlCase(
+        When(item__delegated=True, then=Value(comprehensive)),
+        default=F("item__domain_id"),
+        output_field=BigIntegerField(),
+    )
+    lacking = (
+        CaseCause.objects.filter(case_id=OuterRef("case_id"))
+        .annotate(need=need)
+        .exclude(
+            Exists(
+                qualified.objects.filter(
+                    officer_id=OuterRef(OuterRef("officer_id")), domain_id=OuterRef("need")
+                )
+            )
+        )
+    )
+    rows = (
+        CaseOfficer.objects.filter(case__filed_on__gte=since)
+        .filter(Exists(lacking))
+        .values_list(
+            "case_id",
+            "officer_id",
+            "officer__name",
+            "officer__certificate_no",
+            "case__number",
+            "case__unit_id",
+            "case__region_path",
+        )  # fmt: skip
+    )
+    rows = list(rows)
+    needed: dict[int, set[int]] = defaultdict(set)
+    for case_id, delegated, domain_id in CaseCause.objects.filter(
+        case_id__in={r[0] for r in rows}
+    ).values_list("case_id", "item__delegated", "item__domain_id"):
+        needed[case_id].add(comprehensive if delegated else domain_id)
+    held: dict[int, set[int]] = defaultdict(set)
+    for officer_id, domain_id in qualified.objects.filter(officer_id__in={r[1] for r in rows}).values_list(
+        "officer_id", "domain_id"
+    ):
+        held[officer_id].add(domain_id)
+    names = dict(Domain.objects.values_list("pk", "name"))
+    for case_id, officer_id, officer, cert, number, unit_id, path in rows:
+        missing = sorted(names.get(d, str(d)) for d in needed.get(case_id, ()) - held[officer_id] if d)
+        if not missing:
+            continue
+        yield Finding(
+            key=f"case:{case_id}:{officer_id}",
+            title=f"{officer}（{cert}）不具备{'、'.join(missing)}执法资格，参与办理{case_label(number, case_id)}",
+            severity="red",
+            unit_id=unit_id,
+            region_path=path,
+            records=(Record("case", case_id, case_label(number, case_id)),),
+        )
+
+
+def find_department_over_cap(params: dict, today: date) -> Iterable[Finding]:
+    """One unit (the team its officers on the visit belong to) inspecting one subject more often than its own
+    cap in M days — some districts allow 2 a year per department (涟源). A joint visit counts once for each
+    team on it; complaint checks (a complaint is checked whatever the count) and guidance do not count."""
+    since = today - timedelta(days=params["window_days"])
+    cap = params["cap"]
+    on_visit = Inspection.officers.through.objects.filter(inspection__visited_on__gte=since).exclude(
+        inspection__kind__in=(InspectionKind.GUIDANCE, InspectionKind.COMPLAINT)
+    )
+    busy = set(
+        on_visit.values("officer__team_id", "inspection__subject_id")
+        .annotate(n=Count("inspection_id", distinct=True))
+        .filter(n__gt=cap)
+        .order_by()
+        .values_list("officer__team_id", "inspection__subject_id")
+    )
+    if not busy:
+        return
+    visits: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for team_id, subject_id, pk, on, path in on_visit.filter(
+        inspection__subject_id__in={s for _, s in busy}
+    ).values_list("officer__team_id", "inspection__subject_id", "inspection_id", "inspection__visited_on",
+                  "inspection__region_path"):  # fmt: skip
+        if (team_id, subject_id) in busy:
+            visits[(team_id, subject_id)][pk] = (pk, on, path)
+    names = dict(Unit.objects.filter(pk__in={t for t, _ in busy}).values_list("pk", "name"))
+    subjects = dict(Subject.objects.filter(pk__in={s for _, s in busy}).values_list("pk", "name"))
+    for (unit_id, subject_id), by_pk in sorted(visits.items()):
+        rows = sorted(by_pk.values(), key=lambda r: (r[1], r[0]))
+        name = subjects[subject_id]
+        yield Finding(
+            key=f"{unit_id}:{subject_id}",
+            title=f"{names[unit_id]} 近 {params['window_days']} 天检查 {name} {len(rows)} 次，超过本单位上限 {cap} 次",
+            detail="检查日期：" + "、".join(f"{r[1]:%m-%d}" for r in rows),
+            severity="yellow" if len(rows) <= cap * 2 else "red",
+            unit_id=unit_id,
+            region_path=rows[-1][2],
+            records=(Record("subject", subject_id, name),)
+            + tuple(Record("inspection", r[0], _inspection_label(r[1], name)) for r in rows[-10:]),
         )

@@ -1,0 +1,153 @@
+"""预警模型 over evidence: a notice or decision without the evidence its items require, and evidence withdrawn
+after another unit adopted it (证据互通互认)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from zhifa.cases.choices import Procedure, Stage
+from zhifa.cases.evidence_kinds import requirement_label
+from zhifa.cases.models import Case, CaseCause, CaseEvidence
+from zhifa.catalog.models import EnforcementItem
+from zhifa.dispatch.models import Evidence, EvidenceUse
+from zhifa.engine.oversight import Finding, Record
+from zhifa.oversight.rules.base import case_label
+
+# A case ended before any decision (不予立案, 撤销, 移送) asks nothing of its evidence any more.
+ENDED = (Stage.NOT_FILED, Stage.WITHDRAWN, Stage.TRANSFERRED)
+
+
+def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
+    """A notice (告知) or a decision made while evidence the items' list requires (询问笔录, 现场照片 …) is
+    missing or withdrawn — the gate before the notice refuses that, so the record was imported or the gate
+    overridden. 简易程序 decisions on the spot have no notice and are left out."""
+    since = today - timedelta(days=params["window_days"])
+    cases = (
+        Case.objects.exclude(procedure=Procedure.SIMPLE)
+        .exclude(stage__in=ENDED)
+        .filter(Q(notified_on__gte=since) | Q(notified_on__isnull=True, decided_on__gte=since))
+    )
+    required = {
+        pk: (code, name, entries)
+        for pk, code, name, entries in EnforcementItem.objects.values_list(
+            "pk", "code", "name", "required_evidence"
+        )
+        if entries
+    }
+    wanted: dict[int, dict[str, str]] = defaultdict(dict)  # case → requirement → item code
+    has_causes: set[int] = set()
+    for case_id, item_id in CaseCause.objects.filter(case__in=cases).values_list("case_id", "item_id"):
+        has_causes.add(case_id)
+        code, _name, entries = required.get(item_id, ("", "", ()))
+        for entry in entries:
+            wanted[case_id].setdefault(entry, code)
+    held: dict[int, set[str]] = defaultdict(set)
+    for case_id, requirement in CaseEvidence.objects.filter(
+        case__in=cases, withdrawn_at__isnull=True
+    ).values_list("case_id", "requirement"):
+        held[case_id].add(requirement)
+    rows = cases.values_list("pk", "number", "unit_id", "region_path", "notified_on", "decided_on")
+    for pk, number, unit_id, path, notified_on, decided_on in rows.iterator(chunk_size=5000):
+        if pk not in has_causes:
+            continue
+        missing = [(e, c) for e, c in wanted.get(pk, {}).items() if e not in held.get(pk, ())]
+        nothing = pk not in held
+        if not missing and not nothing:
+            continue
+        step = f"已告知（{notified_on:%Y-%m-%d}）" if notified_on else f"已作出决定（{decided_on:%Y-%m-%d}）"
+        if missing:
+            names = "、".join(f"{requirement_label(e)}（{c}）" for e, c in missing)
+            title = f"{case_label(number, pk)} {step}，缺少证据清单要求的 {len(missing)} 项证据"
+            detail = f"缺少：{names}。告知前须补齐执法事项证据清单要求的证据。"
+        else:
+            title = f"{case_label(number, pk)} {step}，案件没有任何有效证据"
+            detail = "违法事实不清、证据不足的，不得给予行政处罚（《行政处罚法》第四十条）。"
+        yield Finding(
+            key=str(pk),
+            title=title,
+            detail=detail,
+            severity="red",
+            unit_id=unit_id,
+            region_path=path,
+            records=(Record("case", pk, case_label(number, pk)),),
+        )
+
+
+def find_evidence_withdrawn(params: dict, today: date) -> Iterable[Finding]:
+    """Evidence withdrawn (撤回) after another unit had adopted it: an event's evidence another unit took up
+    (证据采纳) or linked into its case, or a case's evidence a receiving case adopted on transfer. The unit
+    that withdrew answers; the adopters are named."""
+    since = today - timedelta(days=params["window_days"])
+    adopters: dict[str, list[tuple]] = defaultdict(list)  # key → [(unit name, at, case id, case label)]
+    uses = EvidenceUse.objects.filter(
+        evidence__withdrawn_at__date__gte=since, at__lt=F("evidence__withdrawn_at")
+    ).exclude(unit_id=F("evidence__unit_id"))
+    for ev_id, unit_name, at in uses.values_list("evidence_id", "unit__name", "at"):
+        adopters[f"event:{ev_id}"].append((unit_name, at, None, ""))
+    linked = CaseEvidence.objects.filter(
+        event_evidence__withdrawn_at__date__gte=since,
+        added_at__lt=F("event_evidence__withdrawn_at"),
+    ).exclude(case__unit_id=F("event_evidence__unit_id"))
+    for ev_id, unit_name, at, case_id, number in linked.values_list(
+        "event_evidence_id", "case__unit__name", "added_at", "case_id", "case__number"
+    ):
+        adopters[f"event:{ev_id}"].append((unit_name, at, case_id, case_label(number, case_id)))
+    adopted = CaseEvidence.objects.filter(
+        adopted_from__withdrawn_at__date__gte=since, added_at__lt=F("adopted_from__withdrawn_at")
+    )
+    for src_id, unit_name, at, case_id, number in adopted.values_list(
+        "adopted_from_id", "case__unit__name", "added_at", "case_id", "case__number"
+    ):
+        adopters[f"case:{src_id}"].append((unit_name, at, case_id, case_label(number, case_id)))
+    if not adopters:
+        return
+    event_ids = [int(k[6:]) for k in adopters if k.startswith("event:")]
+    case_ids = [int(k[5:]) for k in adopters if k.startswith("case:")]
+    sources = {}
+    for pk, desc, unit_id, by_unit, at, reason, event_id, receipt, path in Evidence.objects.filter(
+        pk__in=event_ids
+    ).values_list(
+        "pk", "description", "unit_id", "withdrawn_by__unit_id", "withdrawn_at", "withdraw_reason",
+        "event_id", "event__receipt_no", "event__region_path",
+    ):  # fmt: skip
+        sources[f"event:{pk}"] = (
+            desc,
+            by_unit or unit_id,
+            at,
+            reason,
+            Record("event", event_id, f"事件 {receipt}"),
+            path,
+        )
+    for pk, desc, unit_id, by_unit, at, reason, case_id, number, path in CaseEvidence.objects.filter(
+        pk__in=case_ids
+    ).values_list(
+        "pk", "description", "case__unit_id", "withdrawn_by__unit_id", "withdrawn_at", "withdraw_reason",
+        "case_id", "case__number", "case__region_path",
+    ):  # fmt: skip
+        sources[f"case:{pk}"] = (
+            desc,
+            by_unit or unit_id,
+            at,
+            reason,
+            Record("case", case_id, case_label(number, case_id)),
+            path,
+        )
+    for key in sorted(adopters):
+        desc, unit_id, withdrawn_at, reason, source, path = sources[key]
+        rows = sorted(adopters[key], key=lambda r: (r[1], r[0]))
+        names = "、".join(dict.fromkeys(r[0] for r in rows))
+        cases = tuple(dict.fromkeys(Record("case", r[2], r[3]) for r in rows if r[2]))
+        yield Finding(
+            key=key,
+            title=f"证据「{desc[:40]}」在 {names} 采纳后被撤回",
+            detail=f"撤回时间 {timezone.localtime(withdrawn_at):%Y-%m-%d}；撤回理由：{reason}。采纳单位应重新审查依据该证据作出的处理。",
+            severity="red" if cases else "yellow",
+            unit_id=unit_id,
+            region_path=path or "",
+            records=(source, *cases),
+        )

@@ -111,7 +111,7 @@ def demo_district_build(*, seed: int, as_of: date | None = None, progress=None) 
         step(8, BUILD_STEPS)
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
         summary.counts.update(build_trainings(seed=seed, by=ACTOR))
-        # Last, from their own random streams: meetings and escalations; 九堡's scenarios and 综管大队,
+        # Then, from their own random streams: meetings and escalations; 九堡's scenarios and 综管大队,
         # the subdistricts' own officers.
         summary.counts.update(build_coordination(seed=seed))
         summary.counts.update(build_reference_shapes(seed=seed))

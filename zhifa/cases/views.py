@@ -25,12 +25,8 @@ from zhifa.cases.services.opening import HANDLER_UNIT_KINDS
 from zhifa.cases.sources import source_objects
 from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
+from zhifa.core.params import int_or_none
 from zhifa.org.scope import scope_for
-
-
-def _int(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _errors_of(err: ServiceError) -> dict[str, list[str]]:
@@ -50,7 +46,7 @@ def case_list(request):
         item=get.get("item", ""),
         procedure=get.get("procedure", ""),
         outcome=get.get("outcome", ""),
-        due_within=_int(get.get("due_within")),
+        due_within=int_or_none(get.get("due_within")),
         overdue=get.get("overdue") == "1",
     ).cleaned()
     qs = sel.with_summary(sel.case_list_for_user(user=request.user, filters=filters))
@@ -75,7 +71,7 @@ def case_new(request):
     """立案 (or 不予立案) from a finding, a violation, an event, a subject, a transfer, or by hand."""
     source = request.POST if request.method == "POST" else request.GET
     objects = source_objects(request.user, source)
-    subject_id = _int(source.get("subject"))
+    subject_id = int_or_none(source.get("subject"))
     form = CaseOpenForm(request.POST or None)
     errors, status = {}, 200
     if request.method == "POST" and form.is_valid():

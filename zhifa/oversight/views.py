@@ -3,8 +3,6 @@ last scan and an xlsx), a warning with the records behind it and its handling, a
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +16,7 @@ from openpyxl import Workbook
 
 from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate, query_without_page
+from zhifa.core.params import int_or_none
 from zhifa.core.tabular import append_row, workbook_bytes
 from zhifa.jobs.selectors import job_get_for_user
 from zhifa.oversight import jobs, report
@@ -32,20 +31,6 @@ from zhifa.oversight.rules import MODELS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filter(request) -> sel.AlertFilter:
     get = request.GET
     state = get.get("state", "")
@@ -53,7 +38,7 @@ def _filter(request) -> sel.AlertFilter:
         state = ""
     return sel.AlertFilter(
         rule=get.get("model", "") if get.get("model", "") in {m.code for m in MODELS} else "",
-        unit=_int(get.get("unit")),
+        unit=int_or_none(get.get("unit")),
         state=state,
         month=(get.get("month") or "")[:7],
         overdue=get.get("overdue") == "1",
@@ -268,7 +253,7 @@ def rule_edit(request, code: str):
     params = {name: request.POST.get(name, "") for name in model.params}
     try:
         svc.alert_rule_update(rule=rule, params=params, active=request.POST.get("active") == "1", by=request.user,
-                              version=_int(request.POST.get("version")))  # fmt: skip
+                              version=int_or_none(request.POST.get("version")))  # fmt: skip
     except ServiceError as err:
         messages.error(request, f"{model.name}：{err.message}")
         if err.status == 403:

@@ -3,8 +3,6 @@ ranking, scoring by the evaluating units, weights and closing by the district.""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import ServiceError
 from zhifa.core.pagination import paginate
+from zhifa.core.params import date_or_none
 from zhifa.org.models import Unit
 from zhifa.oversight.choices import EvaluationKind, Metric, PeriodStatus
 from zhifa.oversight.evaluations import selectors as sel
@@ -35,13 +34,6 @@ DEFAULTS = {
         ("监督预警", 15, Metric.WARNINGS),
     ],
 }
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required
@@ -79,8 +71,8 @@ def period_new(request):
     ]
     try:
         period = svc.evaluation_period_create(
-            name=post.get("name", ""), kind=post.get("kind", ""), start=_date(post.get("start")),
-            end=_date(post.get("end")), criteria=criteria, by=request.user,
+            name=post.get("name", ""), kind=post.get("kind", ""), start=date_or_none(post.get("start")),
+            end=date_or_none(post.get("end")), criteria=criteria, by=request.user,
         )  # fmt: skip
     except ServiceError as err:
         if err.status == 403:

@@ -3,8 +3,6 @@ with its participants, cases and materials, the form to create or edit one, and 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
 from zhifa.core.pagination import paginate, query_without_page
+from zhifa.core.params import date_or_none, int_or_none
 from zhifa.oversight.choices import TrainingKind
 from zhifa.oversight.training import selectors as sel
 from zhifa.oversight.training import services as svc
@@ -23,27 +22,13 @@ from zhifa.oversight.training.forms import MaterialForm, TrainingForm
 from zhifa.oversight.training.models import TrainingMaterial
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filter(request) -> sel.TrainingFilter:
     get = request.GET
     return sel.TrainingFilter(
         kind=get.get("kind", "") if get.get("kind", "") in TrainingKind.values else "",
-        unit=_int(get.get("unit")),
-        since=_date(get.get("since")),
-        until=_date(get.get("until")),
+        unit=int_or_none(get.get("unit")),
+        since=date_or_none(get.get("since")),
+        until=date_or_none(get.get("until")),
         q=(get.get("q") or "").strip()[:40],
     )
 
@@ -188,16 +173,18 @@ def training_hours(request):
     if user.role == "grid_worker":
         raise PermissionDenied("网格员不查看培训学时")
     today = timezone.localdate()
-    since = _date(request.GET.get("since")) or today.replace(month=1, day=1)
-    until = _date(request.GET.get("until")) or today
+    since = date_or_none(request.GET.get("since")) or today.replace(month=1, day=1)
+    until = date_or_none(request.GET.get("until")) or today
     note = ""
     if since > until:
         since, until, note = until, since, "开始日期晚于结束日期，已交换"
-    figures = sel.training_hours(user=user, since=since, until=until, unit=_int(request.GET.get("unit")))
+    figures = sel.training_hours(
+        user=user, since=since, until=until, unit=int_or_none(request.GET.get("unit"))
+    )
     context = {
         "active_nav": "trainings",
         "h": figures,
-        "unit": _int(request.GET.get("unit")),
+        "unit": int_or_none(request.GET.get("unit")),
         "teams": [t["unit"] for t in figures["units"]] if not request.GET.get("unit") else None,
         "page": paginate(request, figures["officers"], per_page=50),
         "query": query_without_page(request),

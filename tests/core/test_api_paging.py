@@ -38,6 +38,8 @@ WHOLE_ARRAYS = {
     "/api/v1/catalog/scenarios": "the district's 监管一件事 scenarios",
     "/api/v1/catalog/releases": "catalog releases, newest 200",
     "/api/v1/dispatch/events/{pk}/evidence": "one event's evidence",
+    "/api/v1/inspections/records/officers": "an officer search, at most OFFICER_SEARCH_LIMIT rows",
+    "/api/v1/oversight/trainings/years": "one row per year",
 }
 
 

@@ -162,7 +162,7 @@ class OfficerQuery(Schema):
     draw: int | None = None
 
 
-class OfficerOut(Schema):
+class SquadOfficerOut(Schema):
     id: int
     name: str
     certificate_no: str
@@ -170,7 +170,9 @@ class OfficerOut(Schema):
     domains: list[str]
 
 
-@router.get("/officers", response=list[OfficerOut], summary="可参加检查的执法人员（按姓名或执法证号查找）")
+@router.get(
+    "/officers", response=list[SquadOfficerOut], summary="可参加检查的执法人员（按姓名或执法证号查找）"
+)
 def officers(request, params: Query[OfficerQuery]):
     subject = subject_get(user=request.user, pk=params.subject)
     d = draw_get(user=request.user, pk=params.draw) if params.draw is not None else None

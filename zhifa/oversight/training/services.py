@@ -15,6 +15,7 @@ from zhifa.accounts.choices import Role
 from zhifa.audit.services import audit_record
 from zhifa.cases.models import Case
 from zhifa.core.errors import Conflict, PermissionError_, ServiceError
+from zhifa.core.params import int_or_none
 from zhifa.dispatch.coordination.services import evidence_file_check
 from zhifa.org.models import Officer, Unit
 from zhifa.org.scope import scope_for
@@ -79,7 +80,7 @@ def _clean(*, by, kind, topic, held_on, organiser, hours, participants, cases, p
         fail("held_on", "日期不能晚于今天（只登记已举办的培训研讨）")
     unit = (
         Unit.objects.select_related("region")
-        .filter(pk=organiser.pk if isinstance(organiser, Unit) else _int(organiser))
+        .filter(pk=organiser.pk if isinstance(organiser, Unit) else int_or_none(organiser))
         .first()
     )
     if unit is None or not unit.active:
@@ -95,7 +96,7 @@ def _clean(*, by, kind, topic, held_on, organiser, hours, participants, cases, p
     elif parsed % Decimal("0.5"):
         fail("hours", "学时应为 0.5 的整数倍")
     raw = [p for p in (participants or []) if p not in ("", None)]
-    ids = sorted({i for i in (_int(p) for p in raw) if i is not None})
+    ids = sorted({i for i in (int_or_none(p) for p in raw) if i is not None})
     officers = list(Officer.objects.filter(pk__in=ids, active=True))
     if len(ids) != len({str(p) for p in raw}):
         fail("participants", "参加人员有误，请重新选择")
@@ -135,13 +136,6 @@ def _clean(*, by, kind, topic, held_on, organiser, hours, participants, cases, p
         "_officers": officers,
         "_cases": [found[n] for n in numbers],
     }
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _snapshot(t: Training) -> dict:

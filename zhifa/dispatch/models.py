@@ -157,6 +157,13 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["lead_unit", "status"]),
+            # Oversight's models read the few closed-unanswered and low-rated events out of a year of them.
+            models.Index(
+                fields=["closed_at"],
+                name="event_closed_unanswered",
+                condition=Q(status="closed") & (Q(answered_at__isnull=True) | Q(answer="")),
+            ),
+            models.Index(fields=["received_at"], name="event_rated", condition=Q(rating__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

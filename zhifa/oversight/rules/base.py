@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from zhifa.engine.oversight import Finding
+
+
+def day_start(day: date) -> datetime:
+    """Midnight (district time) opening `day`: `at__gte=day_start(d)` is `at__date__gte=d` in a form the
+    database can answer from an index on the column (a date cast of every row cannot)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from zhifa.cases.choices import FINISHED_STAGES, PenaltyKind
 from zhifa.cases.models import Case, CaseCause, LegalReview
 from zhifa.engine.deadlines import CLOCK_LABELS
 from zhifa.engine.oversight import Finding, Record, robust_outliers
-from zhifa.oversight.rules.base import case_label
+from zhifa.oversight.rules.base import case_label, day_start
 
 # --- cases ------------------------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def find_fine_outside_band(params: dict, today: date) -> Iterable[Finding]:
     passed = LegalReview.objects.filter(case_id=OuterRef("case_id"), passed=True)
     rows = (
         CaseCause.objects.filter(
-            band_min__isnull=False, band_max__isnull=False, case__created_at__date__gte=since
+            band_min__isnull=False, band_max__isnull=False, case__created_at__gte=day_start(since)
         )
         .exclude(
             case__stage__in=FINISHED_STAGES[1:]

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from zhifa.dispatch.choices import EventStatus
 from zhifa.dispatch.models import Event, EventStatusChange
 from zhifa.engine.oversight import Finding, Record
+from zhifa.oversight.rules.base import day_start
 
 # --- events ----------------------------------------------------------------------------------------------
 
@@ -23,7 +24,7 @@ def find_event_unanswered(params: dict, today: date) -> Iterable[Finding]:
     since = today - timedelta(days=params["window_days"])
     has_reporter = ~Q(reporter_name="") | ~Q(reporter_phone="") | Q(reporter__isnull=False)
     rows = (
-        Event.objects.filter(status=EventStatus.CLOSED, closed_at__date__gte=since)
+        Event.objects.filter(status=EventStatus.CLOSED, closed_at__gte=day_start(since))
         .filter(has_reporter)
         .filter(Q(answered_at__isnull=True) | Q(answer=""))
         .values_list("pk", "receipt_no", "title", "lead_unit_id", "region_path")
@@ -44,7 +45,9 @@ def find_event_returned(params: dict, today: date) -> Iterable[Finding]:
     """An event returned (退单) twice or more: the routing or the units are passing it around."""
     since = today - timedelta(days=params["window_days"])
     rows = (
-        EventStatusChange.objects.filter(to_status=EventStatus.RETURNED, event__received_at__date__gte=since)
+        EventStatusChange.objects.filter(
+            to_status=EventStatus.RETURNED, event__received_at__gte=day_start(since)
+        )
         .values("event_id", "event__receipt_no", "event__title", "event__lead_unit_id", "event__region_path")
         .annotate(n=Count("id"))
         .filter(n__gte=params["min_returns"])
@@ -66,7 +69,7 @@ def find_event_low_rating(params: dict, today: date) -> Iterable[Finding]:
     """The reporter rated the handling of an event low."""
     since = today - timedelta(days=params["window_days"])
     rows = Event.objects.filter(
-        rating__isnull=False, rating__lte=params["max_score"], received_at__date__gte=since
+        rating__isnull=False, rating__lte=params["max_score"], received_at__gte=day_start(since)
     ).values_list("pk", "receipt_no", "title", "rating", "lead_unit_id", "region_path")
     for pk, receipt, title, rating, unit_id, path in rows.iterator(chunk_size=2000):
         yield Finding(

@@ -16,7 +16,7 @@ from zhifa.cases.models import Case, CaseCause, CaseEvidence
 from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.models import Evidence, EvidenceUse
 from zhifa.engine.oversight import Finding, Record
-from zhifa.oversight.rules.base import case_label
+from zhifa.oversight.rules.base import case_label, day_start
 
 # A case ended before any decision (不予立案, 撤销, 移送) asks nothing of its evidence any more.
 ENDED = (Stage.NOT_FILED, Stage.WITHDRAWN, Stage.TRANSFERRED)
@@ -85,12 +85,12 @@ def find_evidence_withdrawn(params: dict, today: date) -> Iterable[Finding]:
     since = today - timedelta(days=params["window_days"])
     adopters: dict[str, list[tuple]] = defaultdict(list)  # key → [(unit name, at, case id, case label)]
     uses = EvidenceUse.objects.filter(
-        evidence__withdrawn_at__date__gte=since, at__lt=F("evidence__withdrawn_at")
+        evidence__withdrawn_at__gte=day_start(since), at__lt=F("evidence__withdrawn_at")
     ).exclude(unit_id=F("evidence__unit_id"))
     for ev_id, unit_name, at in uses.values_list("evidence_id", "unit__name", "at"):
         adopters[f"event:{ev_id}"].append((unit_name, at, None, ""))
     linked = CaseEvidence.objects.filter(
-        event_evidence__withdrawn_at__date__gte=since,
+        event_evidence__withdrawn_at__gte=day_start(since),
         added_at__lt=F("event_evidence__withdrawn_at"),
     ).exclude(case__unit_id=F("event_evidence__unit_id"))
     for ev_id, unit_name, at, case_id, number in linked.values_list(
@@ -98,7 +98,7 @@ def find_evidence_withdrawn(params: dict, today: date) -> Iterable[Finding]:
     ):
         adopters[f"event:{ev_id}"].append((unit_name, at, case_id, case_label(number, case_id)))
     adopted = CaseEvidence.objects.filter(
-        adopted_from__withdrawn_at__date__gte=since, added_at__lt=F("adopted_from__withdrawn_at")
+        adopted_from__withdrawn_at__gte=day_start(since), added_at__lt=F("adopted_from__withdrawn_at")
     )
     for src_id, unit_name, at, case_id, number in adopted.values_list(
         "adopted_from_id", "case__unit__name", "added_at", "case_id", "case__number"

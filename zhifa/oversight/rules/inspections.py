@@ -17,7 +17,7 @@ from zhifa.inspections.choices import InspectionKind, InspectionStatus
 from zhifa.inspections.demands.selectors import DELEGATED_DOMAIN
 from zhifa.inspections.models import Inspection, InspectorConflict
 from zhifa.org.models import Domain, Officer, Unit
-from zhifa.oversight.rules.base import case_label
+from zhifa.oversight.rules.base import case_label, day_start
 from zhifa.subjects.models import Subject
 
 # --- inspections -----------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def find_low_rating(params: dict, today: date) -> Iterable[Finding]:
     """The party rated an action low, and oversight has not yet looked into it (执法评价)."""
     since = today - timedelta(days=params["window_days"])
     rows = CodeRating.objects.filter(
-        score__lte=params["max_score"], rated_at__date__gte=since, reviewed_at__isnull=True
+        score__lte=params["max_score"], rated_at__gte=day_start(since), reviewed_at__isnull=True
     ).values_list(
         "pk",
         "score",

@@ -6,10 +6,11 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from zhifa.audit.models import AuditRecord
 from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.services import event_accept
 from zhifa.dispatch.models import Escalation
-from zhifa.dispatch.sla import event_clocks, sla_scan
+from zhifa.dispatch.sla import event_clocks, sla_replay, sla_scan
 from zhifa.org.choices import UnitKind
 from zhifa.org.services import unit_create
 
@@ -50,3 +51,46 @@ def test_unplaced_event_escalates_to_district_command(district):
         call_command("sla_scan")
     esc = Escalation.objects.get(event=event, clock="respond")
     assert esc.to_unit == district.command
+
+
+def test_replay_escalates_the_late_clocks_of_history_once(district):
+    """History loaded in bulk (the scan never ran): a clock done late is escalated the minute after it fell due, to the
+    level the scan would pick; a clock met in time is not; a second replay adds nothing; an event received after
+    `until` is left out."""
+    command_room = unit_create(
+        code="SC-330102018",
+        name="九堡街道综合信息指挥室",
+        kind=UnitKind.SUBDISTRICT_COMMAND,
+        region=district.jiubao,
+    )
+    with time_machine.travel(T0, tick=False):
+        late = event_intake(
+            channel="staff", description="九堡街道饭店油烟着火", priority="urgent", by=district.carol
+        )
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        on_time = event_intake(
+            channel="staff", description="九堡街道饭店油烟很大", priority="urgent", by=district.carol
+        )
+        event_accept(event=on_time, by=district.bob)
+    with time_machine.travel(T0 + timedelta(minutes=9), tick=False):
+        event_accept(event=late, by=district.bob)  # linked 9 minutes in: the 3-minute clock was missed
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        future = event_intake(
+            channel="staff", description="九堡街道饭店油烟扰民", priority="urgent", by=district.carol
+        )
+    until = T0 + timedelta(hours=1)
+    raised = sla_replay(until=until)
+    by_event = {(e.event_id, e.clock): e for e in Escalation.objects.all()}
+    link = by_event[(late.pk, "link")]
+    assert (link.to_unit, link.due_at, link.at) == (
+        command_room,
+        T0 + timedelta(minutes=3),
+        T0 + timedelta(minutes=4),
+    )
+    assert (on_time.pk, "link") not in by_event
+    assert not Escalation.objects.filter(event=future).exists()
+    assert raised == len(by_event) and {e.event_id for e in by_event.values()} <= {late.pk, on_time.pk}
+    assert sla_replay(until=until) == 0
+    assert AuditRecord.objects.filter(action="dispatch.sla_replay").count() == 1
+    with time_machine.travel(until, tick=False):
+        assert sla_scan() == 0  # what the replay raised, the minute scan does not raise again

@@ -69,6 +69,14 @@ def test_training_record_reminder_and_pdf_report(live_server, ow, clock, browser
     _login(page, live_server.url, "olga")
     expect(page.locator("#chart-unit canvas")).to_have_count(1)
     expect(page.locator("#table-model")).to_contain_text("执法人员少于两人")
+    # Models and units are horizontal bars, one row of room per name (names were cut and slanted on a phone).
+    for chart in ("chart-model", "chart-unit"):
+        axis = page.evaluate(
+            f"echarts.getInstanceByDom(document.getElementById('{chart}')).getOption().yAxis[0]"
+        )
+        assert axis["type"] == "category" and axis["data"], chart  # names on the vertical axis, whole
+    models = page.locator("#table-model tbody tr").count()
+    assert page.evaluate("document.getElementById('chart-model').clientHeight") >= 34 * models
     page.screenshot(path=str(shots / "ovflow-board-1366.png"), full_page=True)
     page.goto(f"{live_server.url}/oversight/trainings/")
     expect(page.locator("#trainings")).to_contain_text("餐饮油烟直排案件的证据固定")

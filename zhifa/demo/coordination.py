@@ -1,5 +1,6 @@
 """Demo coordination: 会商 and 现场联席会 about events several units worked on, held and recorded through the
-coordination services; and the escalations the SLA scan raises on the open work as of the demo's day.
+coordination services; and the year's escalations: the late clocks of its history, then the open work as of the
+demo's day.
 
 Built after the events, from its own random stream, so the rest of the demo is drawn as without it.
 """
@@ -12,7 +13,7 @@ from zhifa.demo.asof import TZ, as_of, as_of_date
 from zhifa.dispatch.choices import ConsultationKind, UnitRole
 from zhifa.dispatch.coordination.services import consultation_create, consultation_record
 from zhifa.dispatch.models import Consultation, Event, EventUnit
-from zhifa.dispatch.sla import sla_scan
+from zhifa.dispatch.sla import sla_replay, sla_scan
 
 MEETINGS = {ConsultationKind.CONSULTATION: 14, ConsultationKind.JOINT_MEETING: 8}
 DECISIONS = {
@@ -69,5 +70,7 @@ def build_coordination(*, seed: int) -> dict[str, int]:
             created_at=held_at - timedelta(days=1), recorded_at=held_at + timedelta(hours=2)
         )
         made += 1
-    escalations = sla_scan(now=as_of())
+    # The year's late clocks, escalated when they fell due (the minute scan never saw the bulk-loaded history), then
+    # the open work as of the demo's day.
+    escalations = sla_replay(until=as_of()) + sla_scan(now=as_of())
     return {"consultations": made, "escalations": escalations}

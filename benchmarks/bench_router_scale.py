@@ -6,6 +6,16 @@ peak memory and the CV accuracy of every candidate, then the accuracy of the fit
 
 Past textmodel.HASHING_ROWS rows this is the large-data path: hashed features, SGD beside the baseline,
 cross-validation on a stratified sample, the chosen model fitted chunk by chunk.
+
+Measured (2 cores shared with other work, load average 5–7; `nice`, one BLAS thread):
+- 100,000 rows (measured before): 48 s CPU for select + fit, peak RSS 880 MB.
+- 1,000,000 rows: select + fit 155 s CPU (864 s wall under that load); the whole run, generating the rows and
+  predicting 5,000 fresh ones included, 173 s CPU (168 user + 5 system), peak RSS 1,490 MB (+745 MB over the
+  loaded texts: one chunk's matrices, the hashed weights, the baseline's 100,000-row sample). CV on 5,000 rows,
+  5 folds: char_svm 0.948 (macro-F1 0.937, chosen, the baseline), char_sgd 0.940, char_sgd_bal 0.938,
+  title_union_sgd 0.934, union_sgd 0.931; the fitted model on 5,000 fresh rows: accuracy 0.970. Memory and CPU
+  grow far less than the rows (ten times the rows: 3.2× the CPU, 1.7× the peak), so the chunked path needed
+  no change.
 """
 
 from __future__ import annotations

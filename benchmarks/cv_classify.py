@@ -1,12 +1,14 @@
-"""Cross-validation of the item classifier INSIDE the train split of tests/data/complaints.jsonl.
+"""Cross-validation of the item classifier on the training lines: tests/data/complaints.jsonl (all 365 lines are
+"train" now — the 93 former "test" lines were scored once, spent as a test set, and moved to training) and
+tests/data/complaints_train_extra.jsonl.
 
-Only lines with split == "train" are read; the held-out "test" lines are never loaded here. The train texts
-are cut into k folds stratified by item (the i-th train text of an item goes to fold (i + offset) mod k, the
-offset rotating over items, so every fold holds about one in k texts of each item). For each fold the
-classifier learns from the other folds (plus tests/data/complaints_train_extra.jsonl, which is always training
-data and never scored) and ranks the fold's texts. Printed: top-1 domain accuracy and right item in the top 3,
-over all held-out train texts and over those whose item still has training texts in the other folds (the
-situation of the real held-out split, where every item has training texts).
+The held-out set is tests/data/complaints_holdout.jsonl (split "holdout"): it is never loaded here, and a line
+whose split is not "train" is parsed just far enough to be dropped. The complaints.jsonl texts are cut into k
+folds stratified by item (the i-th text of an item goes to fold (i + offset) mod k, the offset rotating over
+items, so every fold holds about one in k texts of each item). For each fold the classifier learns from the other
+folds (plus the extra texts, which are always training data and never scored) and ranks the fold's texts.
+Printed: top-1 domain accuracy and right item in the top 3, over all scored texts and over those whose item
+still has training texts in the other folds (the situation of the held-out set, where every item has some).
 
     python benchmarks/cv_classify.py [--folds 5] [--no-extra] [--catalog-only]
 """
@@ -46,7 +48,7 @@ def catalog() -> list[CatalogEntry]:
 
 
 def train_rows(path: Path = LABELLED) -> list[dict]:
-    """The train lines only: a test line is parsed just far enough to be dropped."""
+    """The train lines only: any other line is parsed just far enough to be dropped."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():

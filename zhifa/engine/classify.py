@@ -8,7 +8,12 @@ item carries the words that matched, as its explanation.
 The features, the blend weight and the domain exponent were chosen by 5-fold cross-validation inside the train
 split of tests/data/complaints.jsonl (benchmarks/cv_classify.py). In that comparison the history centroids
 ("Rocchio") blended with the catalog did as well as logistic regression, SGD or complement naive Bayes trained on
-catalog and history, and they train in a fraction of a second on thousands of texts.
+catalog and history, and they train in a fraction of a second on thousands of texts. Re-checked on 365 train texts
+(the former test lines included) + 201 extra, 5-fold CV 95.6% domain top-1 / 96.2% item top-3 with the settings
+below: a logistic-regression domain vote, a linear SVM over items blended in, the nearest single confirmed text
+beside the centroid, a prior from each item's share of the history, character trigrams, and other values of the
+three weights: none gained more than one text of 365 on both figures at once (a text is 0.27 points; trigrams
+lost three), and fitting on one training file while scoring the other favoured none; so the settings stand.
 
 A batch is classified with no Python loop over characters or items: features are integer keys found by numpy over
 the whole batch and looked up in a numpy hash table, one sparse product scores every item, keywords and the

@@ -24,7 +24,8 @@ from zhifa.subjects.models import Subject
 
 
 def _inspection_label(visited_on: date, subject: str) -> str:
-    return f"{visited_on:%Y-%m-%d} 检查 {subject}"
+    # isoformat is the same text as %Y-%m-%d, several times faster over a hundred thousand visits.
+    return f"{visited_on.isoformat()} 检查 {subject}"
 
 
 def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
@@ -36,6 +37,7 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
         .exclude(kind="guidance")  # 执法体检 guides, it does not enforce
         .annotate(n=Count("officers"))
         .filter(n__lt=least)
+        .order_by()
         .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path", "n")
     )
     for pk, on, subject, unit_id, path, n in visits.iterator(chunk_size=2000):
@@ -52,6 +54,7 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
         Case.objects.filter(filed_on__gte=since)
         .annotate(n=Count("case_officers"))
         .filter(n__lt=least)
+        .order_by()
         .values_list("pk", "number", "unit_id", "region_path", "n")
     )
     for pk, number, unit_id, path, n in cases:
@@ -195,16 +198,18 @@ def find_without_code(params: dict, today: date) -> Iterable[Finding]:
     rows = (
         Inspection.objects.filter(visited_on__gte=since, status=InspectionStatus.FINISHED)
         .exclude(Exists(code))
+        .order_by()
         .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path")
     )
     for pk, on, subject, unit_id, path in rows.iterator(chunk_size=2000):
+        label = _inspection_label(on, subject)
         yield Finding(
             key=str(pk),
-            title=f"{_inspection_label(on, subject)} 未亮行政行为码",
+            title=f"{label} 未亮行政行为码",
             severity="yellow",
             unit_id=unit_id,
             region_path=path,
-            records=(Record("inspection", pk, _inspection_label(on, subject)),),
+            records=(Record("inspection", pk, label),),
         )
 
 
@@ -239,8 +244,10 @@ def find_low_rating(params: dict, today: date) -> Iterable[Finding]:
 def find_unfinished_inspection(params: dict, today: date) -> Iterable[Finding]:
     """A visit started and not finished within N days."""
     before = today - timedelta(days=params["max_days"])
-    rows = Inspection.objects.filter(status=InspectionStatus.OPEN, visited_on__lt=before).values_list(
-        "pk", "visited_on", "subject__name", "created_by__unit_id", "region_path"
+    rows = (
+        Inspection.objects.filter(status=InspectionStatus.OPEN, visited_on__lt=before)
+        .order_by()
+        .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path")
     )
     for pk, on, subject, unit_id, path in rows.iterator(chunk_size=2000):
         yield Finding(
@@ -270,6 +277,7 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
         .exclude(inspection__kind="guidance")
         .filter(Exists(checked))
         .exclude(Exists(covered))
+        .order_by()
         .values_list(
             "inspection_id",
             "officer_id",
@@ -312,6 +320,7 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
     rows = (
         CaseOfficer.objects.filter(case__filed_on__gte=since)
         .filter(Exists(lacking))
+        .order_by()
         .values_list(
             "case_id",
             "officer_id",

@@ -187,7 +187,9 @@ def scan_all(labels=("first scan", "re-scan, nothing changed")) -> None:
         run = oversight_scan(progress=mark)
         marks.append(_cpu_seconds())
         done = [m.code for m in MODELS if m.code in run.per_rule]  # the order the scan ran them in
-        cpu = {code: (b[0] - a[0], b[1] - a[1]) for code, a, b in zip(done, marks[:-1], marks[1:], strict=True)}
+        cpu = {
+            code: (b[0] - a[0], b[1] - a[1]) for code, a, b in zip(done, marks[:-1], marks[1:], strict=True)
+        }
         py, db = marks[-1][0] - marks[0][0], marks[-1][1] - marks[0][1]
         print(
             f"{label}: {run.seconds:.1f} s (CPU: python {py:.1f} s, database {db:.1f} s; load {os.getloadavg()[0]:.1f})"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from enum import Enum
 
 from django.db import connection
 from django.db.models import JSONField
@@ -33,8 +32,6 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     named = list(rows[0])
     by_name = {f.attname: f for f in meta.concrete_fields}
     json_names = {n for n in named if isinstance(by_name[n], JSONField)}
-    # A choice given as its enum member is written as its value (psycopg would write an Enum's name).
-    choice_names = {n for n in named if by_name[n].choices}
     # Columns left out: a fixed value for all rows (the field's default), or NULL when the field allows it.
     fixed = {
         f.column: f.get_db_prep_save(f.get_default(), connection)
@@ -53,17 +50,9 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
         sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
         with cur.cursor.copy(sql) as copy:
             for pk, row in zip(ids, rows, strict=True):
-                values = [_plain(row[n], n in json_names, n in choice_names) for n in named]
+                values = [json.dumps(row[n]) if n in json_names else row[n] for n in named]
                 copy.write_row([pk, *values, *tail])
     return ids
-
-
-def _plain(value, is_json: bool, is_choice: bool):
-    if is_json:
-        return json.dumps(value)
-    if is_choice and isinstance(value, Enum):
-        return value.value
-    return value
 
 
 @contextmanager

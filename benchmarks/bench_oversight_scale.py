@@ -13,8 +13,9 @@ original + n × offset, so its child rows follow by arithmetic. Unique numbers g
 Each scan also prints CPU seconds of this process and of its PostgreSQL backend (from /proc; parallel query
 workers are not counted), per model: on shared cores they say more than the wall clock. Measured 2026-12-03
 with 283,032 warnings (load average 5.7 from other work on the 2 cores): first scan 113.5 s wall, CPU python
-26.0 s + database 37.1 s; re-scan 58.9 s wall, CPU python 12.3 s + database 13.1 s. Before COPY, JIT off and
-the lean reads, the same database under load ~7: first scan 368.8 s, re-scan 102.9 s.
+26.0 s + database 37.1 s; re-scan 58.9 s wall, CPU python 12.3 s + database 13.1 s (again at load 8.7: 130.5 s,
+26.9 + 39.5 CPU s; 66.4 s, 15.1 + 13.7 CPU s). Before COPY, JIT off and the lean reads, the same database under
+load ~7: first scan 368.8 s, re-scan 102.9 s.
 """
 
 import os

@@ -12,13 +12,14 @@ from zhifa.audit.models import AuditRecord
 from zhifa.cases import services as case_svc
 from zhifa.cases.models import Case
 from zhifa.codes.models import ActionCode
+from zhifa.core.errors import PermissionError_
 from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.events.services import event_dispatch, event_return
 from zhifa.dispatch.models import Event
 from zhifa.inspections.models import Inspection, InspectorConflict
 from zhifa.oversight.choices import AlertState, StepAction
 from zhifa.oversight.models import Alert, AlertRule, AlertStep
-from zhifa.oversight.services import alert_close, alert_rule_update
+from zhifa.oversight.services import alert_close, alert_rule_update, oversight_scan
 
 
 def alerts(code: str):
@@ -274,3 +275,47 @@ def test_fine_peer_outlier_names_the_peers(ow):
     cause.save()
     alert_rule_update(rule=rule, params={"min_cases": 1, "min_peers": 4}, active=True, by=w.olga)
     assert scan("fine_peer_outlier").reopened == 0
+
+
+@pytest.mark.django_db
+def test_new_warnings_and_their_first_steps_are_written_whole(ow):
+    """The first scan's inserts (COPY on PostgreSQL): each new warning stored with every field as written and
+    the state by its value, its records as JSON, one opening step by who ran the scan, one audit record for
+    the model; a later warning takes an id after them (the sequence moved on)."""
+    w = ow
+    w.today = date(2026, 3, 2)
+    v1, v2 = visit(w), visit(w)
+    for v in (v1, v2):
+        v.officers.set([w.partner])
+    run = oversight_scan(by=w.olga, codes=["too_few_officers"])
+    assert (run.created, run.updated, run.resolved) == (2, 0, 0)
+    stored = {a.key: a for a in alerts("too_few_officers")}
+    assert set(stored) == {f"inspection:{v1.pk}", f"inspection:{v2.pk}"}
+    a = stored[f"inspection:{v1.pk}"]
+    label = "2026-03-02 检查 杭州示例0001小吃店"
+    assert (a.title, a.detail, a.severity, a.unit_id, a.region_path) == (
+        f"{label} 仅 1 名执法人员",
+        "执法人员不得少于 2 人。",
+        "red",
+        v1.created_by.unit_id,
+        v1.region_path,
+    )
+    assert a.records == [{"type": "inspection", "id": v1.pk, "label": label}]
+    assert (a.rule_version, a.version, a.resolution, a.answer, a.due_on, a.opened_at) == (
+        1, 1, "", "", None, a.last_seen_at,
+    )  # fmt: skip
+    assert Alert.objects.filter(pk=a.pk, state="new").exists()  # the value, not the enum's name
+    for alert in stored.values():
+        step = alert.steps.get()
+        assert (step.action, step.from_state, step.to_state, step.by, step.note, step.attachment.name) == (
+            StepAction.OPEN, "", AlertState.NEW, w.olga, "", "",
+        )  # fmt: skip
+    audit = AuditRecord.objects.filter(action="oversight.scan").get()
+    assert audit.after["created"] == 2 and sorted(audit.after["created_keys"]) == sorted(stored)
+    v3 = visit(w)
+    v3.officers.set([w.partner])
+    assert oversight_scan(by=w.olga, codes=["too_few_officers"]).created == 1
+    assert alerts("too_few_officers").get(key=f"inspection:{v3.pk}").pk > max(x.pk for x in stored.values())
+    # A scan by a user nobody oversees is refused before anything is written.
+    with pytest.raises(PermissionError_):
+        oversight_scan(by=w.dora, codes=["too_few_officers"])

@@ -163,7 +163,10 @@ class Event(models.Model):
                 name="event_closed_unanswered",
                 condition=Q(status="closed") & (Q(answered_at__isnull=True) | Q(answer="")),
             ),
-            models.Index(fields=["received_at"], name="event_rated", condition=Q(rating__isnull=False)),
+            # Ratings run 1–5, mostly 5: the models' "rated N or lower" (N ≤ 4) is a range at the front.
+            models.Index(
+                fields=["rating", "received_at"], name="event_low_rated", condition=Q(rating__lte=4)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -31,8 +31,10 @@ class AlertRule(models.Model):
 class Alert(models.Model):
     """执法监督预警 — one standing problem a model found: one row per (model, key), updated by each scan."""
 
+    # No index of their own on rule and unit: alert_once_per_problem (rule, key) and (unit, state) lead with them,
+    # and a first scan writes every index of a few hundred thousand warnings.
     rule = models.ForeignKey(
-        AlertRule, verbose_name="预警模型", on_delete=models.PROTECT, related_name="alerts"
+        AlertRule, verbose_name="预警模型", on_delete=models.PROTECT, related_name="alerts", db_index=False
     )
     key = models.CharField(max_length=120)
     rule_version = models.PositiveIntegerField("模型版本")
@@ -40,7 +42,13 @@ class Alert(models.Model):
     detail = models.TextField("预警说明", blank=True)
     severity = models.CharField("等级", max_length=10, choices=Severity.choices, default=Severity.YELLOW)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Unit",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     region_path = models.CharField(max_length=255, blank=True, db_index=True)
     records = models.JSONField("关联记录", default=list)  # [{"type", "id", "label"}]

@@ -22,6 +22,7 @@ from zhifa.org.scope import scope_for
 from zhifa.oversight.choices import OPEN_STATES, AlertState, StepAction
 from zhifa.oversight.models import Alert, AlertRule, AlertStep, ScanRun
 from zhifa.oversight.rules import MODELS, MODELS_BY_CODE, merged_params
+from zhifa.oversight.scan_db import insert_rows, without_jit
 
 OVERSIGHT_ROLES = (Role.OVERSIGHT, Role.ADMIN)
 # Who answers for a unit's warning besides the unit's own people: the command room of the subdistrict it is in.
@@ -163,27 +164,15 @@ def _scan_rule(rule: AlertRule, *, today: date, now, by) -> dict:
         plan = reconcile(standing, prints)
         steps: list[AlertStep] = []
         if plan.create:
+            fields = {"rule_id": rule.pk, "rule_version": rule.version, "opened_at": now, "last_seen_at": now}
             new = [
-                Alert(
-                    rule=rule,
-                    key=key,
-                    rule_version=rule.version,
-                    opened_at=now,
-                    last_seen_at=now,
-                    state=AlertState.NEW,
-                    **_alert_fields(found[key], prints[key]),
-                )
+                {**fields, "key": key, "state": AlertState.NEW, **_alert_fields(found[key], prints[key])}
                 for key in plan.create
             ]
-            Alert.objects.bulk_create(new, batch_size=BULK)
-            # PostgreSQL and SQLite return the new ids; a backend that does not is asked once.
-            ids = {a.key: a.pk for a in new}
-            if None in ids.values():
-                ids = dict(Alert.objects.filter(rule=rule, key__in=plan.create).values_list("key", "pk"))
-            steps += [
-                AlertStep(alert_id=ids[k], at=now, by=by, action=StepAction.OPEN, to_state=AlertState.NEW)
-                for k in plan.create
-            ]
+            ids = insert_rows(Alert, new)
+            by_id = getattr(by, "pk", None)
+            opened = {"at": now, "by_id": by_id, "action": StepAction.OPEN, "to_state": AlertState.NEW}
+            insert_rows(AlertStep, [{**opened, "alert_id": pk} for pk in ids])
         changed = plan.update + plan.reopen
         if changed:
             rows = {a.key: a for a in Alert.objects.filter(rule=rule, key__in=changed)}
@@ -250,7 +239,8 @@ def _scan_rule(rule: AlertRule, *, today: date, now, by) -> dict:
             Alert.objects.bulk_update(
                 rows, ["state", "resolved_at", "resolution", "last_seen_at", "version"], batch_size=BULK
             )
-        AlertStep.objects.bulk_create(steps, batch_size=BULK)
+        if steps:
+            AlertStep.objects.bulk_create(steps, batch_size=BULK)
         counts = {
             "found": len(found),
             "created": len(plan.create),
@@ -296,12 +286,13 @@ def oversight_scan(
     run = ScanRun.objects.create(started_at=now, by=by)
     per_rule = {}
     todo = [m for m in MODELS if rules[m.code].active and not (codes and m.code not in codes)]
-    for done, model in enumerate(todo):
-        if progress is not None:
-            progress(done, len(todo))
-        t0 = time.perf_counter()
-        counts = _scan_rule(rules[model.code], today=today, now=now, by=by)
-        per_rule[model.code] = {**counts, "seconds": round(time.perf_counter() - t0, 3)}
+    with without_jit():
+        for done, model in enumerate(todo):
+            if progress is not None:
+                progress(done, len(todo))
+            t0 = time.perf_counter()
+            counts = _scan_rule(rules[model.code], today=today, now=now, by=by)
+            per_rule[model.code] = {**counts, "seconds": round(time.perf_counter() - t0, 3)}
     for field in ("created", "updated", "reopened", "resolved"):
         setattr(run, field, sum(c[field] for c in per_rule.values()))
     run.per_rule = per_rule

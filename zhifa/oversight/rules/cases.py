@@ -25,6 +25,7 @@ def find_case_clock(params: dict, today: date) -> Iterable[Finding]:
     rows = (
         Case.objects.exclude(stage__in=FINISHED_STAGES)
         .filter(next_due__isnull=False, next_due__lte=horizon)
+        .order_by()
         .values_list("pk", "number", "next_due", "next_clock", "unit_id", "region_path")
     )
     for pk, number, due, clock, unit_id, path in rows.iterator(chunk_size=2000):

@@ -27,6 +27,7 @@ def find_event_unanswered(params: dict, today: date) -> Iterable[Finding]:
         Event.objects.filter(status=EventStatus.CLOSED, closed_at__gte=day_start(since))
         .filter(has_reporter)
         .filter(Q(answered_at__isnull=True) | Q(answer=""))
+        .order_by()
         .values_list("pk", "receipt_no", "title", "lead_unit_id", "region_path")
     )
     for pk, receipt, title, unit_id, path in rows.iterator(chunk_size=2000):
@@ -68,9 +69,13 @@ def find_event_returned(params: dict, today: date) -> Iterable[Finding]:
 def find_event_low_rating(params: dict, today: date) -> Iterable[Finding]:
     """The reporter rated the handling of an event low."""
     since = today - timedelta(days=params["window_days"])
-    rows = Event.objects.filter(
-        rating__isnull=False, rating__lte=params["max_score"], received_at__gte=day_start(since)
-    ).values_list("pk", "receipt_no", "title", "rating", "lead_unit_id", "region_path")
+    rows = (
+        Event.objects.filter(
+            rating__isnull=False, rating__lte=params["max_score"], received_at__gte=day_start(since)
+        )
+        .order_by()
+        .values_list("pk", "receipt_no", "title", "rating", "lead_unit_id", "region_path")
+    )
     for pk, receipt, title, rating, unit_id, path in rows.iterator(chunk_size=2000):
         yield Finding(
             key=str(pk),

@@ -39,33 +39,53 @@ def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
         )
         if entries
     }
-    wanted: dict[int, dict[str, str]] = defaultdict(dict)  # case → requirement → item code
-    has_causes: set[int] = set()
+    # Each case's causes in order (the first item asking for a piece of evidence names it). Cases share a few
+    # combinations of items: what a combination requires, and the text naming what is missing, are worked out
+    # once each.
+    items_of: dict[int, list[int]] = defaultdict(list)
     for case_id, item_id in CaseCause.objects.filter(case__in=cases).values_list("case_id", "item_id"):
-        has_causes.add(case_id)
-        code, _name, entries = required.get(item_id, ("", "", ()))
-        for entry in entries:
-            wanted[case_id].setdefault(entry, code)
+        items_of[case_id].append(item_id)
+    wanted: dict[tuple, dict[str, str]] = {}  # items → requirement → item code
+    texts: dict[tuple, str] = {}  # missing (requirement, code) pairs → what the warning says
     held: dict[int, set[str]] = defaultdict(set)
-    for case_id, requirement in CaseEvidence.objects.filter(
-        case__in=cases, withdrawn_at__isnull=True
-    ).values_list("case_id", "requirement"):
+    for case_id, requirement in (
+        CaseEvidence.objects.filter(case__in=cases, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("case_id", "requirement")
+    ):
         held[case_id].add(requirement)
-    rows = cases.values_list("pk", "number", "unit_id", "region_path", "notified_on", "decided_on")
+    rows = cases.order_by().values_list("pk", "number", "unit_id", "region_path", "notified_on", "decided_on")
     for pk, number, unit_id, path, notified_on, decided_on in rows.iterator(chunk_size=5000):
-        if pk not in has_causes:
+        items = items_of.get(pk)
+        if not items:
             continue
-        missing = [(e, c) for e, c in wanted.get(pk, {}).items() if e not in held.get(pk, ())]
+        items = tuple(items)
+        needs = wanted.get(items)
+        if needs is None:
+            needs = wanted[items] = {}
+            for item_id in items:
+                code, _name, entries = required.get(item_id, ("", "", ()))
+                for entry in entries:
+                    needs.setdefault(entry, code)
+        has = held.get(pk, ())
+        missing = tuple((e, c) for e, c in needs.items() if e not in has)
         nothing = pk not in held
         if not missing and not nothing:
             continue
-        step = f"已告知（{notified_on:%Y-%m-%d}）" if notified_on else f"已作出决定（{decided_on:%Y-%m-%d}）"
+        step = (
+            f"已告知（{notified_on.isoformat()}）"
+            if notified_on
+            else f"已作出决定（{decided_on.isoformat()}）"
+        )
+        label = case_label(number, pk)
         if missing:
-            names = "、".join(f"{requirement_label(e)}（{c}）" for e, c in missing)
-            title = f"{case_label(number, pk)} {step}，缺少证据清单要求的 {len(missing)} 项证据"
-            detail = f"缺少：{names}。告知前须补齐执法事项证据清单要求的证据。"
+            detail = texts.get(missing)
+            if detail is None:
+                names = "、".join(f"{requirement_label(e)}（{c}）" for e, c in missing)
+                detail = texts[missing] = f"缺少：{names}。告知前须补齐执法事项证据清单要求的证据。"
+            title = f"{label} {step}，缺少证据清单要求的 {len(missing)} 项证据"
         else:
-            title = f"{case_label(number, pk)} {step}，案件没有任何有效证据"
+            title = f"{label} {step}，案件没有任何有效证据"
             detail = "违法事实不清、证据不足的，不得给予行政处罚（《行政处罚法》第四十条）。"
         yield Finding(
             key=str(pk),
@@ -74,7 +94,7 @@ def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
             severity="red",
             unit_id=unit_id,
             region_path=path,
-            records=(Record("case", pk, case_label(number, pk)),),
+            records=(Record("case", pk, label),),
         )
 
 

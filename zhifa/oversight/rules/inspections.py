@@ -20,11 +20,14 @@ from zhifa.org.models import Domain, Officer, Unit
 from zhifa.oversight.rules.base import case_label, day_start
 from zhifa.subjects.models import Subject
 
+SLICE = 5000
+
 # --- inspections -----------------------------------------------------------------------------------------
 
 
 def _inspection_label(visited_on: date, subject: str) -> str:
-    return f"{visited_on:%Y-%m-%d} 检查 {subject}"
+    # isoformat is the same text as %Y-%m-%d, several times faster over a hundred thousand visits.
+    return f"{visited_on.isoformat()} 检查 {subject}"
 
 
 def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
@@ -36,6 +39,7 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
         .exclude(kind="guidance")  # 执法体检 guides, it does not enforce
         .annotate(n=Count("officers"))
         .filter(n__lt=least)
+        .order_by()
         .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path", "n")
     )
     for pk, on, subject, unit_id, path, n in visits.iterator(chunk_size=2000):
@@ -52,6 +56,7 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
         Case.objects.filter(filed_on__gte=since)
         .annotate(n=Count("case_officers"))
         .filter(n__lt=least)
+        .order_by()
         .values_list("pk", "number", "unit_id", "region_path", "n")
     )
     for pk, number, unit_id, path, n in cases:
@@ -195,16 +200,18 @@ def find_without_code(params: dict, today: date) -> Iterable[Finding]:
     rows = (
         Inspection.objects.filter(visited_on__gte=since, status=InspectionStatus.FINISHED)
         .exclude(Exists(code))
+        .order_by()
         .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path")
     )
     for pk, on, subject, unit_id, path in rows.iterator(chunk_size=2000):
+        label = _inspection_label(on, subject)
         yield Finding(
             key=str(pk),
-            title=f"{_inspection_label(on, subject)} 未亮行政行为码",
+            title=f"{label} 未亮行政行为码",
             severity="yellow",
             unit_id=unit_id,
             region_path=path,
-            records=(Record("inspection", pk, _inspection_label(on, subject)),),
+            records=(Record("inspection", pk, label),),
         )
 
 
@@ -239,8 +246,10 @@ def find_low_rating(params: dict, today: date) -> Iterable[Finding]:
 def find_unfinished_inspection(params: dict, today: date) -> Iterable[Finding]:
     """A visit started and not finished within N days."""
     before = today - timedelta(days=params["max_days"])
-    rows = Inspection.objects.filter(status=InspectionStatus.OPEN, visited_on__lt=before).values_list(
-        "pk", "visited_on", "subject__name", "created_by__unit_id", "region_path"
+    rows = (
+        Inspection.objects.filter(status=InspectionStatus.OPEN, visited_on__lt=before)
+        .order_by()
+        .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path")
     )
     for pk, on, subject, unit_id, path in rows.iterator(chunk_size=2000):
         yield Finding(
@@ -265,31 +274,34 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
         inspection_id=OuterRef("inspection_id"), domain__officers=OuterRef("officer_id")
     )
     checked = visit_domains.objects.filter(inspection_id=OuterRef("inspection_id"))
-    rows = (
-        Inspection.officers.through.objects.filter(inspection__visited_on__gte=since)
+    # The unqualified (visit, officer) pairs first, from the lean rows alone; the names and places only for them.
+    through = Inspection.officers.through
+    pairs = set(
+        through.objects.filter(inspection__visited_on__gte=since)
         .exclude(inspection__kind="guidance")
         .filter(Exists(checked))
         .exclude(Exists(covered))
-        .values_list(
-            "inspection_id",
-            "officer_id",
-            "officer__name",
-            "officer__certificate_no",
-            "inspection__visited_on",
-            "inspection__subject__name",
-            "inspection__created_by__unit_id",
-            "inspection__region_path",
-        )  # fmt: skip
+        .order_by()
+        .values_list("inspection_id", "officer_id")
     )
-    for pk, officer_id, officer, cert, on, subject, unit_id, path in rows.iterator(chunk_size=5000):
-        yield Finding(
-            key=f"inspection:{pk}:{officer_id}",
-            title=f"{officer}（{cert}）不具备{_inspection_label(on, subject)}所查领域的执法资格",
-            severity="red",
-            unit_id=unit_id,
-            region_path=path,
-            records=(Record("inspection", pk, _inspection_label(on, subject)),),
+    visits = sorted({v for v, _ in pairs})
+    # In slices: a district that has recorded no qualifications yet flags every visit.
+    for start in range(0, len(visits), SLICE):
+        rows = (
+            through.objects.filter(inspection_id__in=visits[start : start + SLICE])
+            .order_by("inspection_id", "officer_id")
+            .values_list(
+                "inspection_id",
+                "officer_id",
+                "officer__name",
+                "officer__certificate_no",
+                "inspection__visited_on",
+                "inspection__subject__name",
+                "inspection__created_by__unit_id",
+                "inspection__region_path",
+            )  # fmt: skip
         )
+        yield from _unqualified_on_visits(rows, pairs)
     # Cases: each cause is handled under its item's domain, a delegated item (赋权) under 综合执法. The officers
     # lacking one are found in the database; only theirs are read.
     comprehensive = Domain.objects.filter(code=DELEGATED_DOMAIN).values_list("pk", flat=True).first()
@@ -312,6 +324,7 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
     rows = (
         CaseOfficer.objects.filter(case__filed_on__gte=since)
         .filter(Exists(lacking))
+        .order_by()
         .values_list(
             "case_id",
             "officer_id",
@@ -345,6 +358,20 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
             unit_id=unit_id,
             region_path=path,
             records=(Record("case", case_id, case_label(number, case_id)),),
+        )
+
+
+def _unqualified_on_visits(rows, pairs: set) -> Iterable[Finding]:
+    for pk, officer_id, officer, cert, on, subject, unit_id, path in rows:
+        if (pk, officer_id) not in pairs:
+            continue
+        yield Finding(
+            key=f"inspection:{pk}:{officer_id}",
+            title=f"{officer}（{cert}）不具备{_inspection_label(on, subject)}所查领域的执法资格",
+            severity="red",
+            unit_id=unit_id,
+            region_path=path,
+            records=(Record("inspection", pk, _inspection_label(on, subject)),),
         )
 
 

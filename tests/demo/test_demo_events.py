@@ -360,3 +360,27 @@ def test_same_seed_same_year(demo_db):
     assert counts == {k: demo_db.counts[k] for k in counts}
     build_coordination(seed=42)
     assert demo_fingerprint() == first
+
+
+def test_nanxing_plan_has_the_reference_shape(demo_db):
+    """南星's plan from a year of complaints, limited to delegated items as there: about nine categories
+    carrying ~89 % of ~370 complaints (the reference: 9, 374, 88.83 %) — counted by the plan from the records."""
+    from zhifa.accounts.models import User
+    from zhifa.catalog.models import EnforcementItem
+    from zhifa.dashboard.reform import plan_year
+    from zhifa.demo.asof import REFERENCE_DAY
+    from zhifa.inspections.annual.selectors import annual_plan
+
+    admin = User.objects.get(username="admin")
+    year = plan_year(REFERENCE_DAY)
+    plan = annual_plan(user=admin, year=year, threshold=10, subdistrict="330102008", delegated_only=True)
+    assert len(plan.rows) == 9
+    assert 340 <= plan.total <= 420
+    assert 86 <= plan.focus_percent <= 92
+    assert plan.focus_percent == round(100 * sum(r.count for r in plan.rows) / plan.total, 2)
+    assert all(r.count >= 10 for r in plan.rows)
+    codes = [r.code for r in plan.rows]
+    assert EnforcementItem.objects.filter(code__in=codes, delegated=True).count() == 9
+    # Another subdistrict keeps its own, smaller year: 南星's raised weight is its own.
+    other = annual_plan(user=admin, year=year, threshold=10, subdistrict="330102001", delegated_only=True)
+    assert 0 < other.total < plan.total / 1.5

@@ -163,6 +163,7 @@ def build_case_evidence(*, seed: int, by) -> dict[str, int]:
         "case_evidence": len(rows),
         "cases_with_evidence": len(versions),
         "cases_short_one_piece": short,
+        "case_steps": CaseStep.objects.count(),  # the walk's steps and the evidence's
     }
     audit_record(
         actor=by,

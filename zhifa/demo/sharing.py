@@ -81,7 +81,7 @@ def build_shared_evidence(*, seed: int) -> dict[str, int]:
             file=file,
             checked=evidence_file_check(file),
             method=method,
-            description=f"{collector.name}现场{EvidenceMethod(method).label}：{event.title}",
+            description=f"{collector.name}{EvidenceMethod(method).label}：{event.title}",
             collector_name=rng.choice(names)[:50],
             collected_at=collected,
             by=login.get(collector.pk, command),

@@ -22,6 +22,7 @@ from zhifa.cases.choices import (
     Source,
     Stage,
 )
+from zhifa.cases.config import case_rules, district_calendar
 from zhifa.cases.models import (
     Case,
     CaseCounter,
@@ -45,6 +46,7 @@ from zhifa.demo.events import calendar
 from zhifa.dispatch.choices import ResolutionMode
 from zhifa.dispatch.coordination.services import evidence_adopt, sniff_file_type
 from zhifa.dispatch.models import Event, EventUnit, Evidence, EvidenceUse
+from zhifa.engine.deadlines import decision_due
 from zhifa.engine.idcard import id_make
 from zhifa.org.models import Officer
 from zhifa.oversight.models import Alert
@@ -143,9 +145,15 @@ def test_deadlines_by_the_real_code_some_overdue_some_due_soon(demo_db):
     soon = case_list_for_user(user=command, filters=CaseFilters(due_within=7), on=TODAY)
     assert soon.count() >= 1
     assert all(TODAY <= c.next_due <= TODAY + timedelta(days=7) for c in soon)
-    # A stalled case's decision clock: 90 days from filing (plus any approved extension).
+    # A stalled case's decision clock: 90 days from filing (plus any approved extension); a fast-procedure
+    # case's is its working days from filing, if sooner.
+    rules, cal = case_rules(), district_calendar()
     for case in overdue.filter(next_clock="decision"):
-        assert case.next_due == case.filed_on + timedelta(days=90 + case.extension_days)
+        fast = case.procedure == Procedure.FAST
+        assert case.next_due == decision_due(
+            case.filed_on, rules, cal, fast=fast, extension_days=case.extension_days
+        )
+        assert fast or case.next_due == case.filed_on + timedelta(days=90 + case.extension_days)
 
 
 def test_documents_steps_and_numbers(demo_db):

@@ -5,10 +5,11 @@ scan ≤ 60 s, re-scan with nothing changed ≤ 15 s on 2 cores). Prints seconds
     EVENTS=100000 VISITS=30000 CASES=20000 …   (a bounded run)
 
 The database is emptied and rebuilt (its name must contain "bench"). The demo district (seed 42) is built, then
-its events, visits (with their officers and domains, each copy of the visits on its own copy of the subjects) and cases (with parties, causes, officers and legal
-reviews) are copied in SQL until the targets are met; a copy keeps its original's dates and links and gets id
-original + n × offset, so its child rows follow by arithmetic. Unique numbers get a suffix; one-to-one links
-(plan visits, findings, transfers, duplicates) are left empty. Setting up is not timed.
+its events, visits (with their officers, domains and 行政行为码, each copy of the visits on its own copy of the
+subjects) and cases (with parties, causes, officers, legal reviews and evidence) are copied in SQL until the
+targets are met; a copy keeps its original's dates and links and gets id original + n × offset, so its child
+rows follow by arithmetic. Unique numbers (and code ids) get a suffix or a digest; one-to-one links (plan visits,
+findings, transfers, duplicates) are left empty. Setting up is not timed.
 
 Each scan also prints CPU seconds of this process and of its PostgreSQL backend (from /proc; parallel query
 workers are not counted), per model: on shared cores they say more than the wall clock. Measured 2026-12-03
@@ -94,7 +95,8 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Max
 
-    from zhifa.cases.models import Case, CaseCause, CaseOfficer, CaseParty, LegalReview
+    from zhifa.cases.models import Case, CaseCause, CaseEvidence, CaseOfficer, CaseParty, LegalReview
+    from zhifa.codes.models import ActionCode
     from zhifa.demo.builder import demo_district_build
     from zhifa.dispatch.models import Event
     from zhifa.inspections.models import Inspection
@@ -130,6 +132,12 @@ def main() -> None:
             )
             copy_through(cur, Inspection.officers.through, "inspection_id", copies, off)
             copy_through(cur, Inspection.domains.through, "inspection_id", copies, off)
+            # The visits' 行政行为码 go with them (a code id is unique: each copy's is a digest of its own).
+            aoff = (ActionCode.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+            copy_rows(cur, ActionCode, copies, aoff, parents={"inspection_id": off, "subject_id": soff}, override={
+                "code_id": unique_text("code_id", 16), "case_id": "NULL", "document_id": "NULL",
+            })  # fmt: skip
+            copy_through(cur, ActionCode.officers.through, "actioncode_id", copies, aoff)
         copies, off = plan(Case, TARGETS["cases"])
         if copies:
             poff = (CaseParty.objects.aggregate(m=Max("id"))["m"] or 0) + 1
@@ -147,6 +155,9 @@ def main() -> None:
                 moff = (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
                 parents = {"case_id": off, "party_id": poff} if model is CaseCause else {"case_id": off}
                 copy_rows(cur, model, copies, moff, parents=parents)
+            # The cases' evidence goes with them (the same files: a copy's row names its original's bytes).
+            eoff = (CaseEvidence.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+            copy_rows(cur, CaseEvidence, copies, eoff, parents={"case_id": off, "adopted_from_id": eoff})
         cur.execute("ANALYZE")
     print(
         f"setup: {Event.objects.count()} events, {Inspection.objects.count()} visits, "

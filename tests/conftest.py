@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
@@ -176,9 +176,11 @@ def _audit_anchors_elsewhere(settings, tmp_path_factory):
 # The demo district, built once per test module that asks for it and removed afterwards (module scope, not
 # session scope: other modules' tests expect an empty database around their own data).
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Build once for the module (it takes seconds), remove it afterwards."""
-    with django_db_blocker.unblock():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build once for the module (it takes seconds), remove it afterwards. Its evidence files go to a
+    temporary media folder kept for the module (not the developer's ./media)."""
+    media = tmp_path_factory.mktemp("demo-media", numbered=True)
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         call_command("flush", "--noinput")
         # Built as of the reference day, so the suite's expectations do not move with the calendar.
         summary = demo_district_build(seed=42, as_of=REFERENCE_DAY)

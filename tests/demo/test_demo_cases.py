@@ -1,9 +1,11 @@
 """The demo district's year of cases: every stage and outcome, ≈10 % of events, real clocks, numbers that continue."""
 
+import hashlib
 from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db.models import Max
 
 from zhifa.accounts.models import User
@@ -12,31 +14,42 @@ from zhifa.audit.services import audit_verify
 from zhifa.cases.choices import (
     FINISHED_STAGES,
     DocumentKind,
+    EvidenceKind,
+    EvidenceOrigin,
     OfficerRole,
     Outcome,
     Procedure,
     Source,
     Stage,
 )
+from zhifa.cases.config import case_rules, district_calendar
 from zhifa.cases.models import (
     Case,
     CaseCounter,
     CaseDocument,
+    CaseEvidence,
     CaseStep,
     FirstViolationItem,
     Hearing,
     LegalReview,
 )
-from zhifa.cases.selectors import CaseFilters, case_list_for_user
+from zhifa.cases.selectors import CaseFilters, case_list_for_user, evidence_bytes_source
 from zhifa.cases.services import case_deadlines_refresh, case_open
+from zhifa.cases.services.evidence import case_evidence_upload
+from zhifa.cases.services.gates import evidence_problems, required_evidence
 from zhifa.cases.services.opening import handled_domain
 from zhifa.catalog.choices import ItemKind
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core.errors import Conflict
+from zhifa.demo import asof
 from zhifa.demo.events import calendar
 from zhifa.dispatch.choices import ResolutionMode
-from zhifa.dispatch.models import Event
+from zhifa.dispatch.coordination.services import evidence_adopt, sniff_file_type
+from zhifa.dispatch.models import Event, EventUnit, Evidence, EvidenceUse
+from zhifa.engine.deadlines import decision_due
 from zhifa.engine.idcard import id_make
 from zhifa.org.models import Officer
+from zhifa.oversight.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -132,9 +145,15 @@ def test_deadlines_by_the_real_code_some_overdue_some_due_soon(demo_db):
     soon = case_list_for_user(user=command, filters=CaseFilters(due_within=7), on=TODAY)
     assert soon.count() >= 1
     assert all(TODAY <= c.next_due <= TODAY + timedelta(days=7) for c in soon)
-    # A stalled case's decision clock: 90 days from filing (plus any approved extension).
+    # A stalled case's decision clock: 90 days from filing (plus any approved extension); a fast-procedure
+    # case's is its working days from filing, if sooner.
+    rules, cal = case_rules(), district_calendar()
     for case in overdue.filter(next_clock="decision"):
-        assert case.next_due == case.filed_on + timedelta(days=90 + case.extension_days)
+        fast = case.procedure == Procedure.FAST
+        assert case.next_due == decision_due(
+            case.filed_on, rules, cal, fast=fast, extension_days=case.extension_days
+        )
+        assert fast or case.next_due == case.filed_on + timedelta(days=90 + case.extension_days)
 
 
 def test_documents_steps_and_numbers(demo_db):
@@ -224,3 +243,95 @@ def test_a_year_of_training_and_case_reviews_linked_to_cases(demo_db):
     )
     nanxing = User.objects.get(username="nanxing_cmd")
     assert 0 < training_list_for_user(user=nanxing).count() < trainings.count()
+
+
+# --- evidence ----------------------------------------------------------------------------------------------------
+
+
+def _missing(case) -> list[str]:
+    return [r["requirement"] for r in required_evidence(case) if not r["present"]]
+
+
+def test_cases_past_investigation_hold_their_items_evidence(demo_db):
+    past = (
+        Case.objects.exclude(procedure=Procedure.SIMPLE)
+        .exclude(stage__in=(Stage.NOT_FILED, Stage.WITHDRAWN, Stage.TRANSFERRED))
+        .filter(steps__action__in=("notify", "decide"))
+        .distinct()
+    )
+    assert past.count() > 300
+    short = [c for c in past if _missing(c)]
+    # A few lack one piece (what the evidence_missing model is for); the rest hold every piece of their list.
+    assert 0 < len(short) <= 0.05 * past.count()
+    assert all(len(_missing(c)) == 1 for c in short)
+    assert len(short) == demo_db.counts["cases_short_one_piece"]
+    assert all(evidence_problems(c) == [] for c in past if c not in short)
+    # Collected by the case's own unit between the investigation and the notice (or decision).
+    case = next(c for c in past if c not in short and c.evidence.count() >= 2)
+    begun = case.steps.get(action="investigate").at
+    done = case.steps.filter(action__in=("notify", "decide")).order_by("at").first().at
+    for e in case.evidence.all():
+        assert begun < e.collected_at < e.added_at <= done
+        assert e.source_unit_id == case.unit_id and e.origin == EvidenceOrigin.UPLOAD
+    # Each piece is a step of the case's history, as the upload service records it; the version counts it.
+    assert case.steps.filter(action="evidence_upload").count() == case.evidence.count()
+    assert case.version == case.steps.count()
+    # Cases never investigated (不予立案, 当场处罚) hold none.
+    assert not CaseEvidence.objects.filter(case__stage=Stage.NOT_FILED).exists()
+    assert not CaseEvidence.objects.filter(case__procedure=Procedure.SIMPLE).exists()
+
+
+def test_evidence_warnings_are_the_cases_short_of_a_piece(demo_db):
+    flagged = set()
+    for records in Alert.objects.filter(rule__code="evidence_missing").values_list("records", flat=True):
+        flagged |= {r["id"] for r in records if r["type"] == "case"}
+    assert flagged
+    assert all(_missing(Case.objects.get(pk=pk)) for pk in flagged)
+
+
+def test_evidence_bytes_are_stored_with_their_digest(demo_db):
+    rows = list(
+        CaseEvidence.objects.order_by("case__number", "id")[:: max(1, CaseEvidence.objects.count() // 40)]
+    )
+    kinds = Counter()
+    for row in rows:
+        with evidence_bytes_source(row).open("rb") as fh:
+            data = fh.read()
+        assert hashlib.sha256(data).hexdigest() == row.sha256 and len(data) == row.size < 4096
+        assert sniff_file_type(data[:16]) == (row.content_type, "." + row.content_type.split("/")[1])
+        kinds[row.content_type] += 1
+    assert kinds["image/png"] and kinds["application/pdf"]
+    photo = CaseEvidence.objects.filter(kind=EvidenceKind.AUDIOVISUAL).first()
+    assert photo.content_type == "image/png" and photo.device == "执法记录仪"
+    # The same file again is refused by the store's own rule (one file once per case).
+    with pytest.raises(Conflict, match="该文件已在本案证据中"):
+        open_case = (
+            Case.objects.filter(stage=Stage.INVESTIGATING, evidence__isnull=False).order_by("number").first()
+        )
+        piece = open_case.evidence.first()
+        with evidence_bytes_source(piece).open("rb") as fh:
+            again = ContentFile(fh.read(), name="again.png")
+        case_evidence_upload(
+            case=open_case,
+            file=again,
+            kind=piece.kind,
+            description="重复上传",
+            by=User.objects.get(username="admin"),
+        )
+
+
+def test_shared_evidence_adopted_across_units(demo_db):
+    uses = list(EvidenceUse.objects.select_related("evidence", "unit"))
+    assert len(uses) >= 10 and len(uses) == demo_db.counts["event_evidence_adopted"]
+    for use in uses:
+        assert use.unit_id != use.evidence.unit_id
+        assert EventUnit.objects.filter(event_id=use.evidence.event_id, unit=use.unit, active=True).exists()
+        assert use.evidence.collected_at < use.at < asof.as_of()
+    assert AuditRecord.objects.filter(action="dispatch.evidence_adopt").count() == len(uses)
+    assert Evidence.objects.count() == demo_db.counts["event_evidence"] > len({u.evidence_id for u in uses})
+    first = uses[0]
+    with first.evidence.file.open("rb") as fh:
+        assert hashlib.sha256(fh.read()).hexdigest() == first.evidence.sha256
+    # A unit adopts a piece once.
+    with pytest.raises(Conflict, match="本单位已采纳该证据"):
+        evidence_adopt(evidence=first.evidence, purpose="再次采纳", by=first.by)

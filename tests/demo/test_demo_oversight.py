@@ -1,13 +1,25 @@
 """The demo year's supervision: every model run over the demo's own records (the counts are the data's), part of
 the warnings handled through the real services (audited), some open, some overdue, all dated in the demo year."""
 
+import json
 from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from jwcrypto import jwk as jwcrypto_jwk
+from jwcrypto import jws as jwcrypto_jws
+from jwcrypto.common import JWException
 
 from zhifa.audit.models import AuditRecord
+from zhifa.codes.choices import CodeStatus
+from zhifa.codes.models import ActionCode
+from zhifa.codes.services import code_secret_shown
+from zhifa.codes.tokens import token_verify
 from zhifa.demo import asof
+from zhifa.inspections.choices import InspectionStatus
+from zhifa.inspections.models import Inspection
 from zhifa.oversight.choices import AlertState, StepAction
 from zhifa.oversight.models import Alert, AlertStep
 from zhifa.oversight.rules import MODELS
@@ -65,3 +77,47 @@ def test_dated_inside_the_demo_year(demo_db):
         a.astimezone(asof.TZ).strftime("%Y-%m") for a in Alert.objects.values_list("opened_at", flat=True)
     }
     assert len(months) >= 10  # spread over the year, not all on the day of the build
+
+
+def _verify_with_jwcrypto(token: str, jwks: dict) -> dict:
+    keyset = jwcrypto_jwk.JWKSet.from_json(json.dumps(jwks))
+    obj = jwcrypto_jws.JWS()
+    obj.deserialize(token)
+    obj.verify(keyset)  # the key chosen by the header's kid; raises if the signature does not hold
+    return json.loads(obj.payload)
+
+
+def test_past_visits_carry_their_code_dated_at_the_visit(demo_db):
+    visits = Inspection.objects.filter(status=InspectionStatus.FINISHED, visited_on__lt=asof.as_of_date())
+    coded = visits.filter(action_code__isnull=False)
+    share = coded.count() / visits.count()
+    assert 0.97 <= share <= 0.995, share  # a few visits went without showing the code
+    assert visits.count() - coded.count() == demo_db.counts["visits_without_code"]
+    # Oversight's without_code model finds exactly the finished visits of its window that have none.
+    window = next(m for m in MODELS if m.code == "without_code").defaults()["window_days"]
+    since = asof.as_of_date() - timedelta(days=window)
+    bare = visits.filter(action_code__isnull=True, visited_on__gte=since).count()
+    assert demo_db.counts["warnings_without_code"] == bare > 0
+    # One code verified by a second JOSE library from the published JWKS alone, and by ours at the visit.
+    code = ActionCode.objects.select_related("inspection").order_by("code_id").first()
+    jwks = Client().get("/codes/jwks.json").json()
+    claims = _verify_with_jwcrypto(code.token, jwks)
+    visit = code.inspection
+    assert claims["jti"] == code.code_id and claims["rec"] == f"inspection/{visit.pk}"
+    assert (
+        claims["iat"] == claims["nbf"] == int(visit.created_at.timestamp()) == int(code.issued_at.timestamp())
+    )
+    assert claims["exp"] - claims["iat"] == settings.ZHIFA_CODE_VALID_HOURS * 3600
+    assert sorted(o[1] for o in claims["off"]) == sorted(
+        visit.officers.values_list("certificate_no", flat=True)
+    )
+    assert token_verify(code.token, now=claims["iat"] + 60).status == CodeStatus.VALID
+    assert token_verify(code.token, now=asof.as_of().timestamp()).status == CodeStatus.EXPIRED
+    # The party's rating secret matches the stored hash, as for a code issued live.
+    assert code_secret_shown(code) is not None
+    # A code altered after signing does not verify.
+    head, payload, signature = code.token.split(".")
+    forged = ".".join((head, payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB"), signature))
+    assert token_verify(forged, now=claims["iat"] + 60).status == CodeStatus.TAMPERED
+    with pytest.raises(JWException):
+        _verify_with_jwcrypto(forged, jwks)

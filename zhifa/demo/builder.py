@@ -11,13 +11,16 @@ from django.db import transaction
 from zhifa.audit.services import audit_record
 from zhifa.demo import asof, catalog_data, geography, organisation
 from zhifa.demo.cases import build_cases
+from zhifa.demo.codes import build_visit_codes
 from zhifa.demo.coordination import build_coordination
 from zhifa.demo.draws import build_draws
 from zhifa.demo.events import demo_events_build
+from zhifa.demo.evidence import build_case_evidence
 from zhifa.demo.inspections import build_inspection_history, build_joint_plans
 from zhifa.demo.names import NameMaker
 from zhifa.demo.oversight import build_oversight
 from zhifa.demo.reference import build_reference_shapes
+from zhifa.demo.sharing import build_shared_evidence
 from zhifa.demo.subjects import build_subjects
 from zhifa.demo.trainings import build_trainings
 from zhifa.demo.users import create_demo_users
@@ -110,11 +113,15 @@ def demo_district_build(*, seed: int, as_of: date | None = None, progress=None) 
         summary.counts.update(build_joint_plans(seed=seed))
         step(8, BUILD_STEPS)
         summary.counts.update(build_cases(seed=seed, by=ACTOR))
+        summary.counts.update(build_case_evidence(seed=seed, by=ACTOR))
         summary.counts.update(build_trainings(seed=seed, by=ACTOR))
         # Then, from their own random streams: meetings and escalations; 九堡's scenarios and 综管大队,
         # the subdistricts' own officers.
         summary.counts.update(build_coordination(seed=seed))
+        summary.counts.update(build_shared_evidence(seed=seed))
         summary.counts.update(build_reference_shapes(seed=seed))
+        # The 行政行为码 every past visit carried (a few did not), once all the visits are there.
+        summary.counts.update(build_visit_codes(seed=seed, by=ACTOR))
         # Last: the year's warnings from everything above, part of them handled by oversight.
         summary.counts.update(build_oversight(seed=seed))
     step(BUILD_STEPS, BUILD_STEPS)

@@ -23,10 +23,12 @@ FOCUS = {
     "ZH0052": 0.10,  # 乱倒生活垃圾
 }
 # The nine's share of each stratum's weight, tuned so that 南星's year of complaints comes out near the
-# reference (9 categories ≥ 10 complaints, ~89 %): phrases of the other items are more often a patrol's or a grid
-# worker's finding than a citizen's complaint, and the night's three focus items need most of the night's weight
-# to reach ten complaints a year in one subdistrict.
-FOCUS_SHARE = {"day": 0.89, "night": 0.97}
+# reference (its 9 categories ≥ 10 complaints, 88.83 % of 374; the demo gives 9 carrying ~86 % of ~360-380,
+# with 南星's event weight raised in events/places.py; a higher share pushes 夜间施工's summer peak below twice
+# its winter): phrases of the other items are more often a patrol's or a grid worker's finding than a
+# citizen's complaint, and the night's three focus items need most of the night's weight to reach ten
+# complaints a year in one subdistrict.
+FOCUS_SHARE = {"day": 0.85, "night": 0.95}
 
 
 def _stratum(p) -> str:

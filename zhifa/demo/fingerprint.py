@@ -3,8 +3,19 @@
 import hashlib
 import json
 
+from zhifa.cases.models import CaseEvidence
 from zhifa.catalog.models import EnforcementItem, Scenario
-from zhifa.dispatch.models import Consultation, Escalation, Event, EventItem, EventStatusChange, EventUnit
+from zhifa.codes.models import ActionCode
+from zhifa.dispatch.models import (
+    Consultation,
+    Escalation,
+    Event,
+    EventItem,
+    EventStatusChange,
+    EventUnit,
+    Evidence,
+    EvidenceUse,
+)
 from zhifa.org.models import Building, GridWorker, Officer, Region, Squad, Unit
 from zhifa.oversight.models import Alert
 from zhifa.subjects.models import Subject, Violation
@@ -79,6 +90,7 @@ def demo_fingerprint() -> str:
         ).values_list("rule__code", "title", "state", "severity", "opened_at", "due_on", "unit__code")
     ]
     parts.update(_events())
+    parts.update(_evidence_and_codes())
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -126,4 +138,36 @@ def _events() -> dict:
                 EventStatusChange, "at", "to_status", "from_status", "unit_id", "note"
             )
         ],
+    }
+
+
+def _evidence_and_codes() -> dict:
+    """Case and event evidence (their bytes by digest), adoptions, and the visits' codes without the database
+    keys they name (the signed token names its visit's id; the claims are compared without it)."""
+    return {
+        "case_evidence": sorted(
+            CaseEvidence.objects.values_list(
+                "case__number", "requirement", "kind", "origin", "sha256", "size", "collected_at", "added_at"
+            )
+        ),
+        "event_evidence": sorted(
+            Evidence.objects.values_list(
+                "event__receipt_no", "unit__code", "method", "sha256", "size", "collected_at", "created_at"
+            )
+        ),
+        "evidence_uses": sorted(
+            EvidenceUse.objects.values_list("evidence__event__receipt_no", "unit__code", "purpose", "at")
+        ),
+        "codes": sorted(
+            (
+                subject or "",
+                str(visited),
+                code_id,
+                str(issued),
+                {k: v for k, v in claims.items() if k != "rec"},
+            )
+            for subject, visited, code_id, issued, claims in ActionCode.objects.values_list(
+                "subject__name", "inspection__visited_on", "code_id", "issued_at", "claims"
+            )
+        ),
     }

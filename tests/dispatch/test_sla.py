@@ -17,13 +17,17 @@ from zhifa.org.services import unit_create
 T0 = timezone.datetime(2026, 7, 1, 9, 0, tzinfo=timezone.get_current_timezone())
 
 
-def test_1315_clocks_and_escalation_once(district):
-    command_room = unit_create(
+def _jiubao_command_room(district):
+    return unit_create(
         code="SC-330102018",
         name="九堡街道综合信息指挥室",
         kind=UnitKind.SUBDISTRICT_COMMAND,
         region=district.jiubao,
     )
+
+
+def test_1315_clocks_and_escalation_once(district):
+    command_room = _jiubao_command_room(district)
     with time_machine.travel(T0, tick=False):
         event = event_intake(
             channel="staff", description="九堡街道饭店油烟着火", priority="urgent", by=district.carol
@@ -57,12 +61,7 @@ def test_replay_escalates_the_late_clocks_of_history_once(district):
     """History loaded in bulk (the scan never ran): a clock done late is escalated the minute after it fell due, to the
     level the scan would pick; a clock met in time is not; a second replay adds nothing; an event received after
     `until` is left out."""
-    command_room = unit_create(
-        code="SC-330102018",
-        name="九堡街道综合信息指挥室",
-        kind=UnitKind.SUBDISTRICT_COMMAND,
-        region=district.jiubao,
-    )
+    command_room = _jiubao_command_room(district)
     with time_machine.travel(T0, tick=False):
         late = event_intake(
             channel="staff", description="九堡街道饭店油烟着火", priority="urgent", by=district.carol

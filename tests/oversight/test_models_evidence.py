@@ -11,6 +11,7 @@ from tests.oversight.model_checks import alerts, assert_scoped, scan_again_adds_
 from zhifa.cases import services as case_svc
 from zhifa.cases.choices import EvidenceKind
 from zhifa.cases.models import Case, CaseEvidence
+from zhifa.catalog.models import EnforcementItem
 from zhifa.dispatch.events.intake import event_intake
 from zhifa.dispatch.models import Evidence, EvidenceUse
 from zhifa.oversight.choices import AlertState
@@ -53,6 +54,35 @@ def test_evidence_missing_imported_decision_and_window(ow, clock):
     tune(w, "evidence_missing", window_days=5)  # decided 10 days ago: outside a five-day look-back
     assert scan("evidence_missing").resolved == 1
     tune(w, "evidence_missing", window_days=30)
+    assert scan("evidence_missing").reopened == 1
+
+
+@pytest.mark.django_db
+def test_evidence_missing_no_evidence_at_all_when_the_item_lists_none(ow, clock):
+    """An item whose list asks for nothing still needs some evidence before a decision (行政处罚法 第四十条)."""
+    w = ow
+    EnforcementItem.objects.filter(code="SJ0001").update(required_evidence=[])
+    case = open_case(w, by=w.mia, officers=[w.market_a, w.market_b], causes=[{"item": "SJ0001"}])
+    Case.objects.filter(pk=case.pk).update(stage="decided", outcome="penalty", decided_on=date(2026, 3, 2))
+    scan("evidence_missing")
+    a = alerts("evidence_missing").get()
+    assert (a.key, a.unit) == (str(case.pk), w.market_team)
+    assert (
+        a.title == f"案件 {case.number} 已作出决定（2026-03-02），案件没有任何有效证据"
+        and "第四十条" in a.detail
+    )
+    scan_again_adds_nothing("evidence_missing")
+    # Any valid piece answers it; a withdrawn one does not.
+    piece = CaseEvidence.objects.create(
+        case=case, kind="party", description="询问笔录", origin="upload", file="cases/x.pdf",
+        original_name="x.pdf", content_type="application/pdf", size=10, sha256="a" * 64,
+        source_unit=w.market_team, collector_name="测试队员甲", collected_at=at(2026, 3, 1), added_by=w.mia,
+        added_at=at(2026, 3, 1, 12),
+    )  # fmt: skip
+    assert scan("evidence_missing").resolved == 1
+    CaseEvidence.objects.filter(pk=piece.pk).update(
+        withdrawn_at=at(2026, 3, 3), withdrawn_by=w.mia, withdraw_reason="文件损坏"
+    )
     assert scan("evidence_missing").reopened == 1
 
 

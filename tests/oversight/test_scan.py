@@ -117,9 +117,23 @@ def test_too_few_officers_and_conflict_of_interest(ow):
     a = alerts("too_few_officers").get()
     assert a.key == f"inspection:{good.pk}" and "仅 1 名执法人员" in a.title and a.severity == "red"
     assert a.unit == w.nanxing_team
-    good.officers.add(w.partner)
+    good.officers.clear()  # none at all is short too (the visit has no officer rows to count)
+    assert scan("too_few_officers").updated == 1
+    assert "仅 0 名执法人员" in alerts("too_few_officers").get().title
+    good.officers.set([w.nanxing_officer_record, w.partner])
     assert scan("too_few_officers").resolved == 1
     assert guidance.pk
+    # A case is held to the same: two officers pass, one does not; filed before the window is not looked at.
+    case = open_case(w)
+    assert scan("too_few_officers").created == 0
+    case.case_officers.exclude(role="lead").delete()
+    scan("too_few_officers")
+    a = alerts("too_few_officers").get(state="new")
+    label = f"案件 {case.number}" if case.number else f"案件 #{case.pk}"
+    assert (a.key, a.title, a.unit_id) == (f"case:{case.pk}", f"{label} 仅 1 名办案人员", case.unit_id)
+    assert a.records == [{"type": "case", "id": case.pk, "label": label}]
+    Case.objects.filter(pk=case.pk).update(filed_on=date(2024, 1, 5))
+    assert scan("too_few_officers").resolved == 1
     # 回避: the partner declares a conflict with the shop after the visit.
     assert scan("conflicted_officer").created == 0
     InspectorConflict.objects.create(
@@ -319,3 +333,32 @@ def test_new_warnings_and_their_first_steps_are_written_whole(ow):
     # A scan by a user nobody oversees is refused before anything is written.
     with pytest.raises(PermissionError_):
         oversight_scan(by=w.dora, codes=["too_few_officers"])
+
+
+@pytest.mark.django_db
+def test_scan_settings_hold_for_the_block_only():
+    """On PostgreSQL the models read without JIT and with room to hash and sort in memory; the session's own
+    settings come back afterwards, also when the block fails. Elsewhere the block just runs."""
+    from django.db import connection
+
+    from zhifa.oversight.scan_db import WORK_MEM, scan_settings
+
+    if connection.vendor != "postgresql":
+        with scan_settings():
+            pass
+        return
+
+    def current():
+        with connection.cursor() as cur:
+            cur.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            return cur.fetchone()
+
+    with connection.cursor() as cur:
+        cur.execute("SET work_mem = '5MB'")
+    before = current()
+    with scan_settings():
+        assert current() == ("off", WORK_MEM)
+    assert current() == before
+    with pytest.raises(RuntimeError), scan_settings():
+        raise RuntimeError("a model failed")
+    assert current() == before == (before[0], "5MB")

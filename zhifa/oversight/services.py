@@ -22,7 +22,7 @@ from zhifa.org.scope import scope_for
 from zhifa.oversight.choices import OPEN_STATES, AlertState, StepAction
 from zhifa.oversight.models import Alert, AlertRule, AlertStep, ScanRun
 from zhifa.oversight.rules import MODELS, MODELS_BY_CODE, merged_params
-from zhifa.oversight.scan_db import insert_rows, without_jit
+from zhifa.oversight.scan_db import insert_rows, scan_settings
 
 OVERSIGHT_ROLES = (Role.OVERSIGHT, Role.ADMIN)
 # Who answers for a unit's warning besides the unit's own people: the command room of the subdistrict it is in.
@@ -286,7 +286,7 @@ def oversight_scan(
     run = ScanRun.objects.create(started_at=now, by=by)
     per_rule = {}
     todo = [m for m in MODELS if rules[m.code].active and not (codes and m.code not in codes)]
-    with without_jit():
+    with scan_settings():
         for done, model in enumerate(todo):
             if progress is not None:
                 progress(done, len(todo))

@@ -58,6 +58,14 @@ class CaseEvidence(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "案件证据"
         ordering = ["case", "added_at", "id"]
+        # The evidence a case holds, by requirement: the oversight scan's anti-join of required against held.
+        indexes = [
+            models.Index(
+                fields=["case", "requirement"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="case_evidence_held",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "sha256"], name="case_evidence_file_once"),
             # Exactly one place the bytes are: the event's evidence, the photo, the case's file, the sender's row.

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from zhifa.cases.choices import Procedure, Stage
@@ -20,6 +21,7 @@ from zhifa.oversight.rules.base import case_label, day_start
 
 # A case ended before any decision (不予立案, 撤销, 移送) asks nothing of its evidence any more.
 ENDED = (Stage.NOT_FILED, Stage.WITHDRAWN, Stage.TRANSFERRED)
+SLICE = 5000
 
 
 def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
@@ -33,20 +35,52 @@ def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
         .filter(Q(notified_on__gte=since) | Q(notified_on__isnull=True, decided_on__gte=since))
     )
     required = {
-        pk: (code, name, entries)
-        for pk, code, name, entries in EnforcementItem.objects.values_list(
-            "pk", "code", "name", "required_evidence"
-        )
+        pk: (code, entries)
+        for pk, code, entries in EnforcementItem.objects.values_list("pk", "code", "required_evidence")
         if entries
     }
-    # Each case's causes in order (the first item asking for a piece of evidence names it). Cases share a few
-    # combinations of items: what a combination requires, and the text naming what is missing, are worked out
-    # once each.
+    # The database finds the cases short of evidence (a district's cases mostly are not); only theirs are read.
+    suspects = sorted(_short_of_evidence(cases, required))
+    for start in range(0, len(suspects), SLICE):
+        yield from _missing_on(cases.filter(pk__in=suspects[start : start + SLICE]), required)
+
+
+def _short_of_evidence(cases, required: dict) -> set[int]:
+    """Ids of `cases` holding no valid evidence at all, or lacking a piece one of their items requires: an
+    anti-join of each case's required (item, entry) pairs against its evidence, done by the database."""
+    # A case with no valid evidence at all: the anti-join below finds it when its items require any, so here
+    # only cases with an item that requires none are looked at.
+    held = CaseEvidence.objects.filter(case_id=OuterRef("pk"), withdrawn_at__isnull=True)
+    asks_nothing = CaseCause.objects.filter(case_id=OuterRef("pk")).exclude(item_id__in=list(required))
+    short = set(
+        cases.filter(Exists(asks_nothing)).exclude(Exists(held)).order_by().values_list("pk", flat=True)
+    )
+    pairs = [(item_id, entry) for item_id, (_code, entries) in required.items() for entry in entries]
+    if not pairs:
+        return short
+    qn = connection.ops.quote_name
+    scope, scope_params = cases.order_by().values("pk").query.sql_with_params()
+    cause, evidence = CaseCause._meta.db_table, CaseEvidence._meta.db_table
+    sql = (
+        f"WITH need (item_id, entry) AS (VALUES {', '.join(['(%s, %s)'] * len(pairs))}) "
+        f"SELECT DISTINCT cc.{qn('case_id')} FROM {qn(cause)} cc "
+        f"JOIN need n ON n.item_id = cc.{qn('item_id')} "
+        f"WHERE cc.{qn('case_id')} IN ({scope}) AND NOT EXISTS ("
+        f"SELECT 1 FROM {qn(evidence)} e WHERE e.{qn('case_id')} = cc.{qn('case_id')} "
+        f"AND e.{qn('requirement')} = n.entry AND e.{qn('withdrawn_at')} IS NULL)"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [v for pair in pairs for v in pair] + list(scope_params))
+        short.update(pk for (pk,) in cur.fetchall())
+    return short
+
+
+def _missing_on(cases, required: dict) -> Iterable[Finding]:
+    """The warnings for `cases`: each case's causes in order (the first item asking for a piece of evidence
+    names it). Cases share a few combinations of items: what a combination requires is worked out once."""
     items_of: dict[int, list[int]] = defaultdict(list)
     for case_id, item_id in CaseCause.objects.filter(case__in=cases).values_list("case_id", "item_id"):
         items_of[case_id].append(item_id)
-    wanted: dict[tuple, dict[str, str]] = {}  # items → requirement → item code
-    texts: dict[tuple, str] = {}  # missing (requirement, code) pairs → what the warning says
     held: dict[int, set[str]] = defaultdict(set)
     for case_id, requirement in (
         CaseEvidence.objects.filter(case__in=cases, withdrawn_at__isnull=True)
@@ -54,8 +88,10 @@ def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
         .values_list("case_id", "requirement")
     ):
         held[case_id].add(requirement)
+    wanted: dict[tuple, dict[str, str]] = {}  # items → requirement → item code
+    texts: dict[tuple, str] = {}  # missing (requirement, code) pairs → what the warning says
     rows = cases.order_by().values_list("pk", "number", "unit_id", "region_path", "notified_on", "decided_on")
-    for pk, number, unit_id, path, notified_on, decided_on in rows.iterator(chunk_size=5000):
+    for pk, number, unit_id, path, notified_on, decided_on in rows:
         items = items_of.get(pk)
         if not items:
             continue
@@ -64,7 +100,7 @@ def find_evidence_missing(params: dict, today: date) -> Iterable[Finding]:
         if needs is None:
             needs = wanted[items] = {}
             for item_id in items:
-                code, _name, entries = required.get(item_id, ("", "", ()))
+                code, entries = required.get(item_id, ("", ()))
                 for entry in entries:
                     needs.setdefault(entry, code)
         has = held.get(pk, ())

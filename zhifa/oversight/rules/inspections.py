@@ -34,11 +34,21 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
     """A visit or a case with fewer than two enforcement officers (行政处罚法 第四十二条)."""
     since = today - timedelta(days=params["window_days"])
     least = params["min_officers"]
+    # The visits with enough officers are counted from the officer rows alone (a hash aggregate); the others,
+    # none at all included, are the short ones, and only theirs are read with names.
+    through = Inspection.officers.through
+    enough = (
+        through.objects.values("inspection_id")
+        .annotate(n=Count("officer_id"))
+        .filter(n__gte=least)
+        .order_by()
+        .values("inspection_id")
+    )
     visits = (
         Inspection.objects.filter(visited_on__gte=since)
         .exclude(kind="guidance")  # 执法体检 guides, it does not enforce
+        .exclude(pk__in=enough)
         .annotate(n=Count("officers"))
-        .filter(n__lt=least)
         .order_by()
         .values_list("pk", "visited_on", "subject__name", "created_by__unit_id", "region_path", "n")
     )
@@ -52,10 +62,13 @@ def find_too_few_officers(params: dict, today: date) -> Iterable[Finding]:
             region_path=path,
             records=(Record("inspection", pk, _inspection_label(on, subject)),),
         )
+    staffed = (
+        CaseOfficer.objects.values("case_id").annotate(n=Count("officer_id")).filter(n__gte=least).order_by()
+    )
     cases = (
         Case.objects.filter(filed_on__gte=since)
+        .exclude(pk__in=staffed.values("case_id"))
         .annotate(n=Count("case_officers"))
-        .filter(n__lt=least)
         .order_by()
         .values_list("pk", "number", "unit_id", "region_path", "n")
     )
@@ -148,7 +161,8 @@ def find_same_pair(params: dict, today: date) -> Iterable[Finding]:
         base.annotate(partner=F("inspection__officers"))
         .filter(partner__gt=F("officer_id"))
         .values("inspection__subject_id", "officer_id", "partner")
-        .annotate(n=Count("inspection_id", distinct=True))
+        # A visit holds an officer once, so a pair's rows are distinct visits: a plain count (hashable).
+        .annotate(n=Count("inspection_id"))
         .filter(n__gte=params["min_repeat"])
         .order_by()
         .values_list("inspection__subject_id", flat=True)
@@ -268,21 +282,21 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
     since = today - timedelta(days=params["window_days"])
     visit_domains = Inspection.domains.through
     qualified = Officer.qualified_domains.through
-    # One level of correlation (the visit's domains joined to the officers qualified in them), so the database
-    # answers it as one anti-join.
-    covered = visit_domains.objects.filter(
-        inspection_id=OuterRef("inspection_id"), domain__officers=OuterRef("officer_id")
-    )
     checked = visit_domains.objects.filter(inspection_id=OuterRef("inspection_id"))
-    # The unqualified (visit, officer) pairs first, from the lean rows alone; the names and places only for them.
+    # The unqualified (visit, officer) pairs first, from the lean rows alone, as a set difference the database
+    # answers with hash joins: the pairs on visits that checked a domain, less the pairs whose officer is
+    # qualified for one of the visit's domains. Names and places are read for the pairs left only.
     through = Inspection.officers.through
+    on_visits = through.objects.filter(inspection__visited_on__gte=since).exclude(inspection__kind="guidance")
     pairs = set(
-        through.objects.filter(inspection__visited_on__gte=since)
-        .exclude(inspection__kind="guidance")
-        .filter(Exists(checked))
-        .exclude(Exists(covered))
+        on_visits.filter(Exists(checked))
         .order_by()
         .values_list("inspection_id", "officer_id")
+        .difference(
+            on_visits.filter(inspection__domains__officers=F("officer_id"))
+            .order_by()
+            .values_list("inspection_id", "officer_id")
+        )
     )
     visits = sorted({v for v, _ in pairs})
     # In slices: a district that has recorded no qualifications yet flags every visit.
@@ -306,24 +320,23 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
     # lacking one are found in the database; only theirs are read.
     comprehensive = Domain.objects.filter(code=DELEGATED_DOMAIN).values_list("pk", flat=True).first()
     need = SqlCase(
-        When(item__delegated=True, then=Value(comprehensive)),
-        default=F("item__domain_id"),
+        When(case__causes__item__delegated=True, then=Value(comprehensive)),
+        default=F("case__causes__item__domain_id"),
         output_field=BigIntegerField(),
     )
-    lacking = (
-        CaseCause.objects.filter(case_id=OuterRef("case_id"))
+    lacking = set(
+        CaseOfficer.objects.filter(case__filed_on__gte=since)
         .annotate(need=need)
         .exclude(
-            Exists(
-                qualified.objects.filter(
-                    officer_id=OuterRef(OuterRef("officer_id")), domain_id=OuterRef("need")
-                )
-            )
+            Exists(qualified.objects.filter(officer_id=OuterRef("officer_id"), domain_id=OuterRef("need")))
         )
+        .order_by()
+        .values_list("case_id", "officer_id")
+        .distinct()
     )
-    rows = (
-        CaseOfficer.objects.filter(case__filed_on__gte=since)
-        .filter(Exists(lacking))
+    rows = [
+        row
+        for row in CaseOfficer.objects.filter(case_id__in={c for c, _ in lacking})
         .order_by()
         .values_list(
             "case_id",
@@ -334,8 +347,8 @@ def find_unqualified_officer(params: dict, today: date) -> Iterable[Finding]:
             "case__unit_id",
             "case__region_path",
         )  # fmt: skip
-    )
-    rows = list(rows)
+        if (row[0], row[1]) in lacking
+    ]
     needed: dict[int, set[int]] = defaultdict(set)
     for case_id, delegated, domain_id in CaseCause.objects.filter(
         case_id__in={r[0] for r in rows}

@@ -124,7 +124,6 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
             "pk",
             "item_id",
             "circumstance",
-            "decided_kinds",
             "party__name",
             "party__subject_id",
             "party__uscc",
@@ -144,8 +143,8 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
     if not causes:
         return
     # Earlier violations of the same items: recorded violations of the subjects, and the parties' other cases.
-    oldest = min(add_years(c[13], -listed[c[1]].lookback_years) for c in causes)
-    subjects = {c[5] for c in causes if c[5]}
+    oldest = min(add_years(c[12], -listed[c[1]].lookback_years) for c in causes)
+    subjects = {c[4] for c in causes if c[4]}
     earlier_records: dict[tuple, list[tuple]] = defaultdict(list)
     for vid, sid, item_id, found in Violation.objects.filter(
         item_id__in=listed, subject_id__in=subjects, found_on__gte=oldest
@@ -161,7 +160,10 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
             earlier_cases[(k, item_id)].append((found, case_id))
     for rows in earlier_cases.values():
         rows.sort()
-    for (pk, item_id, circumstance, kinds, party, sid, uscc, digest, case_id, number, unit_id, path, outcome,
+    # A party fined although it met every condition: whether the penalty included a fine is read (JSON) only for
+    # the causes that met the others, after the loop.
+    fined_candidates: dict[int, tuple] = {}
+    for (pk, item_id, circumstance, party, sid, uscc, digest, case_id, number, unit_id, path, outcome,
          found, decided, corrected, harmed, violation_id) in causes:  # fmt: skip
         entry = listed[item_id]
         if entry.effective_from > decided:
@@ -196,21 +198,26 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
             )
         elif (
             outcome == Outcome.PENALTY
-            and PenaltyKind.FINE in (kinds or [])
             and not prior
             and circumstance == Circumstance.MINOR
             and corrected is not None
             and not harmed
         ):
-            yield Finding(
-                key=f"fined:{pk}",
-                title=f"{label} 对首次违法、情节轻微并已改正的{party}处以罚款（本区首违不罚清单事项）",
-                detail=f"事项 {item} 在首违不罚清单内（{entry.conditions}），当事人 {entry.lookback_years} 年内无同类违法。",
-                severity="yellow",
-                unit_id=unit_id,
-                region_path=path,
-                records=(Record("case", case_id, label),),
-            )
+            fined_candidates[pk] = (label, party, item, entry, unit_id, path, case_id)
+    kinds_of = CaseCause.objects.filter(pk__in=fined_candidates).values_list("pk", "decided_kinds")
+    for pk, kinds in sorted(kinds_of):
+        if PenaltyKind.FINE not in (kinds or []):
+            continue
+        label, party, item, entry, unit_id, path, case_id = fined_candidates[pk]
+        yield Finding(
+            key=f"fined:{pk}",
+            title=f"{label} 对首次违法、情节轻微并已改正的{party}处以罚款（本区首违不罚清单事项）",
+            detail=f"事项 {item} 在首违不罚清单内（{entry.conditions}），当事人 {entry.lookback_years} 年内无同类违法。",
+            severity="yellow",
+            unit_id=unit_id,
+            region_path=path,
+            records=(Record("case", case_id, label),),
+        )
 
 
 def find_publish_late(params: dict, today: date) -> Iterable[Finding]:

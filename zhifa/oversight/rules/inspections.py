@@ -156,9 +156,12 @@ def find_same_pair(params: dict, today: date) -> Iterable[Finding]:
     by_visit: dict[int, list[int]] = defaultdict(list)
     meta: dict[int, tuple] = {}
     base = through.objects.filter(inspection__visited_on__gte=since).exclude(inspection__kind="guidance")
-    # The pairs seen often enough are counted in the database; only their subjects' visits are read.
+    visits = Inspection.objects.filter(visited_on__gte=since).exclude(kind="guidance")
+    # The pairs seen often enough are counted in the database, at subjects visited often enough at all; only
+    # their subjects' visits are read.
     hot_subjects = (
-        base.annotate(partner=F("inspection__officers"))
+        base.filter(inspection__subject_id__in=_visited_more_than(visits, params["min_repeat"] - 1))
+        .annotate(partner=F("inspection__officers"))
         .filter(partner__gt=F("officer_id"))
         .values("inspection__subject_id", "officer_id", "partner")
         # A visit holds an officer once, so a pair's rows are distinct visits: a plain count (hashable).
@@ -205,6 +208,17 @@ def find_same_pair(params: dict, today: date) -> Iterable[Finding]:
             records=(Record("subject", subject_id, subject),)
             + tuple(Record("inspection", v, _inspection_label(meta[v][2], subject)) for v in visits[-10:]),
         )
+
+
+def _visited_more_than(visits, times: int):
+    """The subjects of `visits` with more than `times` of them (a subquery: counted from the visits alone)."""
+    return (
+        visits.values("subject_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=times)
+        .order_by()
+        .values("subject_id")
+    )
 
 
 def find_without_code(params: dict, today: date) -> Iterable[Finding]:
@@ -394,11 +408,18 @@ def find_department_over_cap(params: dict, today: date) -> Iterable[Finding]:
     team on it; complaint checks (a complaint is checked whatever the count) and guidance do not count."""
     since = today - timedelta(days=params["window_days"])
     cap = params["cap"]
+    counted = Inspection.objects.filter(visited_on__gte=since).exclude(
+        kind__in=(InspectionKind.GUIDANCE, InspectionKind.COMPLAINT)
+    )
     on_visit = Inspection.officers.through.objects.filter(inspection__visited_on__gte=since).exclude(
         inspection__kind__in=(InspectionKind.GUIDANCE, InspectionKind.COMPLAINT)
     )
+    # A team can be over its cap only at a subject visited more than the cap by everyone together: those
+    # subjects are found from the visits alone, and only their officers are counted by team.
+    crowded = _visited_more_than(counted, cap)
     busy = set(
-        on_visit.values("officer__team_id", "inspection__subject_id")
+        on_visit.filter(inspection__subject_id__in=crowded)
+        .values("officer__team_id", "inspection__subject_id")
         .annotate(n=Count("inspection_id", distinct=True))
         .filter(n__gt=cap)
         .order_by()

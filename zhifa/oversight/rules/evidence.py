@@ -55,6 +55,8 @@ def _short_of_evidence(cases, required: dict) -> set[int]:
     short = set(
         cases.filter(Exists(asks_nothing)).exclude(Exists(held)).order_by().values_list("pk", flat=True)
     )
+    # A VALUES row per (item, entry): a catalog of a few thousand items stays well inside the parameter limits
+    # of both databases (SQLite 32,766, PostgreSQL 65,535).
     pairs = [(item_id, entry) for item_id, (_code, entries) in required.items() for entry in entries]
     if not pairs:
         return short

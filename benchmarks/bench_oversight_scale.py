@@ -12,11 +12,13 @@ rows follow by arithmetic. Unique numbers (and code ids) get a suffix or a diges
 findings, transfers, duplicates) are left empty. Setting up is not timed.
 
 Each scan also prints CPU seconds of this process and of its PostgreSQL backend (from /proc; parallel query
-workers are not counted), per model: on shared cores they say more than the wall clock. Measured 2026-12-03
-with 283,032 warnings (load average 5.7 from other work on the 2 cores): first scan 113.5 s wall, CPU python
-26.0 s + database 37.1 s; re-scan 58.9 s wall, CPU python 12.3 s + database 13.1 s (again at load 8.7: 130.5 s,
-26.9 + 39.5 CPU s; 66.4 s, 15.1 + 13.7 CPU s). Before COPY, JIT off and the lean reads, the same database under
-load ~7: first scan 368.8 s, re-scan 102.9 s.
+workers are not counted), per model: on shared cores they say more than the wall clock.
+
+Measured 2026-12-03 on 2 cores, 38,411 warnings (the demo's copies with their codes and evidence):
+- this code, load 1.5-1.7: first scan 14.4 s (CPU python 2.9 + database 7.5 s); re-scan 9.8 s (2.0 + 5.3 s).
+  Under load 3.9 and 5.9 from other work: re-scan 12.6 s and 14.3 s (CPU 1.9 + 5.0 s, 2.0 + 5.5 s).
+- the code before (ea23dfd, same database, runs interleaved): re-scan 12.8-21.4 s, CPU 4.0-4.2 + 6.9-7.5 s.
+  An earlier session's slower machine gave that code 31.6 s first scan and 27.3 s re-scan (CPU 8.7 + 15.9 s).
 """
 
 import os

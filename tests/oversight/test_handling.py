@@ -38,6 +38,8 @@ def test_page_flow_assign_answer_verify(warned, clock):
     page = olga.get(url).content.decode()
     assert "仅 1 名执法人员" in page and f'href="/inspections/records/{w.visit.pk}/"' in page
     assert 'id="form-assign"' in page and 'id="form-answer"' not in page
+    # The form offers ten days from today (2026-03-02) as the deadline until oversight picks another.
+    assert 'id="assign-due" min="2026-03-02" value="2026-03-12"' in page
     # The unit cannot answer before oversight sends it the warning.
     assert 'id="form-answer"' not in nina.get(url).content.decode()
     res = olga.post(

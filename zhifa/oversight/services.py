@@ -29,6 +29,8 @@ OVERSIGHT_ROLES = (Role.OVERSIGHT, Role.ADMIN)
 ANSWER_ROLES = (Role.SUBDISTRICT_COMMAND, Role.DEPARTMENT, Role.DISTRICT_COMMAND, Role.OFFICER, Role.ADMIN)
 MAX_TEXT = 2000
 MAX_DUE_DAYS = 180
+# What the assign form offers until oversight picks another day: ten days to explain or rectify.
+DEFAULT_DUE_DAYS = 10
 BULK = 1000
 
 
@@ -68,6 +70,11 @@ def _text(value, field: str, label: str, *, required: bool = True) -> str:
     if len(value) > MAX_TEXT:
         _fail(field, f"{label}不能超过 {MAX_TEXT} 字")
     return value
+
+
+def default_due_on(today: date | None = None) -> date:
+    """The 整改期限 the assign form starts from (the service still takes whatever valid day is sent)."""
+    return (today or timezone.localdate()) + timedelta(days=DEFAULT_DUE_DAYS)
 
 
 def _due(value, *, today: date) -> date:

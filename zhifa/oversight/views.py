@@ -141,7 +141,7 @@ def _forms(alert, data=None, files=None, which: str = ""):
     return {
         "assign": AssignForm(
             bound("assign"),
-            initial={**initial, "unit": alert.unit_id, "due_on": alert.due_on},
+            initial={**initial, "unit": alert.unit_id, "due_on": alert.due_on or svc.default_due_on()},
             label_suffix="",
         ),
         "answer": AnswerForm(

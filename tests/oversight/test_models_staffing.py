@@ -47,6 +47,32 @@ def test_unqualified_officer_on_a_visit_and_a_case(ow, clock):
 
 
 @pytest.mark.django_db
+def test_unqualified_officer_read_in_slices(ow, clock, monkeypatch):
+    """A district with no qualifications recorded flags every visit and case; they are read in slices (here of
+    one), and every pair still comes out once, with the right title."""
+    from zhifa.oversight.rules import inspections
+
+    w = ow
+    w.today = date(2026, 3, 2)
+    visits = [visit(w) for _ in range(3)]
+    cases = [open_case(w) for _ in range(2)]
+    for officer in (w.nanxing_officer_record, w.partner):
+        officer.qualified_domains.clear()
+    monkeypatch.setattr(inspections, "SLICE", 1)
+    scan("unqualified_officer")
+    officers = (w.nanxing_officer_record.pk, w.partner.pk)
+    assert set(alerts("unqualified_officer").values_list("key", flat=True)) == {
+        *(f"inspection:{v.pk}:{o}" for v in visits for o in officers),
+        *(f"case:{c.pk}:{o}" for c in cases for o in officers),
+    }
+    b = alerts("unqualified_officer").get(key=f"case:{cases[1].pk}:{w.partner.pk}")
+    assert (
+        b.title
+        == f"测试队员丙（{w.partner.certificate_no}）不具备综合执法执法资格，参与办理案件 {cases[1].number}"
+    )
+
+
+@pytest.mark.django_db
 def test_department_over_its_own_cap(ow, clock):
     w = ow
     for day in (2, 3, 4):

